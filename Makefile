@@ -1,0 +1,57 @@
+# seedboot's front door. Every target installs what is missing (Debian 12).
+#   make qemu-ARCH [IMAGE=name] [BOOT=uefi] [RESUME=1]   boot images/NAME.toml under QEMU
+#   make test                                            unit tests + real boots on all arches
+#   make kernel-ARCH | init-ARCH | host                  the pieces
+ARCHES := i386 x86_64 aarch64
+IMAGE ?= default
+BOOT ?= direct
+BUILD := build
+SEEDBOOT := $(BUILD)/host/bin/seedboot
+JOBS ?= $(shell nproc)
+export SOURCE_DATE_EPOCH ?= 1
+
+kernel_image = $(BUILD)/kernel/$(1)/$(if $(filter aarch64,$(1)),Image,bzImage)
+init_binary = $(BUILD)/guest/$(1)/init/init
+
+.PHONY: all deps host test unit-test clean format $(addprefix kernel-,$(ARCHES)) \
+        $(addprefix init-,$(ARCHES)) $(addprefix qemu-,$(ARCHES)) guests kernels
+
+all: host guests kernels
+
+$(BUILD)/.deps: tools/install-deps.sh
+	tools/install-deps.sh
+	@mkdir -p $(BUILD) && touch $@
+deps: $(BUILD)/.deps
+
+host: deps
+	cmake -S . -B $(BUILD)/host -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(BUILD)/host -j$(JOBS)
+
+# Guest programs (PID 1, probes): static, per arch, from a private sysroot.
+$(addprefix init-,$(ARCHES)): init-%: deps
+	@if [ $* != x86_64 ]; then tools/make-sysroot.sh $* $(BUILD)/sysroot/$*; fi
+	cmake -S . -B $(BUILD)/guest/$* -DCMAKE_BUILD_TYPE=Release \
+	  -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-$*.cmake -DSEEDBOOT_SYSROOT=$(abspath $(BUILD)/sysroot/$*) >/dev/null
+	cmake --build $(BUILD)/guest/$* -j$(JOBS)
+guests: $(addprefix init-,$(ARCHES))
+
+$(addprefix kernel-,$(ARCHES)): kernel-%: deps
+	JOBS=$(JOBS) kernel-config/build-kernel.sh $* $(BUILD)/kernel/$*
+kernels: $(addprefix kernel-,$(ARCHES))
+
+$(addprefix qemu-,$(ARCHES)): qemu-%: host init-% kernel-%
+	$(SEEDBOOT) boot images/$(IMAGE).toml --arch $* --kernel $(call kernel_image,$*) \
+	  --init $(call init_binary,$*) --build-dir $(BUILD) --out-dir $(BUILD)/run/$(IMAGE)-$*-$(BOOT) \
+	  $(if $(filter uefi,$(BOOT)),--uefi) $(if $(RESUME),--resume)
+
+unit-test: host
+	cd $(BUILD)/host && ctest --output-on-failure -L unit
+
+test: host guests kernels
+	cd $(BUILD)/host && ctest --output-on-failure
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+clean:
+	rm -rf $(BUILD) out

@@ -1,0 +1,96 @@
+// seedboot: the host-side builder. Packs root images, makes disks, boots them
+// under QEMU, audits seeds. Each subcommand lives in cmd_<name>.cpp.
+#include "commands.hpp"
+
+#include <CLI/CLI.hpp>
+#include <sodium.h>
+
+#include <functional>
+
+namespace {
+
+// The chosen subcommand, run after parsing so that its errors are not CLI11's.
+using Action = std::function<int()>;
+
+void add_pack(CLI::App& app, builder::PackArgs& a, Action& run) {
+    auto* c = app.add_subcommand(
+        "pack", "image spec -> root squashfs (/init, /seed, /sources, /plan, /manifest)");
+    c->add_option("spec", a.spec, "image spec (images/NAME.toml)")->required();
+    c->add_option("--arch", a.arch, "i386, x86_64 or aarch64")->required();
+    c->add_option("--init", a.init, "the static PID 1 built for the arch")->required();
+    c->add_option("--build-dir", a.build_dir, "what {build} in the spec stands for")
+        ->default_val("build");
+    c->add_option("-o,--output", a.out, "root image to write")->required();
+    c->add_option("-j,--workers", a.workers,
+                  "compression threads (the output does not depend on it)");
+    c->callback([&] { run = [&] { return builder::cmd_pack(a); }; });
+}
+
+void add_disk(CLI::App& app, builder::DiskArgs& a, Action& run) {
+    auto* c = app.add_subcommand(
+        "disk", "GPT disk image: [ESP with the kernel] [root squashfs] [empty ext4 work]");
+    c->add_option("--arch", a.arch, "i386, x86_64 or aarch64")->required();
+    c->add_option("--root", a.root, "root squashfs for the seedboot-root partition");
+    c->add_option("--work-size", a.work_size, "size of the seedboot-work partition (64M, 2G)");
+    c->add_option("--kernel", a.kernel, "EFI-stub kernel: adds an ESP that boots it");
+    c->add_option("--epoch", a.epoch, "timestamp for everything in the disk (SOURCE_DATE_EPOCH)");
+    c->add_option("-o,--output", a.out, "disk image to write")->required();
+    c->callback([&] { run = [&] { return builder::cmd_disk(a); }; });
+}
+
+void add_boot(CLI::App& app, builder::BootArgs& a, Action& run) {
+    auto* c = app.add_subcommand(
+        "boot", "pack, make the disks and boot a spec under QEMU; exit 0 iff the chain passed");
+    c->add_option("spec", a.spec, "image spec (images/NAME.toml)")->required();
+    c->add_option("--arch", a.arch, "i386, x86_64 or aarch64")->required();
+    c->add_option("--kernel", a.kernel, "kernel image (bzImage or Image)")->required();
+    c->add_option("--init", a.init, "the static PID 1 built for the arch")->required();
+    c->add_option("--build-dir", a.build_dir, "what {build} in the spec stands for")
+        ->default_val("build");
+    c->add_option("--out-dir", a.out_dir, "where the images and console log go")->required();
+    c->add_flag("--uefi", a.uefi,
+                "boot one disk through UEFI firmware instead of direct kernel boot");
+    c->add_flag("--resume", a.resume,
+                "keep the work disk of the previous run and resume its journal");
+    c->add_option("--timeout", a.timeout_s,
+                  "wall-clock limit in seconds (default: the spec's boot_timeout)");
+    c->add_flag("-q,--quiet", a.quiet, "do not copy the console to the terminal");
+    c->callback([&] { run = [&] { return builder::cmd_boot(a); }; });
+}
+
+void add_small(CLI::App& app, std::string& s1, std::string& s2, Action& run) {
+    auto* audit = app.add_subcommand(
+        "audit-seed", "check that a seed binary is the exact assembly of its hex0 source");
+    audit->add_option("source", s1, "annotated hex0 source")->required();
+    audit->add_option("binary", s2, "seed binary")->required();
+    audit->callback([&] { run = [&] { return builder::cmd_audit_seed(s1, s2); }; });
+    auto* plan = app.add_subcommand("plan", "print the plan a spec compiles to for an arch");
+    plan->add_option("spec", s1, "image spec")->required();
+    plan->add_option("--arch", s2, "i386, x86_64 or aarch64")->required();
+    plan->callback([&] { run = [&] { return builder::cmd_plan(s1, s2); }; });
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (sodium_init() < 0) return builder::error("libsodium failed to initialise");
+    CLI::App app{"seedboot: bootable, reproducible bootstrap images from a hex0 seed"};
+    app.require_subcommand(1);
+    builder::PackArgs pack;
+    builder::DiskArgs disk;
+    builder::BootArgs boot;
+    std::string s1, s2;
+    Action run;
+    add_pack(app, pack, run);
+    add_disk(app, disk, run);
+    add_boot(app, boot, run);
+    add_small(app, s1, s2, run);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    } catch (const std::exception& e) {
+        return builder::error(e.what());
+    }
+    return run();
+}

@@ -1,0 +1,133 @@
+#include "root_image.hpp"
+
+#include "manifest.hpp"
+#include "tree.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+namespace builder {
+
+namespace {
+
+// Scans a host file or tree into image entries under `prefix`, with normalized
+// modes, appending both to the image and to the manifest.
+bool add_host_tree(const std::string& host, const std::string& prefix, RootImage& img,
+                   seedboot::Manifest& manifest, std::string& err) {
+    seedboot::Manifest scanned;
+    if (!seedboot::scan_tree(host, prefix, scanned, err)) return false;
+    for (auto& e : scanned) {
+        e.mode = normalized_mode(e.type, e.mode);
+        ImageEntry ie{e.path, e.type, e.mode, "", ""};
+        std::string host_path = host + e.path.substr(prefix.size());
+        if (e.type == 'f') ie.host_file = host_path;
+        if (e.type == 'l') {
+            std::error_code ec;
+            ie.data = std::filesystem::read_symlink(host_path, ec).string();
+            if (ec) {
+                err = "readlink " + host_path + ": " + ec.message();
+                return false;
+            }
+        }
+        img.entries.push_back(std::move(ie));
+        manifest.push_back(std::move(e));
+    }
+    return true;
+}
+
+bool add_seeds(const Spec& spec, const std::string& arch, const std::string& build_dir,
+               RootImage& img, seedboot::Manifest& manifest, std::string& err) {
+    manifest.push_back({'d', 0755, 0, "-", "/seed"});
+    img.entries.push_back({"/seed", 'd', 0755, "", ""});
+    for (const auto& seed : spec.seeds) {
+        if (!add_host_tree(host_path(spec, seed.binary, arch, build_dir), "/seed/" + seed.name, img,
+                           manifest, err) ||
+            !add_host_tree(host_path(spec, seed.source, arch, build_dir),
+                           "/seed/" + seed.name + ".hex0", img, manifest, err))
+            return false;
+    }
+    return true;
+}
+
+bool add_sources(const Spec& spec, const std::string& arch, const std::string& build_dir,
+                 RootImage& img, seedboot::Manifest& manifest, std::string& err) {
+    manifest.push_back({'d', 0755, 0, "-", "/sources"});
+    img.entries.push_back({"/sources", 'd', 0755, "", ""});
+    for (const auto& src : spec.sources)
+        if (!add_host_tree(host_path(spec, src.path, arch, build_dir), "/sources/" + src.name, img,
+                           manifest, err))
+            return false;
+    return true;
+}
+
+std::string expand_arch(std::string s, const std::string& arch) {
+    for (size_t at; (at = s.find("{arch}")) != std::string::npos;) s.replace(at, 6, arch);
+    return s;
+}
+
+seedboot::Plan compile_plan(const Spec& spec, const std::string& arch) {
+    seedboot::Plan p;
+    p.arch = arch;
+    p.epoch = spec.epoch;
+    p.env = spec.env;
+    p.mkdirs = spec.dirs;
+    p.binds.push_back({"/seed", "/seed"});
+    for (const auto& src : spec.sources)
+        (src.copy ? p.copies : p.binds).push_back({"/sources/" + src.name, src.into});
+    p.answers = spec.answers;
+    for (const auto& s : spec.steps) {
+        seedboot::PlanStep step{s.name, s.timeout_s, s.cwd, s.outputs, s.lines, {}};
+        for (const auto& a : s.run) step.argv.push_back(expand_arch(a, arch));
+        p.steps.push_back(std::move(step));
+    }
+    return p;
+}
+
+} // namespace
+
+uint32_t normalized_mode(char type, uint32_t host_mode) {
+    if (type == 'd') return 0755;
+    if (type == 'l') return 0777;
+    return (host_mode & 0111) ? 0755 : 0644;
+}
+
+bool compose_root_image(const Spec& spec, const std::string& arch, const std::string& init,
+                        const std::string& build_dir, RootImage& out, std::string& err) {
+    if (std::find(spec.arches.begin(), spec.arches.end(), arch) == spec.arches.end()) {
+        err = spec.file + ": arch '" + arch + "' is not in its [image] arches";
+        return false;
+    }
+    RootImage img;
+    seedboot::Manifest manifest;
+    for (const char* dir : {"/", "/dev", "/proc", "/sys", "/work"})
+        img.entries.push_back({dir, 'd', 0755, "", ""});
+    if (!std::filesystem::is_regular_file(init)) {
+        err = init + ": PID 1 binary not found (build it with make init-" + arch + ")";
+        return false;
+    }
+    img.entries.push_back({"/init", 'f', 0755, init, ""});
+    if (!add_seeds(spec, arch, build_dir, img, manifest, err) ||
+        !add_sources(spec, arch, build_dir, img, manifest, err))
+        return false;
+    std::sort(manifest.begin(), manifest.end(),
+              [](const auto& a, const auto& b) { return a.path < b.path; });
+    for (size_t i = 1; i < manifest.size(); ++i)
+        if (manifest[i].path == manifest[i - 1].path) {
+            err = spec.file + ": two seeds or sources both want " + manifest[i].path;
+            return false;
+        }
+    img.plan = compile_plan(spec, arch);
+    // The PID 1 will parse this text: make sure it reads back as what we meant.
+    seedboot::Plan reread;
+    if (!seedboot::parse_plan(seedboot::format_plan(img.plan), spec.file + " (compiled plan)",
+                              reread, err))
+        return false;
+    img.manifest = seedboot::format_manifest(manifest);
+    img.entries.push_back({"/plan", 'f', 0644, "", seedboot::format_plan(img.plan)});
+    img.entries.push_back({"/manifest", 'f', 0644, "", img.manifest});
+    out = std::move(img);
+    return true;
+}
+
+} // namespace builder

@@ -1,0 +1,12 @@
+# Guest programs for aarch64: the Debian cross compiler, and the static libraries
+# unpacked by tools/make-sysroot.sh into SEEDBOOT_SYSROOT.
+set(CMAKE_SYSTEM_NAME Linux)
+set(CMAKE_SYSTEM_PROCESSOR aarch64)
+set(CMAKE_CXX_COMPILER aarch64-linux-gnu-g++)
+set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc)
+if(NOT SEEDBOOT_SYSROOT)
+  message(FATAL_ERROR "set SEEDBOOT_SYSROOT to the folder made by tools/make-sysroot.sh aarch64")
+endif()
+include_directories(SYSTEM ${SEEDBOOT_SYSROOT}/usr/include)
+link_directories(${SEEDBOOT_SYSROOT}/usr/lib/aarch64-linux-gnu)
+set(SEEDBOOT_GUEST ON CACHE BOOL "" FORCE)

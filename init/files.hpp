@@ -1,0 +1,24 @@
+// File helpers for the PID 1: whole-file reads and writes that check every call.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace init {
+
+// Reads a whole regular file of at most `limit` bytes.
+bool read_file(const std::string& path, std::string& out, size_t limit = 64u << 20);
+
+// Writes `data` to `path` through a temporary file, fsync and rename, so a
+// reader finds either the old content or the new, never a torn file.
+bool write_file_atomic(const std::string& path, std::string_view data);
+
+// Appends one line and fsyncs it (the journal's only write).
+bool append_durably(const std::string& path, std::string_view line);
+
+bool fsync_dir(const std::string& dir);
+
+// mkdir -p with mode 0755; succeeds if the directory exists.
+bool make_dirs(const std::string& path);
+
+} // namespace init

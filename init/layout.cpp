@@ -1,0 +1,74 @@
+#include "layout.hpp"
+
+#include "console.hpp"
+#include "files.hpp"
+#include "mounts.hpp"
+
+#include <fcntl.h>
+#include <filesystem>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace init {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool remove_tree(const std::string& path) {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+    return !ec || fail("remove " + path + ": " + ec.message());
+}
+
+bool copy_tree(const std::string& from, const std::string& to) {
+    std::error_code ec;
+    auto parent = fs::path(to).parent_path().string();
+    if (!make_dirs(parent)) return false;
+    fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
+    return !ec || fail("copy " + from + " to " + to + ": " + ec.message());
+}
+
+} // namespace
+
+bool lay_out(const seedboot::Plan& plan, const std::string& root, const std::string& journal) {
+    std::string tmp = root + ".tmp";
+    if (!remove_tree(tmp) || !remove_tree(root)) return false;
+    if (!make_dirs(tmp)) return false;
+    for (const auto& d : plan.mkdirs)
+        if (!make_dirs(tmp + d)) return false;
+    for (const auto& c : plan.copies)
+        if (!copy_tree(c.from, tmp + c.to)) return false;
+    ::sync(); // the copies reach the disk before the tree is declared laid out
+    if (::rename(tmp.c_str(), root.c_str()) != 0)
+        return fail_errno("rename " + tmp + " to " + root);
+    if (!fsync_dir(fs::path(root).parent_path().string())) return false;
+    if (!append_durably(journal, "layout\n")) return false;
+    say("build tree laid out in " + root);
+    return true;
+}
+
+// A bind needs a mount point of the same kind as its source: a directory for a
+// directory, an empty file for a file.
+static bool make_mount_point(const std::string& from, const std::string& to) {
+    struct stat st {};
+    if (::stat(from.c_str(), &st) != 0) return fail_errno("bind source " + from);
+    if (S_ISDIR(st.st_mode)) return make_dirs(to);
+    if (!make_dirs(fs::path(to).parent_path().string())) return false;
+    int fd = ::open(to.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return fail_errno("create mount point " + to);
+    ::close(fd);
+    return true;
+}
+
+bool bind_views(const seedboot::Plan& plan, const std::string& root,
+                std::vector<std::string>& mounted) {
+    for (const auto& b : plan.binds) {
+        if (!make_mount_point(b.from, root + b.to) || !bind_readonly(b.from, root + b.to))
+            return false;
+        mounted.push_back(root + b.to);
+    }
+    return true;
+}
+
+} // namespace init

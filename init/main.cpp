@@ -1,0 +1,84 @@
+// seedboot's PID 1: mounts what it needs, checks the root image, runs the plan
+// on the work partition, reports one result line, powers off. See design.md.
+#include "console.hpp"
+#include "files.hpp"
+#include "layout.hpp"
+#include "mounts.hpp"
+#include "run_plan.hpp"
+#include "verify.hpp"
+
+#include "journal.hpp"
+#include "plan.hpp"
+
+#include <cstdio>
+#include <sodium.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace {
+
+constexpr const char* kWorkLabel = "seedboot-work";
+constexpr int kWaitForDisk = 10; // seconds; USB disks enumerate after the kernel hands over
+
+struct Boot {
+    init::Work work;
+    seedboot::Plan plan;
+    std::vector<std::string> binds;
+    bool work_mounted = false;
+};
+
+bool prepare(Boot& b, std::string& stage) {
+    stage = "mount";
+    if (!init::mount_kernel_filesystems()) return false;
+    init::say("PID 1 up at " + std::to_string(init::seconds_since_boot()) + " s since boot");
+    stage = "plan";
+    std::string text, err, device;
+    if (!init::read_file("/plan", text)) return false;
+    if (!seedboot::parse_plan(text, "/plan", b.plan, err)) return init::fail(err);
+    stage = "manifest";
+    if (sodium_init() < 0) return init::fail("libsodium failed to initialise");
+    if (!init::verify_manifest()) return false;
+    stage = "seed-audit";
+    if (!init::audit_seeds()) return false;
+    stage = "work";
+    if (!init::find_partition(kWorkLabel, kWaitForDisk, device)) return false;
+    if (!init::mount_work(device, b.work.dir.c_str())) return false;
+    b.work_mounted = true;
+    init::say("work partition " + device + " mounted on " + b.work.dir);
+    stage = "layout";
+    seedboot::Journal j;
+    struct stat st {};
+    if (::stat(b.work.journal().c_str(), &st) == 0) {
+        if (!init::read_file(b.work.journal(), text)) return false;
+        if (!seedboot::parse_journal(text, b.work.journal(), j, err)) return init::fail(err);
+    }
+    if (!j.laid_out && !init::lay_out(b.plan, b.work.build(), b.work.journal())) return false;
+    return init::bind_views(b.plan, b.work.build(), b.binds);
+}
+
+[[noreturn]] void power_off(Boot& b, const std::string& result_line) {
+    for (auto it = b.binds.rbegin(); it != b.binds.rend(); ++it) ::umount2(it->c_str(), MNT_DETACH);
+    if (b.work_mounted) init::unmount_work(b.work.dir.c_str());
+    ::sync();
+    init::write_all(1, result_line + "\n");
+    ::reboot(RB_POWER_OFF);
+    init::fail_errno("power off");
+    for (;;) ::pause(); // PID 1 must not exit: the kernel would panic
+}
+
+} // namespace
+
+int main() {
+    Boot b;
+    std::string stage;
+    if (::getpid() != 1) {
+        init::fail("this is seedboot's PID 1; run it as the kernel's init= program");
+        return 2;
+    }
+    if (!prepare(b, stage)) power_off(b, seedboot::result_line_fail(stage, 1));
+    init::PlanOutcome o = init::run_plan(b.plan, b.work);
+    power_off(b, o.ok ? seedboot::result_line_ok()
+                      : seedboot::result_line_fail(o.failed_step, o.status));
+}

@@ -1,0 +1,25 @@
+// The file systems the PID 1 needs: the kernel's own, and the work partition.
+#pragma once
+
+#include <string>
+
+namespace init {
+
+// /proc, /sys and /dev (devtmpfs; the kernel may have mounted it already).
+bool mount_kernel_filesystems();
+
+// Finds the partition named `partlabel` with libblkid, waiting up to `wait_s`
+// seconds for slow disks (USB) to appear; sets `device` to its /dev path.
+bool find_partition(const char* partlabel, int wait_s, std::string& device);
+
+// Mounts the ext4 work file system read-write at `dir`; the kernel replays its
+// journal if the last run was cut off.
+bool mount_work(const std::string& device, const char* dir);
+
+// Read-only bind of `from` at `to` (both absolute).
+bool bind_readonly(const std::string& from, const std::string& to);
+
+// Unmounts the work file system so that the next reader finds it clean.
+void unmount_work(const char* dir);
+
+} // namespace init

@@ -1,0 +1,46 @@
+#include "progress.hpp"
+
+#include "console.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace init {
+
+namespace {
+constexpr double kReportEvery = 10.0; // seconds: often enough to see life, rare enough to read
+}
+
+Progress::Progress(const seedboot::PlanStep& step) : step_(step) {
+    start_s_ = last_report_s_ = seconds_since_boot();
+}
+
+uint64_t Progress::feed(std::string_view chunk) {
+    uint64_t n = static_cast<uint64_t>(std::count(chunk.begin(), chunk.end(), '\n'));
+    lines_ += n;
+    if (n && chunk.back() == '\n') maybe_report(); // never split a line of the step's
+    return n;
+}
+
+void Progress::maybe_report() {
+    double now = seconds_since_boot();
+    if (now - last_report_s_ < kReportEvery) return;
+    last_report_s_ = now;
+    double elapsed = now - start_s_;
+    char text[160];
+    if (step_.expect_lines > 0 && lines_ > 0) {
+        double left =
+            elapsed * static_cast<double>(step_.expect_lines) / static_cast<double>(lines_) -
+            elapsed;
+        std::snprintf(
+            text, sizeof text, "progress %s: %llu/%llu lines, %.0f s elapsed, about %.0f s left",
+            step_.name.c_str(), static_cast<unsigned long long>(lines_),
+            static_cast<unsigned long long>(step_.expect_lines), elapsed, std::max(0.0, left));
+    } else {
+        std::snprintf(text, sizeof text, "progress %s: %llu lines, %.0f s elapsed",
+                      step_.name.c_str(), static_cast<unsigned long long>(lines_), elapsed);
+    }
+    say(text);
+}
+
+} // namespace init

@@ -1,0 +1,28 @@
+// Progress of a running step, told on the console at most every few seconds:
+// lines of output so far against the count the plan expects (from an earlier
+// run), elapsed time and an estimate of what is left.
+#pragma once
+
+#include "plan.hpp"
+
+#include <cstdint>
+#include <string_view>
+
+namespace init {
+
+class Progress {
+  public:
+    explicit Progress(const seedboot::PlanStep& step);
+    // Counts the complete lines in `chunk`; returns how many it saw.
+    uint64_t feed(std::string_view chunk);
+
+  private:
+    void maybe_report();
+
+    const seedboot::PlanStep& step_;
+    uint64_t lines_ = 0;
+    double start_s_ = 0;
+    double last_report_s_ = 0;
+};
+
+} // namespace init

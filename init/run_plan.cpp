@@ -1,0 +1,150 @@
+#include "run_plan.hpp"
+
+#include "console.hpp"
+#include "fd.hpp"
+#include "files.hpp"
+#include "run_step.hpp"
+
+#include "answers.hpp"
+#include "journal.hpp"
+#include "sha256.hpp"
+
+#include <cstdio>
+#include <fcntl.h>
+#include <map>
+
+namespace init {
+
+namespace {
+
+struct Answers {
+    std::map<std::string, std::string> want; // path -> sha256
+    std::map<std::string, std::string> seen; // path -> sha256 of outputs hashed so far
+};
+
+bool load_answers(const seedboot::Plan& plan, const Work& work, Answers& a) {
+    for (const auto& file : plan.answers) {
+        std::string text, err;
+        std::vector<seedboot::Answer> list;
+        if (!read_file(work.build() + file, text)) return false;
+        if (!seedboot::parse_answers(text, file, list, err)) return fail(err);
+        for (auto& ans : list) a.want[ans.path] = ans.sha256;
+    }
+    return true;
+}
+
+bool hash_output(const Work& work, const std::string& path, std::string& sha) {
+    Fd fd(::open((work.build() + path).c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd.ok()) return fail_errno("output " + path);
+    uint64_t size = 0;
+    if (!seedboot::sha256_fd(fd.get(), sha, size)) return fail_errno("read output " + path);
+    return true;
+}
+
+// Hashes `path` and compares it with the answers, if they name it.
+bool check_output(const Work& work, const std::string& path, Answers& a) {
+    std::string sha;
+    if (!hash_output(work, path, sha)) return false;
+    a.seen[path] = sha;
+    auto it = a.want.find(path);
+    if (it != a.want.end() && it->second != sha)
+        return fail("output " + path + ": sha256 " + sha + ", answers expect " + it->second);
+    say("output " + sha + "  " + path + (it != a.want.end() ? "  (matches answers)" : ""));
+    return true;
+}
+
+std::string log_name(const Work& work, size_t index, const std::string& name) {
+    char nn[16];
+    std::snprintf(nn, sizeof nn, "%02zu-", index + 1);
+    return work.logs() + "/" + nn + name + ".log";
+}
+
+std::string result_text(const seedboot::Plan& plan, const seedboot::Journal& j, const Answers& a,
+                        const PlanOutcome& o) {
+    std::string t = "seedboot-result 1\narch " + plan.arch + "\n";
+    t += o.ok ? "result ok\n"
+              : "result fail step=" + o.failed_step + " status=" + std::to_string(o.status) + "\n";
+    for (const auto& e : j.events)
+        if (e.kind == "done")
+            t += "step " + e.name + " status=" + std::to_string(e.status) +
+                 " ms=" + std::to_string(e.millis) + "\n";
+    for (const auto& [path, sha] : a.seen) t += "output " + sha + " " + path + "\n";
+    return t;
+}
+
+bool run_one(const seedboot::Plan& plan, const Work& work, size_t i, Answers& a, PlanOutcome& o,
+             seedboot::Journal& j) {
+    const auto& step = plan.steps[i];
+    std::string tag = "[" + std::to_string(i + 1) + "/" + std::to_string(plan.steps.size()) + "] ";
+    if (!append_durably(work.journal(), seedboot::journal_begin(i, step.name))) return false;
+    say(tag + step.name + " start");
+    StepOutcome so;
+    if (!run_step(plan, step, work.build(), log_name(work, i, step.name), so)) return false;
+    char took[32];
+    std::snprintf(took, sizeof took, "%.2f s", static_cast<double>(so.millis) / 1000.0);
+    say(tag + step.name + " end status=" + std::to_string(so.status) + " " + took);
+    bool ok = so.status == 0;
+    for (const auto& out : step.outputs) ok = ok && check_output(work, out, a);
+    if (!ok) {
+        o.failed_step = step.name;
+        o.status = so.status ? so.status : 1;
+        return false;
+    }
+    std::string line = seedboot::journal_done(i, step.name, 0, so.millis);
+    j.events.push_back({"done", i, step.name, 0, so.millis});
+    return append_durably(work.journal(), line);
+}
+
+} // namespace
+
+PlanOutcome run_plan(const seedboot::Plan& plan, const Work& work) {
+    PlanOutcome o;
+    o.failed_step = "journal";
+    o.status = 1;
+    std::string text, err;
+    seedboot::Journal j;
+    Answers a;
+    if (!make_dirs(work.logs()) || !read_file(work.journal(), text)) return o;
+    if (!seedboot::parse_journal(text, work.journal(), j, err)) {
+        fail(err);
+        return o;
+    }
+    o.failed_step = "answers";
+    if (!load_answers(plan, work, a)) return o;
+    o.failed_step.clear();
+    for (size_t i = 0; i < plan.steps.size(); ++i) {
+        if (j.finished(plan.steps[i].name)) {
+            say("[" + std::to_string(i + 1) + "/" + std::to_string(plan.steps.size()) + "] " +
+                plan.steps[i].name + " already done (journal)");
+            bool intact = true;
+            for (const auto& out : plan.steps[i].outputs)
+                intact = intact && check_output(work, out, a);
+            if (!intact) {
+                o.failed_step = plan.steps[i].name;
+                return o;
+            }
+            continue;
+        }
+        if (!run_one(plan, work, i, a, o, j)) {
+            if (o.failed_step.empty()) o.failed_step = plan.steps[i].name;
+            write_file_atomic(work.result(), result_text(plan, j, a, o));
+            return o;
+        }
+    }
+    // Every answer must have been checked: an answer no step declared is checked now.
+    for (const auto& [path, sha] : a.want)
+        if (!a.seen.count(path) && !check_output(work, path, a)) {
+            o.failed_step = "answers";
+            break;
+        }
+    o.ok = o.failed_step.empty();
+    if (o.ok) o.status = 0;
+    if (!write_file_atomic(work.result(), result_text(plan, j, a, o)) && o.ok) {
+        o.ok = false;
+        o.failed_step = "result";
+        o.status = 1;
+    }
+    return o;
+}
+
+} // namespace init

@@ -1,0 +1,15 @@
+// Boot-time checks: nothing from the root image runs until it matches /manifest
+// and every seed binary matches the assembly of its annotated hex0 source.
+#pragma once
+
+namespace init {
+
+// Hashes everything under /seed and /sources and compares it with /manifest,
+// reporting every difference (up to a few) with the path, expected and found.
+bool verify_manifest();
+
+// For each /seed/NAME.hex0, /seed/NAME must be its exact assembly; any other
+// file in /seed without a source is refused as unaudited.
+bool audit_seeds();
+
+} // namespace init

@@ -1,0 +1,21 @@
+// Walks a directory tree into manifest entries (type, mode, size, sha256),
+// sorted by path. The builder uses it to write /manifest, the PID 1 to check it.
+#pragma once
+
+#include "manifest.hpp"
+
+#include <string>
+
+namespace seedboot {
+
+// Scans `dir` on disk; entry paths are `prefix` + the path below `dir`
+// ("/sources" + "/chain/x"). `dir` itself is entry `prefix` (a directory).
+// Anything but files, directories and symlinks is an error, as is a name that
+// is not clean (spaces, control characters). On error, `err` names the path.
+bool scan_tree(const std::string& dir, const std::string& prefix, Manifest& out, std::string& err);
+
+// Scans a single file or symlink as entry `path`.
+bool scan_entry(const std::string& file, const std::string& path, ManifestEntry& out,
+                std::string& err);
+
+} // namespace seedboot

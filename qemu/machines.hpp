@@ -1,0 +1,27 @@
+// The QEMU machine for each arch: which emulator, which board, how the disks
+// attach, and how the kernel boots (directly, or through UEFI firmware).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace qemu {
+
+struct BootConfig {
+    std::string arch;               // i386, x86_64, aarch64
+    std::string kernel;             // direct kernel boot; empty for UEFI
+    std::vector<std::string> disks; // raw images, attached as virtio disks in order
+    std::vector<bool> read_only;    // one per disk
+    std::string firmware_code;      // UEFI: read-only firmware
+    std::string firmware_vars;      // UEFI: a writable copy of the variable store
+    unsigned memory_mb = 1024;
+    unsigned cpus = 1;
+};
+
+// The full QEMU command line; false + err for an unknown arch.
+bool qemu_command(const BootConfig& cfg, std::vector<std::string>& argv, std::string& err);
+
+// Debian's UEFI firmware for `arch` (code, pristine variable store).
+bool uefi_firmware(const std::string& arch, std::string& code, std::string& vars, std::string& err);
+
+} // namespace qemu

@@ -1,0 +1,172 @@
+#include "runner.hpp"
+
+#include "journal.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ; // QEMU inherits the user's environment (DISPLAY-free, TMPDIR)
+
+namespace qemu {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct LineWatch {
+    std::string partial;
+    std::string result_line;
+
+    void feed(std::string_view chunk) {
+        for (char c : chunk) {
+            if (c != '\n') {
+                if (partial.size() < 4096) partial += c;
+                continue;
+            }
+            while (!partial.empty() && partial.back() == '\r') partial.pop_back();
+            if (partial.rfind(seedboot::kResultPrefix, 0) == 0) result_line = partial;
+            partial.clear();
+        }
+    }
+};
+
+void write_all(int fd, const char* p, size_t n) {
+    while (n > 0) {
+        ssize_t w = ::write(fd, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return;
+        p += w;
+        n -= static_cast<size_t>(w);
+    }
+}
+
+pid_t spawn(const std::vector<std::string>& argv, int out_fd, std::string& err) {
+    std::vector<char*> cargv;
+    for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+    cargv.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+    posix_spawn_file_actions_adddup2(&fa, out_fd, 2);
+    pid_t pid = -1;
+    int rc = posix_spawnp(&pid, cargv[0], &fa, nullptr, cargv.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) err = argv[0] + ": cannot run: " + std::strerror(rc) + " (install qemu-system)";
+    return rc == 0 ? pid : -1;
+}
+
+void stop(pid_t pid) {
+    ::kill(pid, SIGTERM);
+    for (int i = 0; i < 50; ++i) {
+        if (::waitpid(pid, nullptr, WNOHANG) == pid) return;
+        ::usleep(100000);
+    }
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+}
+
+} // namespace
+
+int exit_code(Outcome o) {
+    switch (o) {
+    case Outcome::ok:
+        return 0;
+    case Outcome::failed:
+        return 1;
+    case Outcome::no_result:
+        return 2;
+    case Outcome::timed_out:
+        return 3;
+    case Outcome::not_started:
+        return 4;
+    }
+    return 4;
+}
+
+RunReport run_machine(const std::vector<std::string>& argv, const std::string& log_path,
+                      unsigned timeout_s, bool echo) {
+    RunReport r;
+    int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (log < 0) {
+        r.error = "cannot create console log " + log_path + ": " + std::strerror(errno);
+        return r;
+    }
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) {
+        r.error = std::string("pipe: ") + std::strerror(errno);
+        ::close(log);
+        return r;
+    }
+    auto start = Clock::now();
+    pid_t pid = spawn(argv, fds[1], r.error);
+    ::close(fds[1]);
+    LineWatch watch;
+    bool timed_out = false;
+    char buf[16384];
+    Clock::time_point result_at{};
+    while (pid > 0) {
+        // After the result line the guest only syncs and powers off; if it does
+        // not, the result still stands and QEMU is stopped.
+        if (!watch.result_line.empty() && result_at == Clock::time_point{})
+            result_at = Clock::now();
+        if (result_at != Clock::time_point{} &&
+            Clock::now() - result_at > std::chrono::seconds(30)) {
+            ::kill(pid, SIGTERM);
+            result_at = Clock::now() + std::chrono::hours(1);
+        }
+        auto left = std::chrono::seconds(timeout_s) - (Clock::now() - start);
+        if (left <= Clock::duration::zero()) {
+            timed_out = true;
+            break;
+        }
+        pollfd p{fds[0], POLLIN, 0};
+        int ms =
+            static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(left).count()) +
+            1;
+        int n = ::poll(&p, 1, ms);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) continue;
+        ssize_t got = ::read(fds[0], buf, sizeof buf);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break; // QEMU closed the console: it has exited
+        if (echo) write_all(1, buf, static_cast<size_t>(got));
+        write_all(log, buf, static_cast<size_t>(got));
+        watch.feed(std::string_view(buf, static_cast<size_t>(got)));
+    }
+    ::close(fds[0]);
+    if (pid > 0) {
+        if (timed_out)
+            stop(pid);
+        else
+            ::waitpid(pid, nullptr, 0);
+    }
+    ::close(log);
+    r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    r.result_line = watch.result_line;
+    if (pid <= 0) return r;
+    if (timed_out && r.result_line.empty()) {
+        r.outcome = Outcome::timed_out;
+        r.error = "the guest ran past the limit of " + std::to_string(timeout_s) +
+                  " s and was stopped (console in " + log_path + ")";
+    } else if (r.result_line.empty()) {
+        r.outcome = Outcome::no_result;
+        r.error =
+            "QEMU exited without a SEEDBOOT-RESULT line (kernel panic or no /init?); console in " +
+            log_path;
+    } else {
+        bool ok = r.result_line == seedboot::result_line_ok();
+        r.outcome = ok ? Outcome::ok : Outcome::failed;
+        if (!ok) r.error = "the chain failed: " + r.result_line + " (console in " + log_path + ")";
+    }
+    return r;
+}
+
+} // namespace qemu

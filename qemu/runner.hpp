@@ -1,0 +1,32 @@
+// Boots a machine, copies its console to the terminal and a log file, and turns
+// the PID 1's result line into an exit code. A guest that hangs is killed at
+// the wall-clock limit; one that dies without a result line is a failure.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace qemu {
+
+enum class Outcome {
+    ok,         // "SEEDBOOT-RESULT: ok"
+    failed,     // "SEEDBOOT-RESULT: fail ..."
+    no_result,  // QEMU exited without a result line (kernel panic, missing init, ...)
+    timed_out,  // the wall-clock limit ended it
+    not_started // QEMU could not be run
+};
+
+struct RunReport {
+    Outcome outcome = Outcome::not_started;
+    std::string result_line; // the SEEDBOOT-RESULT line, if any
+    double seconds = 0;      // wall time
+    std::string error;       // what went wrong, for the user
+};
+
+// `echo` copies the console to stdout as it arrives.
+RunReport run_machine(const std::vector<std::string>& argv, const std::string& log_path,
+                      unsigned timeout_s, bool echo);
+
+int exit_code(Outcome o); // 0 ok, 1 failed, 2 no result, 3 timed out, 4 not started
+
+} // namespace qemu
