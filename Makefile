@@ -39,9 +39,10 @@ $(addprefix kernel-,$(ARCHES)): kernel-%: deps
 	JOBS=$(JOBS) kernel-config/build-kernel.sh $* $(BUILD)/kernel/$*
 kernels: $(addprefix kernel-,$(ARCHES))
 
-$(addprefix qemu-,$(ARCHES)): qemu-%: host init-% kernel-%
+# The sandbox image on x86_64 also runs the i386 probe (compat ABI).
+$(addprefix qemu-,$(ARCHES)): qemu-%: host init-% kernel-% $(if $(filter sandbox,$(IMAGE)),init-i386)
 	$(SEEDBOOT) boot images/$(IMAGE).toml --arch $* --kernel $(call kernel_image,$*) \
-	  --init $(call init_binary,$*) --build-dir $(BUILD) --out-dir $(BUILD)/run/$(IMAGE)-$*-$(BOOT) \
+	  --init $(call init_binary,$*) --build-dir $(abspath $(BUILD)) --out-dir $(BUILD)/run/$(IMAGE)-$*-$(BOOT) \
 	  $(if $(filter uefi,$(BOOT)),--uefi) $(if $(RESUME),--resume)
 
 unit-test: host

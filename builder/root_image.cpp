@@ -11,6 +11,10 @@ namespace builder {
 
 namespace {
 
+bool for_arch(const std::vector<std::string>& arches, const std::string& arch) {
+    return arches.empty() || std::find(arches.begin(), arches.end(), arch) != arches.end();
+}
+
 // Scans a host file or tree into image entries under `prefix`, with normalized
 // modes, appending both to the image and to the manifest.
 bool add_host_tree(const std::string& host, const std::string& prefix, RootImage& img,
@@ -55,7 +59,8 @@ bool add_sources(const Spec& spec, const std::string& arch, const std::string& b
     manifest.push_back({'d', 0755, 0, "-", "/sources"});
     img.entries.push_back({"/sources", 'd', 0755, "", ""});
     for (const auto& src : spec.sources)
-        if (!add_host_tree(host_path(spec, src.path, arch, build_dir), "/sources/" + src.name, img,
+        if (for_arch(src.arches, arch) &&
+            !add_host_tree(host_path(spec, src.path, arch, build_dir), "/sources/" + src.name, img,
                            manifest, err))
             return false;
     return true;
@@ -74,11 +79,14 @@ seedboot::Plan compile_plan(const Spec& spec, const std::string& arch) {
     p.mkdirs = spec.dirs;
     p.binds.push_back({"/seed", "/seed"});
     for (const auto& src : spec.sources)
-        (src.copy ? p.copies : p.binds).push_back({"/sources/" + src.name, src.into});
+        if (for_arch(src.arches, arch))
+            (src.copy ? p.copies : p.binds).push_back({"/sources/" + src.name, src.into});
     p.answers = spec.answers;
     for (const auto& s : spec.steps) {
+        if (!for_arch(s.arches, arch)) continue;
         seedboot::PlanStep step{s.name, s.timeout_s, s.cwd, s.outputs, s.lines, {}};
         for (const auto& a : s.run) step.argv.push_back(expand_arch(a, arch));
+        step.answers = s.answers;
         p.steps.push_back(std::move(step));
     }
     return p;

@@ -73,6 +73,14 @@ struct Reader {
                fail(at, what + " '" + p + "' is not a clean absolute path (expected /a/b)");
     }
 
+    bool arch_list(const toml::table& t, const std::vector<std::string>& arches) {
+        for (const auto& a : arches)
+            if (!seedboot::is_known_arch(a))
+                return fail(*t.get("arches"),
+                            "arch '" + a + "' (expected i386, x86_64 or aarch64)");
+        return true;
+    }
+
     bool name(const toml::node& at, const std::string& what, const std::string& s) {
         return seedboot::is_clean_name(s) ||
                fail(at, what + " '" + s + "' is not a name of [A-Za-z0-9._+-], 1..64 characters");
@@ -133,10 +141,11 @@ bool read_sources(const toml::table& root, Spec& s, Reader& r) {
         const toml::table& t = *(*a)[i].as_table();
         SourceSpec src;
         std::string how = "bind";
-        ok = r.known_keys(t, "[[source]]", {"name", "path", "into", "mode"}) &&
+        ok = r.known_keys(t, "[[source]]", {"name", "path", "into", "mode", "arches"}) &&
              r.string(t, "name", src.name, true) && r.name(t, "source name", src.name) &&
              r.string(t, "path", src.path, true) && r.string(t, "into", src.into, false) &&
-             r.string(t, "mode", how, false);
+             r.string(t, "mode", how, false) && r.strings(t, "arches", src.arches, false) &&
+             r.arch_list(t, src.arches);
         if (ok && how != "bind" && how != "copy")
             ok = r.fail(t, "mode '" + how +
                                "' (expected \"bind\" (read-only) or \"copy\" (writable))");
@@ -172,11 +181,13 @@ bool read_build(const toml::table& root, Spec& s, Reader& r) {
 }
 
 bool read_step(const toml::table& t, StepSpec& step, Reader& r) {
-    if (!r.known_keys(t, "[[step]]", {"name", "run", "timeout", "cwd", "outputs", "lines"}) ||
+    if (!r.known_keys(t, "[[step]]",
+                      {"name", "run", "timeout", "cwd", "outputs", "lines", "answers", "arches"}) ||
         !r.string(t, "name", step.name, true) || !r.name(t, "step name", step.name) ||
         !r.strings(t, "run", step.run, true) || !r.integer(t, "timeout", step.timeout_s, true) ||
         !r.string(t, "cwd", step.cwd, false) || !r.strings(t, "outputs", step.outputs, false) ||
-        !r.integer(t, "lines", step.lines, false))
+        !r.integer(t, "lines", step.lines, false) || !r.string(t, "answers", step.answers, false) ||
+        !r.strings(t, "arches", step.arches, false) || !r.arch_list(t, step.arches))
         return false;
     if (step.run.empty())
         return r.fail(t, "step '" + step.name +
@@ -188,6 +199,7 @@ bool read_step(const toml::table& t, StepSpec& step, Reader& r) {
     if (!r.clean_path(t, "program", step.run[0]) || !r.clean_path(t, "cwd", step.cwd)) return false;
     for (const auto& o : step.outputs)
         if (!r.clean_path(t, "output", o)) return false;
+    if (!step.answers.empty() && !r.clean_path(t, "answers", step.answers)) return false;
     return true;
 }
 
@@ -236,8 +248,11 @@ bool parse_size(const std::string& text, uint64_t& out) {
 std::string host_path(const Spec& spec, const std::string& pattern, const std::string& arch,
                       const std::string& build_dir) {
     std::string p = pattern;
+    // {build} is a folder the user named on the command line: relative to where they stand.
+    std::error_code ec;
+    std::string build = std::filesystem::absolute(build_dir, ec).lexically_normal().string();
     for (auto [key, value] :
-         {std::pair{std::string("{arch}"), arch}, {std::string("{build}"), build_dir}})
+         {std::pair{std::string("{arch}"), arch}, {std::string("{build}"), build}})
         for (size_t at; (at = p.find(key)) != std::string::npos;) p.replace(at, key.size(), value);
     if (!p.empty() && p[0] == '/') return p;
     return (std::filesystem::path(spec.dir) / p).lexically_normal().string();

@@ -20,6 +20,7 @@ struct SourceSpec {
     std::string name;  // /sources/NAME in the root image
     std::string path;  // host file or directory, {arch}/{build} expanded
     std::string into;  // where the build tree sees it (default /sources/NAME)
+    std::vector<std::string> arches;  // empty: every arch of the image
     bool copy = false; // copied (writable) on first boot, instead of bound read-only
 };
 
@@ -30,6 +31,8 @@ struct StepSpec {
     std::string cwd = "/";
     std::vector<std::string> outputs;
     uint64_t lines = 0; // expected output lines, for progress
+    std::string answers;              // checked whole right after the step
+    std::vector<std::string> arches;  // empty: every arch of the image
 };
 
 struct Spec {

@@ -53,6 +53,20 @@ bool check_output(const Work& work, const std::string& path, Answers& a) {
     return true;
 }
 
+// Checks every line of an answers file now (a step's own answers).
+bool check_answers_file(const Work& work, const std::string& file, Answers& a) {
+    std::string text, err;
+    std::vector<seedboot::Answer> list;
+    if (!read_file(work.build() + file, text)) return false;
+    if (!seedboot::parse_answers(text, file, list, err)) return fail(err);
+    bool ok = true;
+    for (const auto& ans : list) {
+        a.want[ans.path] = ans.sha256;
+        ok = check_output(work, ans.path, a) && ok;
+    }
+    return ok;
+}
+
 std::string log_name(const Work& work, size_t index, const std::string& name) {
     char nn[16];
     std::snprintf(nn, sizeof nn, "%02zu-", index + 1);
@@ -85,6 +99,7 @@ bool run_one(const seedboot::Plan& plan, const Work& work, size_t i, Answers& a,
     say(tag + step.name + " end status=" + std::to_string(so.status) + " " + took);
     bool ok = so.status == 0;
     for (const auto& out : step.outputs) ok = ok && check_output(work, out, a);
+    if (ok && !step.answers.empty()) ok = check_answers_file(work, step.answers, a);
     if (!ok) {
         o.failed_step = step.name;
         o.status = so.status ? so.status : 1;

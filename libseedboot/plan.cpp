@@ -51,12 +51,16 @@ bool parse_step_option(std::string_view opt, PlanStep& step, LineParser& lp) {
         return lp.path(value, "cwd");
     }
     if (key == "out") return parse_outputs(value, step, lp);
+    if (key == "answers") {
+        step.answers = value;
+        return lp.path(value, "answers");
+    }
     if (key == "lines") {
         if (parse_u64(value, step.expect_lines)) return true;
         return lp.fail("lines '" + std::string(value) + "' is not a whole number");
     }
     return lp.fail("unknown step option '" + std::string(key) +
-                   "' (expected timeout, cwd, out or lines)");
+                   "' (expected timeout, cwd, out, answers or lines)");
 }
 
 bool parse_step(const std::vector<std::string_view>& w, Plan& plan, LineParser& lp) {
@@ -163,6 +167,7 @@ std::string format_plan(const Plan& plan) {
     for (const auto& s : plan.steps) {
         t += "step " + s.name + " timeout=" + std::to_string(s.timeout_s) + " cwd=" + s.cwd;
         for (size_t i = 0; i < s.outputs.size(); ++i) t += (i ? "," : " out=") + s.outputs[i];
+        if (!s.answers.empty()) t += " answers=" + s.answers;
         if (s.expect_lines) t += " lines=" + std::to_string(s.expect_lines);
         t += " --";
         for (const auto& a : s.argv) t += " " + a;

@@ -25,6 +25,7 @@ struct PlanStep {
     std::string cwd = "/";            // inside the build tree
     std::vector<std::string> outputs; // hashed into the result, checked against answers
     uint64_t expect_lines = 0;        // expected console lines, for progress (0: unknown)
+    std::string answers;              // answers file checked whole right after this step
     std::vector<std::string> argv;
 };
 

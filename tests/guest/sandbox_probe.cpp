@@ -80,6 +80,7 @@ void system_calls() {
             syscall(SYS_mknodat, AT_FDCWD, "/tmp/blk", S_IFBLK | 0600, makedev(254, 0)));
     long fifo = syscall(SYS_mknodat, AT_FDCWD, "/tmp/fifo", S_IFIFO | 0600, 0);
     check("mknod of a FIFO allowed", fifo == 0, std::strerror(errno));
+    unlink("/tmp/fifo"); // a re-run (resume, compat probe) starts clean
     check("no_new_privs set", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1);
     check("seccomp filter active", prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 2);
 }

@@ -22,7 +22,7 @@ const char* kPlan =
     "copy /sources/tree /\n"
     "answers /x.answers\n"
     "step first timeout=60 cwd=/ out=/bin/a,/bin/b lines=12 -- /seed/hex0-seed in out\n"
-    "step second timeout=5 cwd=/tmp -- /bin/a\n";
+    "step second timeout=5 cwd=/tmp answers=/s.answers -- /bin/a\n";
 
 std::string plan_error(const std::string& body) {
     Plan p;
@@ -67,7 +67,7 @@ TEST_CASE("plan errors name the line and what was expected", "[plan]") {
     CHECK(plan_error("copy /a/../b /c\n") == "/plan:3: source '/a/../b' is not a clean absolute "
                                              "path (expected /a/b, no '.', '..', spaces)");
     CHECK(plan_error("step a timeout=5 speed=9 -- /x\n") ==
-          "/plan:3: unknown step option 'speed' (expected timeout, cwd, out or lines)");
+          "/plan:3: unknown step option 'speed' (expected timeout, cwd, out, answers or lines)");
     Plan p;
     std::string err;
     CHECK_FALSE(parse_plan("", "/plan", p, err));

@@ -61,6 +61,7 @@ TEST_CASE("a spec parses into its parts", "[spec]") {
     CHECK(s.sources[0].copy);
     CHECK(s.sources[0].into == "/");
     CHECK(host_path(s, s.seeds[0].binary, "aarch64", "b") == t.path + "/seed/aarch64/bin");
+    CHECK(host_path(s, "{build}/x", "i386", "/b") == "/b/x");
     CHECK(host_path(s, s.sources[0].path, "x86_64", "b") == "/abs/x86_64");
     REQUIRE(s.steps.size() == 1);
     CHECK(s.steps[0].timeout_s == 10);

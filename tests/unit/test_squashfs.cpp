@@ -319,6 +319,32 @@ TEST_CASE("squashfs: same entries give the same bytes", "[squashfs]") {
     CHECK(slurp(dir / "other.sqfs") != slurp(dir / "same.sqfs"));
 }
 
+TEST_CASE("squashfs: minimal images (no data, no fragments)", "[squashfs]") {
+    TempDir dir;
+    const std::vector<std::vector<ImageEntry>> cases = {
+        {{"/", 'd', 0700, "", ""}},
+        {{"/", 'd', 0755, "", ""}, {"/empty", 'f', 0644, "", ""}},
+        {{"/", 'd', 0755, "", ""}, {"/l", 'l', 0777, "", "/nowhere"}},
+    };
+    for (const auto& entries : cases) {
+        std::string image = dir / "min.sqfs";
+        std::string err;
+        bool ok = write_squashfs(entries, image, {}, err);
+        INFO(err);
+        REQUIRE(ok);
+        std::vector<ImageEntry> got;
+        ok = read_squashfs(image, got, err);
+        INFO(err);
+        REQUIRE(ok);
+        check_same_entries(got, expected_read_back(entries));
+        std::string out = dir / "x";
+        std::filesystem::remove_all(out);
+        CmdResult r = run("unsquashfs -no-xattrs -d '" + out + "' '" + image + "'");
+        INFO(r.output);
+        CHECK(r.status == 0);
+    }
+}
+
 TEST_CASE("squashfs: a non-default zstd level round-trips", "[squashfs]") {
     SquashfsOptions opt;
     opt.zstd_level = 3; // stored in a compressor options block

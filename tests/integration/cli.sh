@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# cli.sh: the seedboot command line on bad input: one clear line naming the
+# thing, a non-zero exit, never a crash. No QEMU needed.
+. "$(dirname "$0")/lib.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# expect_error WANT CMD...: CMD must exit non-zero and print WANT (a fixed string) on stderr.
+expect_error() {
+  local want=$1
+  shift
+  local rc=0
+  "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+  [ $rc -ne 0 ] || fail "'$*' succeeded, expected an error"
+  [ $rc -lt 128 ] || fail "'$*' crashed (status $rc)"
+  grep -qF -- "$want" "$tmp/err" || fail "'$*' printed '$(cat "$tmp/err")', expected '$want'"
+}
+
+# audit-seed: exit 0 on each arch; a changed byte in either file gives the offset.
+for arch in i386 x86_64 aarch64; do
+  src="$SRC/rootfs/seed/$arch/hex0.hex0" bin="$SRC/rootfs/seed/$arch/hex0-seed"
+  "$SEEDBOOT" audit-seed "$src" "$bin" >/dev/null || fail "audit-seed $arch"
+  cp "$bin" "$tmp/seed"
+  printf '\x90' | dd of="$tmp/seed" bs=1 seek=100 conv=notrunc status=none
+  expect_error "is not the assembly of $src: offset 100 (0x64)" "$SEEDBOOT" audit-seed "$src" "$tmp/seed"
+  # In the source: turn the first digit pair of the ELF magic ("7F") into "7E".
+  sed '0,/7[Ff]/s//7E/' "$src" > "$tmp/src.hex0"
+  expect_error "offset 0 (0x0): source assembles to 0x7e, binary has 0x7f" "$SEEDBOOT" audit-seed "$tmp/src.hex0" "$bin"
+  head -c 50 "$bin" > "$tmp/short"
+  expect_error "binary has nothing (it ends there)" "$SEEDBOOT" audit-seed "$src" "$tmp/short"
+done
+expect_error "$tmp/none: cannot read the seed binary" "$SEEDBOOT" audit-seed "$SRC/rootfs/seed/i386/hex0.hex0" "$tmp/none"
+
+# Specs: broken TOML, a missing file, a missing source, an unknown arch.
+printf '[image\n' > "$tmp/broken.toml"
+expect_error "$tmp/broken.toml:1: " "$SEEDBOOT" plan "$tmp/broken.toml" --arch x86_64
+expect_error "$tmp/nope.toml: spec not found" "$SEEDBOOT" plan "$tmp/nope.toml" --arch x86_64
+mkdir -p "$tmp/images" && sed 's|rootfs/chain/{arch}|rootfs/missing/{arch}|' "$SRC/images/default.toml" > "$tmp/images/d.toml"
+cp -r "$SRC/rootfs" "$tmp/rootfs"
+expect_error "$tmp/rootfs/missing/x86_64: No such file or directory" "$SEEDBOOT" plan "$tmp/images/d.toml" --arch x86_64
+expect_error "arch 'sparc' is not in its [image] arches" "$SEEDBOOT" plan "$SRC/images/default.toml" --arch sparc
+
+# Boot and disk: a missing kernel and a missing PID 1 are named.
+expect_error "$tmp/bzImage: kernel not found (build it with make kernel-x86_64)" \
+  "$SEEDBOOT" boot "$SRC/images/default.toml" --arch x86_64 --kernel "$tmp/bzImage" \
+  --init "$(init_of x86_64)" --build-dir "$BUILD" --out-dir "$tmp/run" -q
+expect_error "$tmp/init: PID 1 binary not found" "$SEEDBOOT" pack "$SRC/images/default.toml" --arch x86_64 \
+  --init "$tmp/init" -o "$tmp/r.sqfs"
+expect_error "--work-size 'lots' (expected a size like 64M or 2G)" "$SEEDBOOT" disk --arch x86_64 --work-size lots -o "$tmp/d.img"
+echo "cli: ok"
