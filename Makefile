@@ -13,7 +13,7 @@ export SOURCE_DATE_EPOCH ?= 1
 kernel_image = $(BUILD)/kernel/$(1)/$(if $(filter aarch64,$(1)),Image,bzImage)
 init_binary = $(BUILD)/guest/$(1)/init/init
 
-.PHONY: all deps host test unit-test clean format $(addprefix kernel-,$(ARCHES)) \
+.PHONY: all deps host images test unit-test clean format $(addprefix kernel-,$(ARCHES)) \
         $(addprefix init-,$(ARCHES)) $(addprefix qemu-,$(ARCHES)) guests kernels
 
 all: host guests kernels
@@ -44,6 +44,11 @@ $(addprefix qemu-,$(ARCHES)): qemu-%: host init-% kernel-% $(if $(filter sandbox
 	$(SEEDBOOT) boot images/$(IMAGE).toml --arch $* --kernel $(call kernel_image,$*) \
 	  --init $(call init_binary,$*) --build-dir $(abspath $(BUILD)) --out-dir $(BUILD)/run/$(IMAGE)-$*-$(BOOT) \
 	  $(if $(filter uefi,$(BOOT)),--uefi) $(if $(RESUME),--resume)
+
+# Every spec for every arch as one UEFI-bootable disk, and out/SHA256SUMS.
+images: host guests kernels
+	$(SEEDBOOT) images --specs images --build-dir $(abspath $(BUILD)) -o out
+	cat out/SHA256SUMS
 
 unit-test: host
 	cd $(BUILD)/host && ctest --output-on-failure -L unit

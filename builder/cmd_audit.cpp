@@ -37,13 +37,13 @@ int cmd_audit_seed(const std::string& source, const std::string& binary) {
     return 0;
 }
 
-int cmd_plan(const std::string& spec_path, const std::string& arch) {
+int cmd_plan(const std::string& spec_path, const std::string& arch, const std::string& build_dir) {
     Spec spec;
     std::string err;
     if (!load_spec(spec_path, spec, err)) return error(err);
     RootImage img;
     // The plan does not depend on the PID 1 binary; any existing file stands in for it.
-    if (!compose_root_image(spec, arch, "/proc/self/exe", "build", img, err)) return error(err);
+    if (!compose_root_image(spec, arch, "/proc/self/exe", build_dir, img, err)) return error(err);
     std::fputs(seedboot::format_plan(img.plan).c_str(), stdout);
     return 0;
 }

@@ -2,8 +2,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
+
+namespace CLI {
+class App;
+}
 
 namespace builder {
 
@@ -29,8 +34,16 @@ struct BootArgs {
 };
 int cmd_boot(const BootArgs& a);
 
+struct ImagesArgs {
+    std::string specs = "images", build_dir = "build", out = "out";
+};
+int cmd_images(const ImagesArgs& a);
+
 int cmd_audit_seed(const std::string& source, const std::string& binary);
-int cmd_plan(const std::string& spec, const std::string& arch);
+int cmd_plan(const std::string& spec, const std::string& arch, const std::string& build_dir);
+
+// keygen, sign and verify (cmd_sign.cpp).
+void add_signing_commands(CLI::App& app, std::function<int()>& run);
 
 // Prints "seedboot: error: <what>" to stderr and returns 1.
 int error(const std::string& what);

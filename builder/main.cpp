@@ -58,7 +58,17 @@ void add_boot(CLI::App& app, builder::BootArgs& a, Action& run) {
     c->callback([&] { run = [&] { return builder::cmd_boot(a); }; });
 }
 
-void add_small(CLI::App& app, std::string& s1, std::string& s2, Action& run) {
+void add_images(CLI::App& app, builder::ImagesArgs& a, Action& run) {
+    auto* c = app.add_subcommand(
+        "images", "every spec for every arch as a UEFI-bootable disk, with SHA256SUMS");
+    c->add_option("--specs", a.specs, "folder of image specs")->default_val("images");
+    c->add_option("--build-dir", a.build_dir, "where the kernels and PID 1s were built")
+        ->default_val("build");
+    c->add_option("-o,--output", a.out, "output folder")->default_val("out");
+    c->callback([&] { run = [&] { return builder::cmd_images(a); }; });
+}
+
+void add_small(CLI::App& app, std::string& s1, std::string& s2, std::string& s3, Action& run) {
     auto* audit = app.add_subcommand(
         "audit-seed", "check that a seed binary is the exact assembly of its hex0 source");
     audit->add_option("source", s1, "annotated hex0 source")->required();
@@ -67,7 +77,9 @@ void add_small(CLI::App& app, std::string& s1, std::string& s2, Action& run) {
     auto* plan = app.add_subcommand("plan", "print the plan a spec compiles to for an arch");
     plan->add_option("spec", s1, "image spec")->required();
     plan->add_option("--arch", s2, "i386, x86_64 or aarch64")->required();
-    plan->callback([&] { run = [&] { return builder::cmd_plan(s1, s2); }; });
+    plan->add_option("--build-dir", s3, "what {build} in the spec stands for")
+        ->default_val("build");
+    plan->callback([&] { run = [&] { return builder::cmd_plan(s1, s2, s3); }; });
 }
 
 } // namespace
@@ -79,12 +91,15 @@ int main(int argc, char** argv) {
     builder::PackArgs pack;
     builder::DiskArgs disk;
     builder::BootArgs boot;
-    std::string s1, s2;
+    builder::ImagesArgs images;
+    std::string s1, s2, s3;
     Action run;
     add_pack(app, pack, run);
     add_disk(app, disk, run);
     add_boot(app, boot, run);
-    add_small(app, s1, s2, run);
+    add_images(app, images, run);
+    add_small(app, s1, s2, s3, run);
+    builder::add_signing_commands(app, run);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -85,8 +85,8 @@ struct FileDigest {
     std::array<uint8_t, 64> blake2b{};
 };
 bool digest_file(const std::string& path, FileDigest& out, std::string& err);
-bool default_trusted_comment(const std::string& path, const FileDigest& d,
-                             const std::string& extra, std::string& out, std::string& err);
+bool default_trusted_comment(const std::string& path, const FileDigest& d, const std::string& extra,
+                             std::string& out, std::string& err);
 
 // Signs `path` (prehashed "ED"). Deterministic: Ed25519 needs no randomness.
 bool sign_file(const SecretKey& sk, const std::string& path, const std::string& extra,

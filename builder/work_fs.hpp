@@ -43,8 +43,8 @@ class WorkFs {
 };
 
 struct WorkFsEntry {
-    std::string path; // absolute inside the file system: "/logs/01-x.log"
-    char type = 'f';  // 'f' file, 'd' directory, 'l' symlink, 'c'/'b' device, 'p' fifo, 's' socket
+    std::string path;  // absolute inside the file system: "/logs/01-x.log"
+    char type = 'f';   // 'f' file, 'd' directory, 'l' symlink, 'c'/'b' device, 'p' fifo, 's' socket
     uint32_t mode = 0; // permission bits (07777)
     uint64_t size = 0; // i_size: bytes for files, target length for symlinks
     std::string link_target; // symlinks only

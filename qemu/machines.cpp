@@ -1,5 +1,6 @@
 #include "machines.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 namespace qemu {
@@ -59,6 +60,10 @@ bool qemu_command(const BootConfig& cfg, std::vector<std::string>& argv, std::st
     }
     argv = {m->emulator};
     argv.insert(argv.end(), m->board.begin(), m->board.end());
+    // AAVMF hands the kernel ACPI tables instead of the device tree when the
+    // board offers both; our arm64 kernel is device-tree only.
+    if (cfg.kernel.empty())
+        std::replace(argv.begin(), argv.end(), std::string("virt"), std::string("virt,acpi=off"));
     for (const char* a : {"-nodefaults", "-nographic", "-no-reboot", "-nic", "none", "-monitor",
                           "none", "-serial", "stdio"})
         argv.push_back(a);
@@ -67,6 +72,7 @@ bool qemu_command(const BootConfig& cfg, std::vector<std::string>& argv, std::st
     if (!cfg.kernel.empty()) {
         argv.insert(argv.end(), {"-kernel", cfg.kernel});
     } else {
+
         argv.insert(argv.end(),
                     {"-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + cfg.firmware_code,
                      "-drive", "if=pflash,format=raw,unit=1,file=" + cfg.firmware_vars});
