@@ -1,5 +1,5 @@
 # seedboot's front door. Every target installs what is missing (Debian 12).
-#   make qemu-ARCH [IMAGE=name] [BOOT=uefi] [RESUME=1]   boot images/NAME.toml under QEMU
+#   make qemu-ARCH [IMAGE=name] [BOOT=uefi] [RESUME=1] [SOURCES=dir]   boot images/NAME.toml under QEMU
 #   make test                                            unit tests + real boots on all arches
 #   make kernel-ARCH | init-ARCH | host                  the pieces
 ARCHES := i386 x86_64 aarch64
@@ -43,7 +43,7 @@ kernels: $(addprefix kernel-,$(ARCHES))
 $(addprefix qemu-,$(ARCHES)): qemu-%: host init-% kernel-% $(if $(filter sandbox,$(IMAGE)),init-i386)
 	$(SEEDBOOT) boot images/$(IMAGE).toml --arch $* --kernel $(call kernel_image,$*) \
 	  --init $(call init_binary,$*) --build-dir $(abspath $(BUILD)) --out-dir $(BUILD)/run/$(IMAGE)-$*-$(BOOT) \
-	  $(if $(filter uefi,$(BOOT)),--uefi) $(if $(RESUME),--resume)
+	  $(if $(filter uefi,$(BOOT)),--uefi) $(if $(RESUME),--resume) $(if $(SOURCES),--sources $(abspath $(SOURCES)))
 
 # Every spec for every arch as one UEFI-bootable disk, and out/SHA256SUMS.
 images: host guests kernels

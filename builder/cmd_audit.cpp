@@ -2,6 +2,7 @@
 // before trusting an image.
 #include "commands.hpp"
 #include "root_image.hpp"
+#include "source_lock.hpp"
 #include "spec.hpp"
 
 #include "hex0.hpp"
@@ -34,6 +35,13 @@ int cmd_audit_seed(const std::string& source, const std::string& binary) {
         return error(binary + " is not the assembly of " + source + ": " + seedboot::describe(*m));
     std::printf("seedboot: %s is the exact assembly of %s (%zu bytes)\n", binary.c_str(),
                 source.c_str(), bin.size());
+    return 0;
+}
+
+int cmd_lock(const std::string& path, const std::string& name) {
+    std::string text, err;
+    if (!make_lock_text(path, name, text, err)) return error(err);
+    std::fputs(text.c_str(), stdout);
     return 0;
 }
 

@@ -19,7 +19,7 @@ namespace {
 
 bool make_disks(const BootArgs& a, const Spec& spec, qemu::BootConfig& cfg, std::string& err) {
     std::string root = a.out_dir + "/root.sqfs";
-    PackArgs pack{a.spec, a.arch, a.init, a.build_dir, root, 2};
+    PackArgs pack{a.spec, a.arch, a.init, a.build_dir, root, 2, a.sources};
     if (cmd_pack(pack) != 0) {
         err = "packing the root image failed";
         return false;

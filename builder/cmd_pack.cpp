@@ -19,6 +19,7 @@ int cmd_pack(const PackArgs& a) {
     RootImage img;
     std::string err;
     if (!load_spec(a.spec, spec, err)) return error(err);
+    if (!a.sources.empty()) spec.sources_dir = std::filesystem::absolute(a.sources).string();
     if (!compose_root_image(spec, a.arch, a.init, a.build_dir, img, err)) return error(err);
     SquashfsOptions opt;
     opt.mtime = static_cast<uint32_t>(spec.epoch);

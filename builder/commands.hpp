@@ -15,6 +15,7 @@ namespace builder {
 struct PackArgs {
     std::string spec, arch, init, build_dir, out;
     unsigned workers = 2;
+    std::string sources;  // {sources}; empty: the spec's default (../sources)
 };
 int cmd_pack(const PackArgs& a);
 
@@ -27,6 +28,7 @@ int cmd_disk(const DiskArgs& a);
 
 struct BootArgs {
     std::string spec, arch, kernel, init, build_dir, out_dir;
+    std::string sources;
     bool uefi = false;
     bool resume = false;    // keep the work disk of the previous run
     unsigned timeout_s = 0; // 0: the spec's boot_timeout
@@ -38,6 +40,12 @@ struct ImagesArgs {
     std::string specs = "images", build_dir = "build", out = "out";
 };
 int cmd_images(const ImagesArgs& a);
+
+int cmd_status(const std::string& image);
+int cmd_extract(const std::string& image, const std::string& path, const std::string& out);
+int cmd_pack_dir(const std::string& dir, uint64_t epoch, const std::string& out);
+
+int cmd_lock(const std::string& path, const std::string& name);
 
 int cmd_audit_seed(const std::string& source, const std::string& binary);
 int cmd_plan(const std::string& spec, const std::string& arch, const std::string& build_dir);

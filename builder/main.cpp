@@ -23,6 +23,7 @@ void add_pack(CLI::App& app, builder::PackArgs& a, Action& run) {
     c->add_option("-o,--output", a.out, "root image to write")->required();
     c->add_option("-j,--workers", a.workers,
                   "compression threads (the output does not depend on it)");
+    c->add_option("--sources", a.sources, "folder of user-supplied upstream sources ({sources})");
     c->callback([&] { run = [&] { return builder::cmd_pack(a); }; });
 }
 
@@ -48,6 +49,7 @@ void add_boot(CLI::App& app, builder::BootArgs& a, Action& run) {
     c->add_option("--build-dir", a.build_dir, "what {build} in the spec stands for")
         ->default_val("build");
     c->add_option("--out-dir", a.out_dir, "where the images and console log go")->required();
+    c->add_option("--sources", a.sources, "folder of user-supplied upstream sources ({sources})");
     c->add_flag("--uefi", a.uefi,
                 "boot one disk through UEFI firmware instead of direct kernel boot");
     c->add_flag("--resume", a.resume,
@@ -68,12 +70,39 @@ void add_images(CLI::App& app, builder::ImagesArgs& a, Action& run) {
     c->callback([&] { run = [&] { return builder::cmd_images(a); }; });
 }
 
+// Reading a run back: status, extract, and packing what it produced.
+void add_readback(CLI::App& app, std::string& s1, std::string& s2, std::string& s3, uint64_t& epoch,
+                  Action& run) {
+    auto* status = app.add_subcommand(
+        "status", "steps done/total, the running or failed step's last log lines, the result");
+    status->add_option("image", s1, "disk image or work image")->required();
+    status->callback([&] { run = [&] { return builder::cmd_status(s1); }; });
+    auto* extract = app.add_subcommand(
+        "extract", "copy a tree out of the work file system (no mount, no root)");
+    extract->add_option("image", s1, "disk image or work image")->required();
+    extract->add_option("--path", s2, "path in the work file system")->default_val("/build");
+    extract->add_option("-o,--output", s3, "host folder to create")->required();
+    extract->callback([&] { run = [&] { return builder::cmd_extract(s1, s2, s3); }; });
+    auto* packdir = app.add_subcommand(
+        "pack-dir",
+        "a folder -> deterministic squashfs rootfs (0:0, fixed mtimes, normalized modes)");
+    packdir->add_option("dir", s1, "folder to pack")->required();
+    packdir->add_option("--epoch", epoch, "every mtime (SOURCE_DATE_EPOCH)")->default_val(1);
+    packdir->add_option("-o,--output", s3, "squashfs image to write")->required();
+    packdir->callback([&] { run = [&] { return builder::cmd_pack_dir(s1, epoch, s3); }; });
+}
+
 void add_small(CLI::App& app, std::string& s1, std::string& s2, std::string& s3, Action& run) {
     auto* audit = app.add_subcommand(
         "audit-seed", "check that a seed binary is the exact assembly of its hex0 source");
     audit->add_option("source", s1, "annotated hex0 source")->required();
     audit->add_option("binary", s2, "seed binary")->required();
     audit->callback([&] { run = [&] { return builder::cmd_audit_seed(s1, s2); }; });
+    auto* lock = app.add_subcommand(
+        "lock", "print a source lock (tree digest or sha256) for a folder or file");
+    lock->add_option("path", s1, "the source tree or tarball")->required();
+    lock->add_option("--name", s2, "the source's name")->required();
+    lock->callback([&] { run = [&] { return builder::cmd_lock(s1, s2); }; });
     auto* plan = app.add_subcommand("plan", "print the plan a spec compiles to for an arch");
     plan->add_option("spec", s1, "image spec")->required();
     plan->add_option("--arch", s2, "i386, x86_64 or aarch64")->required();
@@ -99,6 +128,8 @@ int main(int argc, char** argv) {
     add_boot(app, boot, run);
     add_images(app, images, run);
     add_small(app, s1, s2, s3, run);
+    uint64_t epoch = 1;
+    add_readback(app, s1, s2, s3, epoch, run);
     builder::add_signing_commands(app, run);
     try {
         app.parse(argc, argv);

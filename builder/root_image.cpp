@@ -1,5 +1,7 @@
 #include "root_image.hpp"
 
+#include "source_lock.hpp"
+
 #include "manifest.hpp"
 #include "tree.hpp"
 
@@ -58,17 +60,17 @@ bool add_sources(const Spec& spec, const std::string& arch, const std::string& b
                  RootImage& img, seedboot::Manifest& manifest, std::string& err) {
     manifest.push_back({'d', 0755, 0, "-", "/sources"});
     img.entries.push_back({"/sources", 'd', 0755, "", ""});
-    for (const auto& src : spec.sources)
-        if (for_arch(src.arches, arch) &&
-            !add_host_tree(host_path(spec, src.path, arch, build_dir), "/sources/" + src.name, img,
-                           manifest, err))
+    for (const auto& src : spec.sources) {
+        if (!for_arch(src.arches, arch)) continue;
+        std::string host = host_path(spec, src.path, arch, build_dir);
+        SourceLock lock;
+        if (!src.lock.empty() &&
+            (!load_lock(host_path(spec, src.lock, arch, build_dir), lock, err) ||
+             !check_lock(lock, host, err)))
             return false;
+        if (!add_host_tree(host, "/sources/" + src.name, img, manifest, err)) return false;
+    }
     return true;
-}
-
-std::string expand_arch(std::string s, const std::string& arch) {
-    for (size_t at; (at = s.find("{arch}")) != std::string::npos;) s.replace(at, 6, arch);
-    return s;
 }
 
 seedboot::Plan compile_plan(const Spec& spec, const std::string& arch) {
@@ -78,15 +80,20 @@ seedboot::Plan compile_plan(const Spec& spec, const std::string& arch) {
     p.env = spec.env;
     p.mkdirs = spec.dirs;
     p.binds.push_back({"/seed", "/seed"});
+    for (const auto& seed : spec.seeds)
+        if (!seed.into.empty())
+            p.binds.push_back({"/seed/" + seed.name, expand(spec, seed.into, arch)});
     for (const auto& src : spec.sources)
         if (for_arch(src.arches, arch))
             (src.copy ? p.copies : p.binds).push_back({"/sources/" + src.name, src.into});
-    p.answers = spec.answers;
+    for (const auto& a : spec.answers) p.answers.push_back(expand(spec, a, arch));
     for (const auto& s : spec.steps) {
         if (!for_arch(s.arches, arch)) continue;
         seedboot::PlanStep step{s.name, s.timeout_s, s.cwd, s.outputs, s.lines, {}};
-        for (const auto& a : s.run) step.argv.push_back(expand_arch(a, arch));
-        step.answers = s.answers;
+        for (const auto& a : s.run) step.argv.push_back(expand(spec, a, arch));
+        step.answers = expand(spec, s.answers, arch);
+        step.cwd = expand(spec, s.cwd, arch);
+        for (auto& o : step.outputs) o = expand(spec, o, arch);
         p.steps.push_back(std::move(step));
     }
     return p;
@@ -115,8 +122,9 @@ bool compose_root_image(const Spec& spec, const std::string& arch, const std::st
         return false;
     }
     img.entries.push_back({"/init", 'f', 0755, init, ""});
-    if (!add_seeds(spec, arch, build_dir, img, manifest, err) ||
-        !add_sources(spec, arch, build_dir, img, manifest, err))
+    // Sources first: a missing upstream tree is reported with where to get it.
+    if (!add_sources(spec, arch, build_dir, img, manifest, err) ||
+        !add_seeds(spec, arch, build_dir, img, manifest, err))
         return false;
     std::sort(manifest.begin(), manifest.end(),
               [](const auto& a, const auto& b) { return a.path < b.path; });

@@ -120,15 +120,37 @@ const toml::array* table_array(const toml::table& root, const char* key, Reader&
     return ok ? n->as_array() : nullptr;
 }
 
+bool read_vars(const toml::table& root, Spec& s, Reader& r) {
+    const toml::node* n = root.get("vars");
+    if (!n) return true;
+    if (!n->is_table()) return r.fail(*n, "'vars' must hold [vars.ARCH] tables");
+    for (const auto& [arch, t] : *n->as_table()) {
+        std::string a(arch.str());
+        if (!seedboot::is_known_arch(a) || !t.is_table())
+            return r.fail(t,
+                          "[vars." + a +
+                              "] (expected [vars.i386], [vars.x86_64] or [vars.aarch64] tables)");
+        for (const auto& [key, value] : *t.as_table()) {
+            if (!value.is_string())
+                return r.fail(value,
+                              "vars." + a + "." + std::string(key.str()) + " must be a string");
+            s.vars[a][std::string(key.str())] = value.as_string()->get();
+        }
+    }
+    return true;
+}
+
 bool read_seeds(const toml::table& root, Spec& s, Reader& r) {
     bool ok;
     const toml::array* a = table_array(root, "seed", r, ok);
     for (size_t i = 0; ok && a && i < a->size(); ++i) {
         const toml::table& t = *(*a)[i].as_table();
         SeedSpec seed;
-        ok = r.known_keys(t, "[[seed]]", {"name", "binary", "source"}) &&
+        ok = r.known_keys(t, "[[seed]]", {"name", "binary", "source", "into"}) &&
              r.string(t, "name", seed.name, true) && r.name(t, "seed name", seed.name) &&
-             r.string(t, "binary", seed.binary, true) && r.string(t, "source", seed.source, true);
+             r.string(t, "binary", seed.binary, true) && r.string(t, "source", seed.source, true) &&
+             r.string(t, "into", seed.into, false) &&
+             (seed.into.empty() || r.clean_path(t, "into", seed.into));
         s.seeds.push_back(seed);
     }
     return ok;
@@ -141,11 +163,11 @@ bool read_sources(const toml::table& root, Spec& s, Reader& r) {
         const toml::table& t = *(*a)[i].as_table();
         SourceSpec src;
         std::string how = "bind";
-        ok = r.known_keys(t, "[[source]]", {"name", "path", "into", "mode", "arches"}) &&
+        ok = r.known_keys(t, "[[source]]", {"name", "path", "into", "mode", "arches", "lock"}) &&
              r.string(t, "name", src.name, true) && r.name(t, "source name", src.name) &&
              r.string(t, "path", src.path, true) && r.string(t, "into", src.into, false) &&
              r.string(t, "mode", how, false) && r.strings(t, "arches", src.arches, false) &&
-             r.arch_list(t, src.arches);
+             r.string(t, "lock", src.lock, false) && r.arch_list(t, src.arches);
         if (ok && how != "bind" && how != "copy")
             ok = r.fail(t, "mode '" + how +
                                "' (expected \"bind\" (read-only) or \"copy\" (writable))");
@@ -245,14 +267,27 @@ bool parse_size(const std::string& text, uint64_t& out) {
     return true;
 }
 
+std::string expand(const Spec& spec, const std::string& text, const std::string& arch) {
+    std::string p = text;
+    auto replace_all = [&p](const std::string& key, const std::string& value) {
+        for (size_t at = 0; (at = p.find(key, at)) != std::string::npos; at += value.size())
+            p.replace(at, key.size(), value);
+    };
+    replace_all("{arch}", arch);
+    auto vars = spec.vars.find(arch);
+    if (vars != spec.vars.end())
+        for (const auto& [key, value] : vars->second) replace_all("{" + key + "}", value);
+    return p;
+}
+
 std::string host_path(const Spec& spec, const std::string& pattern, const std::string& arch,
                       const std::string& build_dir) {
-    std::string p = pattern;
+    std::string p = expand(spec, pattern, arch);
     // {build} is a folder the user named on the command line: relative to where they stand.
     std::error_code ec;
     std::string build = std::filesystem::absolute(build_dir, ec).lexically_normal().string();
     for (auto [key, value] :
-         {std::pair{std::string("{arch}"), arch}, {std::string("{build}"), build}})
+         {std::pair{std::string("{sources}"), spec.sources_dir}, {std::string("{build}"), build}})
         for (size_t at; (at = p.find(key)) != std::string::npos;) p.replace(at, key.size(), value);
     if (!p.empty() && p[0] == '/') return p;
     return (std::filesystem::path(spec.dir) / p).lexically_normal().string();
@@ -276,9 +311,14 @@ bool load_spec(const std::string& path, Spec& out, std::string& err) {
     }
     const toml::table& root = parsed.table();
     Reader r{s, err};
-    if (!r.known_keys(root, "the spec", {"image", "seed", "source", "build", "step"})) return false;
-    if (!read_image(root, s, r) || !read_seeds(root, s, r) || !read_sources(root, s, r) ||
-        !read_build(root, s, r) || !read_steps(root, s, r))
+    if (!r.known_keys(root, "the spec", {"image", "vars", "seed", "source", "build", "step"}))
+        return false;
+    std::error_code ec;
+    s.sources_dir = std::filesystem::absolute(std::filesystem::path(s.dir) / "../sources", ec)
+                        .lexically_normal()
+                        .string();
+    if (!read_image(root, s, r) || !read_vars(root, s, r) || !read_seeds(root, s, r) ||
+        !read_sources(root, s, r) || !read_build(root, s, r) || !read_steps(root, s, r))
         return false;
     out = std::move(s);
     return true;

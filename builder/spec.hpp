@@ -14,6 +14,8 @@ struct SeedSpec {
     std::string name;   // /seed/NAME (binary) and /seed/NAME.hex0 (its source)
     std::string binary; // host path; {arch} and {build} are expanded per arch
     std::string source;
+    std::string into;    // optional: also bound read-only over this build-tree path, so that
+                         // an upstream entry script runs exactly the audited seed
 };
 
 struct SourceSpec {
@@ -21,6 +23,7 @@ struct SourceSpec {
     std::string path;  // host file or directory, {arch}/{build} expanded
     std::string into;  // where the build tree sees it (default /sources/NAME)
     std::vector<std::string> arches;  // empty: every arch of the image
+    std::string lock;    // optional lock file (rootfs/locks/*.lock) the content must match
     bool copy = false; // copied (writable) on first boot, instead of bound read-only
 };
 
@@ -50,11 +53,17 @@ struct Spec {
     std::vector<std::string> env;     // NAME=VALUE
     std::vector<std::string> answers; // build-tree paths of answers files
     std::vector<StepSpec> steps;
+    // [vars.ARCH] tables: {NAME} in paths and step arguments, per arch.
+    std::map<std::string, std::map<std::string, std::string>> vars;
+    std::string sources_dir;           // {sources}: user-supplied upstream files (default ../sources)
 };
+
+// Expands {arch} and the spec's [vars.ARCH] in a step argument or path.
+std::string expand(const Spec& spec, const std::string& text, const std::string& arch);
 
 bool load_spec(const std::string& path, Spec& out, std::string& err);
 
-// Expands {arch} and {build} and resolves a relative result against spec.dir.
+// Expands {arch}, vars, {build} and {sources} and resolves a relative result against spec.dir.
 std::string host_path(const Spec& spec, const std::string& pattern, const std::string& arch,
                       const std::string& build_dir);
 

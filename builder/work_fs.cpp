@@ -203,11 +203,12 @@ bool copy_sparse(const std::string& image, uint64_t offset, uint64_t len, int ou
         if (data >= 0) pos = std::max(pos, static_cast<uint64_t>(data) - offset);
         if (pos >= len) break;
         size_t want = static_cast<size_t>(std::min<uint64_t>(kCopyChunk, len - pos)), got = 0;
-        if (!pread_full(in.fd, buf.data(), want, offset + pos, got) || got != want) {
-            err = got != want
-                      ? image + ": truncated: short read at byte " +
-                            std::to_string(offset + pos + got)
-                      : sys_error(image + ": reading at byte " + std::to_string(offset + pos));
+        if (!pread_full(in.fd, buf.data(), want, offset + pos, got)) {
+            err = sys_error(image + ": reading at byte " + std::to_string(offset + pos + got));
+            return false;
+        }
+        if (got != want) {
+            err = image + ": truncated: short read at byte " + std::to_string(offset + pos + got);
             return false;
         }
         bool zero = std::all_of(buf.begin(), buf.begin() + static_cast<long>(want),

@@ -43,6 +43,9 @@ bool lay_out(const seedboot::Plan& plan, const std::string& root, const std::str
     if (::rename(tmp.c_str(), root.c_str()) != 0)
         return fail_errno("rename " + tmp + " to " + root);
     if (!fsync_dir(fs::path(root).parent_path().string())) return false;
+    // The plan beside the journal lets `seedboot status` read a work disk alone.
+    std::string plan_copy = fs::path(root).parent_path().string() + "/plan";
+    if (!write_file_atomic(plan_copy, seedboot::format_plan(plan))) return false;
     if (!append_durably(journal, "layout\n")) return false;
     say("build tree laid out in " + root);
     return true;

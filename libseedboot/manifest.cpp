@@ -36,11 +36,10 @@ bool parse_entry(const std::vector<std::string_view>& w, ManifestEntry& e, std::
         return false;
     }
     e.sha256 = w[3];
-    if (!is_clean_abs_path(w[4])) {
-        what = "path '" + std::string(w[4]) + "' is not a clean absolute path";
+    if (!decode_path(w[4], e.path)) {
+        what = "path '" + std::string(w[4]) + "' is not an absolute path (%XX escapes allowed)";
         return false;
     }
-    e.path = w[4];
     return true;
 }
 
@@ -92,7 +91,7 @@ std::string describe_entry(const ManifestEntry& e) {
 
 std::string format_manifest(const Manifest& m) {
     std::string t = "seedboot-manifest 1\n";
-    for (const auto& e : m) t += describe_entry(e) + " " + e.path + "\n";
+    for (const auto& e : m) t += describe_entry(e) + " " + encode_path(e.path) + "\n";
     return t;
 }
 

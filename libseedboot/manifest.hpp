@@ -5,6 +5,7 @@
 //   d 755 0 - /seed
 //   f 755 229 <sha256> /seed/hex0-seed
 //   l 777 9 <sha256 of the link target text> /sources/x
+//   f 644 12 <sha256> /sources/High%20Level%20Prototypes/hex0.c
 #pragma once
 
 #include <cstdint>
@@ -19,7 +20,7 @@ struct ManifestEntry {
     uint32_t mode = 0644; // permission bits only
     uint64_t size = 0;    // file size, or link target length; 0 for directories
     std::string sha256;   // of the content or link target; "-" for directories
-    std::string path;     // absolute, clean
+    std::string path;     // absolute; written %XX-escaped (text.hpp encode_path)
 };
 
 // Entries sorted by path (byte order), unique.

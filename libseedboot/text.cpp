@@ -1,5 +1,7 @@
 #include "text.hpp"
 
+#include <cctype>
+
 namespace seedboot {
 
 std::vector<std::string_view> split_lines(std::string_view text) {
@@ -46,6 +48,54 @@ bool is_clean_abs_path(std::string_view p) {
     if (p.back() == '/') return false;
     for (char c : p)
         if (c <= ' ' || c >= 127) return false;
+    size_t i = 1;
+    while (i <= p.size()) {
+        size_t end = p.find('/', i);
+        if (end == std::string_view::npos) end = p.size();
+        std::string_view part = p.substr(i, end - i);
+        if (part.empty() || part == "." || part == "..") return false;
+        i = end + 1;
+    }
+    return true;
+}
+
+std::string encode_path(std::string_view path) {
+    static const char digits[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : path) {
+        if (c > ' ' && c < 0x7f && c != '%') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += digits[c >> 4];
+            out += digits[c & 15];
+        }
+    }
+    return out;
+}
+
+bool decode_path(std::string_view text, std::string& path) {
+    std::string out;
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '%') {
+            out += text[i];
+            continue;
+        }
+        uint64_t v = 0;
+        std::string hex(text.substr(i + 1, 2));
+        for (char& c : hex) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (hex.size() != 2 || !parse_u64(hex, v, 16)) return false;
+        out += static_cast<char>(v);
+        i += 2;
+    }
+    path = std::move(out);
+    return is_plain_abs_path(path);
+}
+
+bool is_plain_abs_path(std::string_view p) {
+    if (p.empty() || p[0] != '/' || p.size() > 4096) return false;
+    if (p == "/") return true;
+    if (p.back() == '/' || p.find('\0') != std::string_view::npos) return false;
     size_t i = 1;
     while (i <= p.size()) {
         size_t end = p.find('/', i);

@@ -20,6 +20,15 @@ bool parse_u64(std::string_view s, uint64_t& out, int base = 10);
 // non-space ASCII: safe to embed in the line formats and to join under a root.
 bool is_clean_abs_path(std::string_view p);
 
+// Upstream trees have names with spaces ("High Level Prototypes"): in the
+// manifest a path is written with '%', bytes up to ' ' and from 0x7f as %XX.
+std::string encode_path(std::string_view path);
+bool decode_path(std::string_view text, std::string& path);
+
+// An absolute path whose components are non-empty, not "." or "..", without
+// NUL: any name a file system can hold (what the tree scan accepts).
+bool is_plain_abs_path(std::string_view p);
+
 // A step or file name: [A-Za-z0-9._+-], 1..64 characters, not "." or "..".
 bool is_clean_name(std::string_view s);
 

@@ -79,9 +79,8 @@ bool walk(const std::string& dir, const std::string& prefix, Manifest& out, std:
 
 bool scan_entry(const std::string& file, const std::string& path, ManifestEntry& e,
                 std::string& err) {
-    if (!is_clean_abs_path(path)) {
-        err = "'" + file +
-              "': name not allowed in an image (expected printable ASCII without spaces)";
+    if (!is_plain_abs_path(path)) {
+        err = "'" + file + "': name not allowed in an image";
         return false;
     }
     struct stat st {};

@@ -11,7 +11,7 @@ namespace seedboot {
 // Scans `dir` on disk; entry paths are `prefix` + the path below `dir`
 // ("/sources" + "/chain/x"). `dir` itself is entry `prefix` (a directory).
 // Anything but files, directories and symlinks is an error, as is a name that
-// is not clean (spaces, control characters). On error, `err` names the path.
+// cannot be a path (empty, '.', '..'). On error, `err` names the path.
 bool scan_tree(const std::string& dir, const std::string& prefix, Manifest& out, std::string& err);
 
 // Scans a single file or symlink as entry `path`.

@@ -156,3 +156,18 @@ TEST_CASE("clean paths and names", "[text]") {
     CHECK_FALSE(parse_u64("18446744073709551616", v));
     CHECK_FALSE(parse_u64("-1", v));
 }
+
+TEST_CASE("manifest paths with spaces and odd bytes are escaped", "[manifest]") {
+    CHECK(encode_path("/a b/100%/\x01\xff") == "/a%20b/100%25/%01%FF");
+    std::string back;
+    REQUIRE(decode_path("/a%20b/100%25/%01%ff", back));
+    CHECK(back == "/a b/100%/\x01\xff");
+    CHECK_FALSE(decode_path("/a%2", back));
+    CHECK_FALSE(decode_path("/a%zz", back));
+    CHECK_FALSE(decode_path("/a/%2E%2E", back));  // ".." stays refused however it is written
+    Manifest m{{'f', 0644, 1, sha256_hex("x"), "/High Level Prototypes/x.c"}};
+    Manifest again;
+    std::string err;
+    REQUIRE(parse_manifest(format_manifest(m), "/manifest", again, err));
+    CHECK(again[0].path == "/High Level Prototypes/x.c");
+}
