@@ -18,6 +18,10 @@ Progress::Progress(const seedboot::PlanStep& step) : step_(step) {
 uint64_t Progress::feed(std::string_view chunk) {
     uint64_t n = static_cast<uint64_t>(std::count(chunk.begin(), chunk.end(), '\n'));
     lines_ += n;
+    for (size_t i = 0; i < chunk.size(); ++i) {
+        if (at_line_start_ && chunk.substr(i, 4) == " +> ") ++commands_;
+        at_line_start_ = chunk[i] == '\n';
+    }
     if (n && chunk.back() == '\n') maybe_report(); // never split a line of the step's
     return n;
 }
@@ -27,18 +31,19 @@ void Progress::maybe_report() {
     if (now - last_report_s_ < kReportEvery) return;
     last_report_s_ = now;
     double elapsed = now - start_s_;
+    uint64_t done = commands_ ? commands_ : lines_;
+    const char* unit = commands_ ? "commands" : "lines";
     char text[160];
-    if (step_.expect_lines > 0 && lines_ > 0) {
-        double left =
-            elapsed * static_cast<double>(step_.expect_lines) / static_cast<double>(lines_) -
-            elapsed;
-        std::snprintf(
-            text, sizeof text, "progress %s: %llu/%llu lines, %.0f s elapsed, about %.0f s left",
-            step_.name.c_str(), static_cast<unsigned long long>(lines_),
-            static_cast<unsigned long long>(step_.expect_lines), elapsed, std::max(0.0, left));
+    if (step_.expect_lines > 0 && done > 0) {
+        double left = elapsed * double(step_.expect_lines) / double(done) - elapsed;
+        std::snprintf(text, sizeof text,
+                      "progress %s: %llu/%llu %s, %.0f s elapsed, about %.0f s left",
+                      step_.name.c_str(), static_cast<unsigned long long>(done),
+                      static_cast<unsigned long long>(step_.expect_lines), unit, elapsed,
+                      std::max(0.0, left));
     } else {
-        std::snprintf(text, sizeof text, "progress %s: %llu lines, %.0f s elapsed",
-                      step_.name.c_str(), static_cast<unsigned long long>(lines_), elapsed);
+        std::snprintf(text, sizeof text, "progress %s: %llu %s, %.0f s elapsed", step_.name.c_str(),
+                      static_cast<unsigned long long>(done), unit, elapsed);
     }
     say(text);
 }

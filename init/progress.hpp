@@ -1,6 +1,7 @@
 // Progress of a running step, told on the console at most every few seconds:
-// lines of output so far against the count the plan expects (from an earlier
-// run), elapsed time and an estimate of what is left.
+// commands run so far (kaem's " +> " lines, or plain lines for other programs)
+// against the count the plan expects (from an earlier run), elapsed time and
+// an estimate of what is left.
 #pragma once
 
 #include "plan.hpp"
@@ -21,6 +22,8 @@ class Progress {
 
     const seedboot::PlanStep& step_;
     uint64_t lines_ = 0;
+    uint64_t commands_ = 0;
+    bool at_line_start_ = true;
     double start_s_ = 0;
     double last_report_s_ = 0;
 };
