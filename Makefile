@@ -47,7 +47,8 @@ $(addprefix qemu-,$(ARCHES)): qemu-%: host init-% kernel-% $(if $(filter sandbox
 
 # Every spec for every arch as one UEFI-bootable disk, and out/SHA256SUMS.
 images: host guests kernels
-	$(SEEDBOOT) images --specs images --build-dir $(abspath $(BUILD)) -o out
+	$(SEEDBOOT) images --specs images --build-dir $(abspath $(BUILD)) -o out \
+	  $(if $(SOURCES),--sources $(abspath $(SOURCES)),--skip-missing)
 	cat out/SHA256SUMS
 
 unit-test: host

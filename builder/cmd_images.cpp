@@ -40,14 +40,23 @@ bool build_one(const ImagesArgs& a, const Spec& spec, const std::string& arch, s
                std::string& err) {
     name = spec.name + "-" + arch + ".img";
     std::string root = a.out + "/" + spec.name + "-" + arch + ".sqfs";
-    PackArgs pack{spec.file,   arch, a.build_dir + "/guest/" + arch + "/init/init",
-                  a.build_dir, root, 2};
+    std::string init = a.build_dir + "/guest/" + arch + "/init/init";
+    PackArgs pack{spec.file, arch, init, a.build_dir, root, 2, a.sources};
     if (cmd_pack(pack) != 0) {
         err = "packing " + spec.file + " for " + arch + " failed";
         return false;
     }
     DiskContent c{arch, kernel_for(a.build_dir, arch), root, spec.work_size, spec.epoch};
     return make_disk(c, a.out + "/" + name, err);
+}
+
+// The first locked source of `spec` that is not supplied, or "".
+std::string missing_source(const Spec& spec, const std::string& arch, const std::string& build) {
+    for (const auto& src : spec.sources) {
+        std::string host = host_path(spec, src.path, arch, build);
+        if (!src.lock.empty() && !fs::exists(host)) return host;
+    }
+    return "";
 }
 
 } // namespace
@@ -66,7 +75,14 @@ int cmd_images(const ImagesArgs& a) {
     for (const auto& path : specs) {
         Spec spec;
         if (!load_spec(path, spec, err)) return error(err);
+        if (!a.sources.empty()) spec.sources_dir = fs::absolute(a.sources).string();
         for (const auto& arch : spec.arches) {
+            std::string missing = missing_source(spec, arch, a.build_dir);
+            if (a.skip_missing && !missing.empty()) {
+                std::printf("seedboot: skipped %s on %s: %s is not supplied\n", spec.name.c_str(),
+                            arch.c_str(), missing.c_str());
+                continue;
+            }
             std::string name, line;
             if (!build_one(a, spec, arch, name, err) ||
                 !digest_line(a.out + "/" + name, name, line, err))

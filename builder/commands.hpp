@@ -15,7 +15,7 @@ namespace builder {
 struct PackArgs {
     std::string spec, arch, init, build_dir, out;
     unsigned workers = 2;
-    std::string sources;  // {sources}; empty: the spec's default (../sources)
+    std::string sources; // {sources}; empty: the spec's default (../sources)
 };
 int cmd_pack(const PackArgs& a);
 
@@ -38,6 +38,8 @@ int cmd_boot(const BootArgs& a);
 
 struct ImagesArgs {
     std::string specs = "images", build_dir = "build", out = "out";
+    std::string sources;       // {sources}; empty: the spec's default
+    bool skip_missing = false; // leave out specs whose locked upstream sources are not supplied
 };
 int cmd_images(const ImagesArgs& a);
 

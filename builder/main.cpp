@@ -67,6 +67,9 @@ void add_images(CLI::App& app, builder::ImagesArgs& a, Action& run) {
     c->add_option("--build-dir", a.build_dir, "where the kernels and PID 1s were built")
         ->default_val("build");
     c->add_option("-o,--output", a.out, "output folder")->default_val("out");
+    c->add_option("--sources", a.sources, "folder of user-supplied upstream sources ({sources})");
+    c->add_flag("--skip-missing", a.skip_missing,
+                "leave out specs whose locked sources are not supplied");
     c->callback([&] { run = [&] { return builder::cmd_images(a); }; });
 }
 
