@@ -1,6 +1,7 @@
 # seedboot's front door. Every target installs what is missing (Debian 12).
 #   make qemu-ARCH [IMAGE=name] [BOOT=uefi] [RESUME=1] [SOURCES=dir]   boot images/NAME.toml under QEMU
 #   make test                                            unit tests + real boots on all arches
+#   make release KEY=secret.key [NAME=alice]             make images, check and sign them
 #   make kernel-ARCH | init-ARCH | host                  the pieces
 ARCHES := i386 x86_64 aarch64
 IMAGE ?= default
@@ -13,7 +14,7 @@ export SOURCE_DATE_EPOCH ?= 1
 kernel_image = $(BUILD)/kernel/$(1)/$(if $(filter aarch64,$(1)),Image,bzImage)
 init_binary = $(BUILD)/guest/$(1)/init/init
 
-.PHONY: all deps host images test unit-test clean format $(addprefix kernel-,$(ARCHES)) \
+.PHONY: all deps host images test $(addprefix stage0-,$(ARCHES)) unit-test clean format $(addprefix kernel-,$(ARCHES)) \
         $(addprefix init-,$(ARCHES)) $(addprefix qemu-,$(ARCHES)) guests kernels
 
 all: host guests kernels
@@ -45,11 +46,35 @@ $(addprefix qemu-,$(ARCHES)): qemu-%: host init-% kernel-% $(if $(filter sandbox
 	  --init $(call init_binary,$*) --build-dir $(abspath $(BUILD)) --out-dir $(BUILD)/run/$(IMAGE)-$*-$(BOOT) \
 	  $(if $(filter uefi,$(BOOT)),--uefi) $(if $(RESUME),--resume) $(if $(SOURCES),--sources $(abspath $(SOURCES)))
 
+# Stage 0 from a supplied stage0-posix tree (SOURCES=dir holding stage0-posix/):
+# run it, extract its tools, pack them as out/stage0-ARCH.sqfs, and boot the
+# follow-on image that compiles a C program with them.
+S0_i386 := x86
+S0_x86_64 := AMD64
+S0_aarch64 := AArch64
+$(addprefix stage0-,$(ARCHES)): stage0-%: host init-% kernel-%
+	$(MAKE) qemu-$* IMAGE=stage0
+	rm -rf $(BUILD)/stage0/$* && mkdir -p out
+	$(SEEDBOOT) extract $(BUILD)/run/stage0-$*-$(BOOT)/$(if $(filter uefi,$(BOOT)),disk,work).img \
+	  --path /build/$(S0_$*)/bin -o $(BUILD)/stage0/$*/bin
+	$(SEEDBOOT) pack-dir $(BUILD)/stage0/$*/bin -o out/stage0-$*.sqfs
+	sha256sum out/stage0-$*.sqfs
+	$(MAKE) qemu-$* IMAGE=stage0-hello
+
 # Every spec for every arch as one UEFI-bootable disk, and out/SHA256SUMS.
 images: host guests kernels
 	$(SEEDBOOT) images --specs images --build-dir $(abspath $(BUILD)) -o out \
 	  $(if $(SOURCES),--sources $(abspath $(SOURCES)),--skip-missing)
 	cat out/SHA256SUMS
+
+# Check and sign what `make images` made: out/SHA256SUMS and out/INPUTS, as FILE.minisig.NAME.
+.PHONY: release
+release:
+	@[ -n "$(KEY)" ] || { echo "make release: set KEY=path/to/secret.key; make a key pair with" \
+	  "'$(SEEDBOOT) keygen -p pub -s sec' (after 'make host')" >&2; exit 1; }
+	$(MAKE) images
+	$(SEEDBOOT) release --dir out --key $(KEY) $(if $(NAME),--name $(NAME)) --specs images \
+	  --build-dir $(abspath $(BUILD))
 
 unit-test: host
 	cd $(BUILD)/host && ctest --output-on-failure -L unit

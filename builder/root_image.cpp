@@ -68,7 +68,8 @@ bool add_sources(const Spec& spec, const std::string& arch, const std::string& b
             (!load_lock(host_path(spec, src.lock, arch, build_dir), lock, err) ||
              !check_lock(lock, host, err)))
             return false;
-        if (!add_host_tree(host, "/sources/" + src.name, img, manifest, err)) return false;
+        std::string part = src.subdir.empty() ? host : host + "/" + expand(spec, src.subdir, arch);
+        if (!add_host_tree(part, "/sources/" + src.name, img, manifest, err)) return false;
     }
     return true;
 }

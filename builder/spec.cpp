@@ -163,11 +163,14 @@ bool read_sources(const toml::table& root, Spec& s, Reader& r) {
         const toml::table& t = *(*a)[i].as_table();
         SourceSpec src;
         std::string how = "bind";
-        ok = r.known_keys(t, "[[source]]", {"name", "path", "into", "mode", "arches", "lock"}) &&
+        ok = r.known_keys(t, "[[source]]",
+                          {"name", "path", "into", "mode", "arches", "lock", "subdir"}) &&
              r.string(t, "name", src.name, true) && r.name(t, "source name", src.name) &&
              r.string(t, "path", src.path, true) && r.string(t, "into", src.into, false) &&
              r.string(t, "mode", how, false) && r.strings(t, "arches", src.arches, false) &&
-             r.string(t, "lock", src.lock, false) && r.arch_list(t, src.arches);
+             r.string(t, "lock", src.lock, false) && r.string(t, "subdir", src.subdir, false) &&
+             (src.subdir.empty() || r.clean_path(t, "subdir", "/" + src.subdir)) &&
+             r.arch_list(t, src.arches);
         if (ok && how != "bind" && how != "copy")
             ok = r.fail(t, "mode '" + how +
                                "' (expected \"bind\" (read-only) or \"copy\" (writable))");

@@ -24,6 +24,7 @@ struct SourceSpec {
     std::string into;  // where the build tree sees it (default /sources/NAME)
     std::vector<std::string> arches;  // empty: every arch of the image
     std::string lock;    // optional lock file (rootfs/locks/*.lock) the content must match
+    std::string subdir;  // optional: pack only this part of the (locked) path
     bool copy = false; // copied (writable) on first boot, instead of bound read-only
 };
 
