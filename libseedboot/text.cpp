@@ -43,19 +43,9 @@ bool parse_u64(std::string_view s, uint64_t& out, int base) {
 }
 
 bool is_clean_abs_path(std::string_view p) {
-    if (p.empty() || p[0] != '/' || p.size() > 1024) return false;
-    if (p == "/") return true;
-    if (p.back() == '/') return false;
+    if (p.size() > 1024 || !is_plain_abs_path(p)) return false;
     for (char c : p)
         if (c <= ' ' || c >= 127) return false;
-    size_t i = 1;
-    while (i <= p.size()) {
-        size_t end = p.find('/', i);
-        if (end == std::string_view::npos) end = p.size();
-        std::string_view part = p.substr(i, end - i);
-        if (part.empty() || part == "." || part == "..") return false;
-        i = end + 1;
-    }
     return true;
 }
 
