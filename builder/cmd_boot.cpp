@@ -74,7 +74,7 @@ int cmd_boot(const BootArgs& a) {
                 spec.name.c_str(), a.arch.c_str(), a.uefi ? "UEFI" : "direct kernel boot", timeout,
                 log.c_str());
     std::fflush(stdout);
-    qemu::RunReport r = qemu::run_machine(argv, log, timeout, !a.quiet);
+    qemu::RunReport r = qemu::run_machine(argv, log, {timeout, !a.quiet, a.power_cut_after});
     if (r.outcome != qemu::Outcome::ok) {
         error(r.error);
         return qemu::exit_code(r.outcome);

@@ -33,6 +33,7 @@ struct BootArgs {
     bool resume = false;    // keep the work disk of the previous run
     unsigned timeout_s = 0; // 0: the spec's boot_timeout
     bool quiet = false;
+    std::string power_cut_after; // test hook, see qemu::RunOptions
 };
 int cmd_boot(const BootArgs& a);
 
@@ -42,6 +43,14 @@ struct ImagesArgs {
     bool skip_missing = false; // leave out specs whose locked upstream sources are not supplied
 };
 int cmd_images(const ImagesArgs& a);
+
+// Checks DIR/SHA256SUMS, writes DIR/INPUTS, signs both as FILE.minisig.NAME (cmd_release.cpp).
+struct ReleaseArgs {
+    std::string dir, key;
+    std::string name; // empty: the key id
+    std::string specs = "images", build_dir = "build";
+};
+int cmd_release(const ReleaseArgs& a);
 
 int cmd_status(const std::string& image);
 int cmd_extract(const std::string& image, const std::string& path, const std::string& out);

@@ -50,6 +50,8 @@ void add_boot(CLI::App& app, builder::BootArgs& a, Action& run) {
         ->default_val("build");
     c->add_option("--out-dir", a.out_dir, "where the images and console log go")->required();
     c->add_option("--sources", a.sources, "folder of user-supplied upstream sources ({sources})");
+    c->add_option("--power-cut-after", a.power_cut_after,
+                  "test hook: kill QEMU (like a power cut) once the console shows this text");
     c->add_flag("--uefi", a.uefi,
                 "boot one disk through UEFI firmware instead of direct kernel boot");
     c->add_flag("--resume", a.resume,
@@ -71,6 +73,19 @@ void add_images(CLI::App& app, builder::ImagesArgs& a, Action& run) {
     c->add_flag("--skip-missing", a.skip_missing,
                 "leave out specs whose locked sources are not supplied");
     c->callback([&] { run = [&] { return builder::cmd_images(a); }; });
+}
+
+void add_release(CLI::App& app, builder::ReleaseArgs& a, Action& run) {
+    auto* c = app.add_subcommand(
+        "release", "check OUT/SHA256SUMS, write OUT/INPUTS, sign both (FILE.minisig.NAME)");
+    c->add_option("--dir", a.dir, "output of `seedboot images`")->required();
+    c->add_option("--key", a.key, "secret key (minisign format; SEEDBOOT_KEY_PASSWORD)")
+        ->required();
+    c->add_option("--name", a.name, "builder name in the signature file names (default: key id)");
+    c->add_option("--specs", a.specs, "folder of image specs")->default_val("images");
+    c->add_option("--build-dir", a.build_dir, "where the kernels and PID 1s were built")
+        ->default_val("build");
+    c->callback([&] { run = [&] { return builder::cmd_release(a); }; });
 }
 
 // Reading a run back: status, extract, and packing what it produced.
@@ -124,12 +139,14 @@ int main(int argc, char** argv) {
     builder::DiskArgs disk;
     builder::BootArgs boot;
     builder::ImagesArgs images;
+    builder::ReleaseArgs release;
     std::string s1, s2, s3;
     Action run;
     add_pack(app, pack, run);
     add_disk(app, disk, run);
     add_boot(app, boot, run);
     add_images(app, images, run);
+    add_release(app, release, run);
     add_small(app, s1, s2, s3, run);
     uint64_t epoch = 1;
     add_readback(app, s1, s2, s3, epoch, run);

@@ -57,6 +57,12 @@ bool fsync_dir(const std::string& dir) {
     return true;
 }
 
+bool sync_fs(const std::string& path) {
+    Fd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd.ok() || ::syncfs(fd.get()) != 0) return fail_errno("syncfs " + path);
+    return true;
+}
+
 bool write_file_atomic(const std::string& path, std::string_view data) {
     std::string tmp = path + ".tmp";
     Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));

@@ -18,6 +18,9 @@ bool append_durably(const std::string& path, std::string_view line);
 
 bool fsync_dir(const std::string& dir);
 
+// syncfs(2) on the file system holding `path`: every pending write reaches the disk.
+bool sync_fs(const std::string& path);
+
 // mkdir -p with mode 0755; succeeds if the directory exists.
 bool make_dirs(const std::string& path);
 

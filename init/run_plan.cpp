@@ -105,6 +105,9 @@ bool run_one(const seedboot::Plan& plan, const Work& work, size_t i, Answers& a,
         o.status = so.status ? so.status : 1;
         return false;
     }
+    // "done" promises that everything the step wrote survives a power cut:
+    // flush the whole work file system before saying so.
+    if (!sync_fs(work.dir)) return false;
     std::string line = seedboot::journal_done(i, step.name, 0, so.millis);
     j.events.push_back({"done", i, step.name, 0, so.millis});
     return append_durably(work.journal(), line);

@@ -23,6 +23,8 @@ using Clock = std::chrono::steady_clock;
 struct LineWatch {
     std::string partial;
     std::string result_line;
+    std::string cut_after; // non-empty: watch for this text
+    bool cut = false;
 
     void feed(std::string_view chunk) {
         for (char c : chunk) {
@@ -32,6 +34,7 @@ struct LineWatch {
             }
             while (!partial.empty() && partial.back() == '\r') partial.pop_back();
             if (partial.rfind(seedboot::kResultPrefix, 0) == 0) result_line = partial;
+            if (!cut_after.empty() && partial.find(cut_after) != std::string::npos) cut = true;
             partial.clear();
         }
     }
@@ -87,12 +90,16 @@ int exit_code(Outcome o) {
         return 3;
     case Outcome::not_started:
         return 4;
+    case Outcome::power_cut:
+        return 5;
     }
     return 4;
 }
 
 RunReport run_machine(const std::vector<std::string>& argv, const std::string& log_path,
-                      unsigned timeout_s, bool echo) {
+                      const RunOptions& opt) {
+    const unsigned timeout_s = opt.timeout_s;
+    const bool echo = opt.echo;
     RunReport r;
     int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (log < 0) {
@@ -109,6 +116,7 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
     pid_t pid = spawn(argv, fds[1], r.error);
     ::close(fds[1]);
     LineWatch watch;
+    watch.cut_after = opt.power_cut_after;
     bool timed_out = false;
     char buf[16384];
     Clock::time_point result_at{};
@@ -140,6 +148,10 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
         if (echo) write_all(1, buf, static_cast<size_t>(got));
         write_all(log, buf, static_cast<size_t>(got));
         watch.feed(std::string_view(buf, static_cast<size_t>(got)));
+        if (watch.cut) {
+            ::kill(pid, SIGKILL);
+            break;
+        }
     }
     ::close(fds[0]);
     if (pid > 0) {
@@ -152,7 +164,10 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
     r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     r.result_line = watch.result_line;
     if (pid <= 0) return r;
-    if (timed_out && r.result_line.empty()) {
+    if (watch.cut) {
+        r.outcome = Outcome::power_cut;
+        r.error = "power cut after '" + opt.power_cut_after + "' (as asked)";
+    } else if (timed_out && r.result_line.empty()) {
         r.outcome = Outcome::timed_out;
         r.error = "the guest ran past the limit of " + std::to_string(timeout_s) +
                   " s and was stopped (console in " + log_path + ")";

@@ -13,6 +13,7 @@ enum class Outcome {
     failed,     // "SEEDBOOT-RESULT: fail ..."
     no_result,  // QEMU exited without a result line (kernel panic, missing init, ...)
     timed_out,  // the wall-clock limit ended it
+    power_cut,  // killed on purpose (RunOptions::power_cut_after), as a power loss would
     not_started // QEMU could not be run
 };
 
@@ -23,10 +24,18 @@ struct RunReport {
     std::string error;       // what went wrong, for the user
 };
 
-// `echo` copies the console to stdout as it arrives.
-RunReport run_machine(const std::vector<std::string>& argv, const std::string& log_path,
-                      unsigned timeout_s, bool echo);
+struct RunOptions {
+    unsigned timeout_s = 600;
+    bool echo = true; // copy the console to stdout as it arrives
+    // Test hook: SIGKILL QEMU the moment a console line contains this text,
+    // which is what a power cut does to the guest (no sync, no unmount).
+    std::string power_cut_after;
+};
 
-int exit_code(Outcome o); // 0 ok, 1 failed, 2 no result, 3 timed out, 4 not started
+RunReport run_machine(const std::vector<std::string>& argv, const std::string& log_path,
+                      const RunOptions& opt);
+
+// 0 ok, 1 failed, 2 no result, 3 timed out, 4 not started, 5 power cut (as asked)
+int exit_code(Outcome o);
 
 } // namespace qemu
