@@ -40,6 +40,14 @@ cp -r "$SRC/rootfs" "$tmp/rootfs"
 expect_error "$tmp/rootfs/missing/x86_64: No such file or directory" "$SEEDBOOT" plan "$tmp/images/d.toml" --arch x86_64
 expect_error "arch 'sparc' is not in its [image] arches" "$SEEDBOOT" plan "$SRC/images/default.toml" --arch sparc
 
+# Upstream sources: missing -> what to get and where; not the locked tree -> both digests.
+cp "$SRC/images/stage0.toml" "$tmp/images/"
+expect_error "$tmp/sources/stage0-posix: source 'stage0-posix' is missing (locked by $tmp/rootfs/locks/stage0-posix.lock; get it from https://github.com/oriansj/stage0-posix" \
+  "$SEEDBOOT" plan "$tmp/images/stage0.toml" --arch x86_64
+mkdir -p "$tmp/sources/stage0-posix" && echo "not stage0" > "$tmp/sources/stage0-posix/README"
+expect_error "expects $(awk '/^sha256/{print $2}' "$SRC/rootfs/locks/stage0-posix.lock") (897): refusing a source that is not the locked one" \
+  "$SEEDBOOT" plan "$tmp/images/stage0.toml" --arch x86_64
+
 # Boot and disk: a missing kernel and a missing PID 1 are named.
 expect_error "$tmp/bzImage: kernel not found (build it with make kernel-x86_64)" \
   "$SEEDBOOT" boot "$SRC/images/default.toml" --arch x86_64 --kernel "$tmp/bzImage" \
