@@ -1,5 +1,6 @@
 #include "run_plan.hpp"
 
+#include "checkpoint.hpp"
 #include "console.hpp"
 #include "fd.hpp"
 #include "files.hpp"
@@ -86,11 +87,27 @@ std::string result_text(const seedboot::Plan& plan, const seedboot::Journal& j, 
     return t;
 }
 
+// Before a step: record the tree. After a power cut inside it: set aside what
+// it had made (in aside/NN-name.K for its K-th interrupted attempt) and rerun.
+bool checkpoint(const Work& work, size_t i, const std::string& name, const seedboot::Journal& j) {
+    std::string id = log_name(work, i, name).substr(work.logs().size() + 1);
+    id.resize(id.size() - 4); // "NN-name" without ".log"
+    std::string listing = work.checkpoints() + "/" + id;
+    if (!j.interrupted(name)) return record_tree(work.build(), listing);
+    size_t tries = 0;
+    for (const auto& e : j.events) tries += e.kind == "begin" && e.name == name;
+    say("[" + std::to_string(i + 1) + "] " + name + " was cut off: restoring its starting tree");
+    return set_aside_new(work.build(), listing,
+                         work.aside() + "/" + id + "." + std::to_string(tries));
+}
+
 bool run_one(const seedboot::Plan& plan, const Work& work, size_t i, Answers& a, PlanOutcome& o,
              seedboot::Journal& j) {
     const auto& step = plan.steps[i];
     std::string tag = "[" + std::to_string(i + 1) + "/" + std::to_string(plan.steps.size()) + "] ";
+    if (!checkpoint(work, i, step.name, j)) return false;
     if (!append_durably(work.journal(), seedboot::journal_begin(i, step.name))) return false;
+    j.events.push_back({"begin", i, step.name, 0, 0});
     say(tag + step.name + " start");
     StepOutcome so;
     if (!run_step(plan, step, work.build(), log_name(work, i, step.name), so)) return false;

@@ -14,6 +14,8 @@ struct Work {
     std::string logs() const { return dir + "/logs"; }
     std::string journal() const { return dir + "/state"; }
     std::string result() const { return dir + "/result"; }
+    std::string checkpoints() const { return dir + "/checkpoints"; }
+    std::string aside() const { return dir + "/aside"; }
 };
 
 struct PlanOutcome {

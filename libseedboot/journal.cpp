@@ -10,6 +10,12 @@ bool Journal::finished(std::string_view step) const {
     return false;
 }
 
+bool Journal::interrupted(std::string_view step) const {
+    for (auto it = events.rbegin(); it != events.rend(); ++it)
+        if (it->name == step) return it->kind == "begin";
+    return false;
+}
+
 bool parse_journal(std::string_view text, std::string_view file, Journal& out, std::string& err) {
     Journal j;
     auto lines = split_lines(text);
