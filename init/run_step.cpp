@@ -86,7 +86,8 @@ void pump(int pipe_fd, int log_fd, const Child& child, const seedboot::PlanStep&
         if (r < 0 && errno != EINTR) return;
         if (r > 0) {
             ssize_t n = ::read(pipe_fd, buf, sizeof buf);
-            if (n <= 0 && errno != EINTR) return; // EOF: every writer is gone
+            if (n == 0) return;                  // EOF: every writer is gone
+            if (n < 0 && errno != EINTR) return; // a broken pipe: stop reading, reap()
             if (n > 0) {
                 std::string_view chunk(buf, static_cast<size_t>(n));
                 write_all(1, chunk);
