@@ -88,15 +88,16 @@ std::string result_text(const seedboot::Plan& plan, const seedboot::Journal& j, 
 }
 
 // Before a step: record the tree. After a power cut inside it: set aside what
-// it had made (in aside/NN-name.K for its K-th interrupted attempt) and rerun.
+// it had made (in aside/NN-name.K for its K-th unfinished attempt) and rerun.
 bool checkpoint(const Work& work, size_t i, const std::string& name, const seedboot::Journal& j) {
     std::string id = log_name(work, i, name).substr(work.logs().size() + 1);
     id.resize(id.size() - 4); // "NN-name" without ".log"
     std::string listing = work.checkpoints() + "/" + id;
-    if (!j.interrupted(name)) return record_tree(work.build(), listing);
+    if (!j.unfinished(name)) return record_tree(work.build(), listing);
     size_t tries = 0;
     for (const auto& e : j.events) tries += e.kind == "begin" && e.name == name;
-    say("[" + std::to_string(i + 1) + "] " + name + " was cut off: restoring its starting tree");
+    say("[" + std::to_string(i + 1) + "] " + name +
+        " was cut off or failed: restoring its starting tree");
     return set_aside_new(work.build(), listing,
                          work.aside() + "/" + id + "." + std::to_string(tries));
 }
@@ -120,6 +121,11 @@ bool run_one(const seedboot::Plan& plan, const Work& work, size_t i, Answers& a,
     if (!ok) {
         o.failed_step = step.name;
         o.status = so.status ? so.status : 1;
+        // Journaled so that `seedboot status` shows it and the next boot restores
+        // the step's starting tree before it runs again.
+        uint64_t st = static_cast<uint64_t>(o.status);
+        j.events.push_back({"done", i, step.name, st, so.millis});
+        append_durably(work.journal(), seedboot::journal_done(i, step.name, st, so.millis));
         return false;
     }
     // "done" promises that everything the step wrote survives a power cut:

@@ -69,15 +69,23 @@ int reap(pid_t pid, bool& exited) {
     return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
 }
 
-void pump(int pipe_fd, int log_fd, const Child& child, const seedboot::PlanStep& step,
-          StepOutcome& out) {
+// Whether `pid` has exited, leaving it a zombie for reap() to collect.
+bool exited(pid_t pid) {
+    siginfo_t info{};
+    return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+           info.si_pid == pid;
+}
+
+void pump(int pipe_fd, int log_fd, Child child, const seedboot::PlanStep& step, StepOutcome& out) {
     char buf[8192];
     Progress progress(step);
     bool child_done = false;
     for (;;) {
         uint64_t now = now_ms();
-        if (!child_done && now >= child.deadline_ms) {
-            out.timed_out = true;
+        // The limit holds for stragglers too: once it passes, or 2 s after the
+        // step's own process ended, reap() kills whatever still holds the pipe.
+        if (now >= child.deadline_ms) {
+            out.timed_out = !child_done;
             return;
         }
         pollfd p{pipe_fd, POLLIN, 0};
@@ -97,8 +105,10 @@ void pump(int pipe_fd, int log_fd, const Child& child, const seedboot::PlanStep&
         } else if (r == 0 && child_done) {
             return; // a straggler holds the pipe: it is killed by reap()
         }
-        if (!child_done && ::waitpid(child.pid, nullptr, WNOHANG | WNOWAIT) == child.pid)
+        if (!child_done && exited(child.pid)) {
             child_done = true;
+            child.deadline_ms = std::min(child.deadline_ms, now_ms() + 2000);
+        }
     }
 }
 

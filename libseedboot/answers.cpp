@@ -23,6 +23,11 @@ bool parse_answers(std::string_view text, std::string_view file, std::vector<Ans
             return false;
         }
         if (path.substr(0, 2) == "./") path.remove_prefix(2);
+        // "./" alone (or "/") names the build tree itself, not a file.
+        if (path.empty() || path == "/") {
+            err = located(file, n, "path '" + std::string(w[1]) + "' names no file");
+            return false;
+        }
         std::string abs = path[0] == '/' ? std::string(path) : "/" + std::string(path);
         if (!is_clean_abs_path(abs)) {
             err = located(file, n,

@@ -10,9 +10,9 @@ bool Journal::finished(std::string_view step) const {
     return false;
 }
 
-bool Journal::interrupted(std::string_view step) const {
+bool Journal::unfinished(std::string_view step) const {
     for (auto it = events.rbegin(); it != events.rend(); ++it)
-        if (it->name == step) return it->kind == "begin";
+        if (it->name == step) return it->kind == "begin" || it->status != 0;
     return false;
 }
 

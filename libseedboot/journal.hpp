@@ -29,8 +29,10 @@ struct Journal {
     std::vector<JournalEvent> events; // begin and done events, in order
     // Steps whose last event is "done" with status 0.
     bool finished(std::string_view step) const;
-    // Steps whose last event is "begin": cut off while running.
-    bool interrupted(std::string_view step) const;
+    // Steps that ran without finishing: cut off while running (last event
+    // "begin") or failed (a "done" with a non-zero status). Their leftovers must
+    // be set aside before they run again.
+    bool unfinished(std::string_view step) const;
 };
 
 bool parse_journal(std::string_view text, std::string_view file, Journal& out, std::string& err);

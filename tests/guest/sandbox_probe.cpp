@@ -109,7 +109,22 @@ void environment() {
 
 } // namespace
 
+// Misbehaving steps for the PID 1's limits: one that never ends, and one that
+// exits at once but leaves a child writing to the console forever.
+int misbehave(const char* how) {
+    if (std::strcmp(how, "--hang") == 0)
+        for (;;) pause();
+    if (fork() == 0)
+        for (;;) {
+            std::puts("straggler still writing");
+            std::fflush(stdout);
+            usleep(100000);
+        }
+    return 0;
+}
+
 int main(int argc, char** argv) {
+    if (argc == 2 && argv[1][0] == '-') return misbehave(argv[1]);
     if (argc != 2) {
         std::fprintf(stderr, "usage: sandbox-probe OUTPUT\n");
         return 2;

@@ -28,7 +28,7 @@ for point in "${points[@]}"; do
   [ $rc -eq 0 ] || { tail -20 "$out/console.log" >&2; fail "resume after a cut at '$point' exited $rc"; }
   # "start" is printed after "begin" is journaled: the step was cut off inside.
   if [[ $point == *start ]]; then
-    tr -d '\r' < "$out/console.log" | grep -q "was cut off: restoring its starting tree" ||
+    tr -d '\r' < "$out/console.log" | grep -q "was cut off or failed: restoring its starting tree" ||
       fail "after a cut at '$point' the step was not restored from its checkpoint"
     tr -d '\r' < "$out/console.log" | grep -o "set aside [0-9]* path(s).*" || true
   fi

@@ -133,9 +133,13 @@ TEST_CASE("the journal ignores a line cut off by a power loss", "[journal]") {
     CHECK_FALSE(j.finished("b"));
     CHECK_FALSE(parse_journal("done x\n", "/work/state", j, err));
     CHECK(err == "/work/state:1: unreadable journal line (expected layout, begin or done)");
-    // A failed step is not finished, even if it ran.
+    CHECK(j.unfinished("b"));  // cut off: its last event is "begin"
+    CHECK_FALSE(j.unfinished("a"));
+    CHECK_FALSE(j.unfinished("never-ran"));
+    // A failed step is not finished, even if it ran, and is restored before its rerun.
     REQUIRE(parse_journal(journal_begin(0, "a") + journal_done(0, "a", 2, 5), "s", j, err));
     CHECK_FALSE(j.finished("a"));
+    CHECK(j.unfinished("a"));
 }
 
 TEST_CASE("the result line is the console protocol's last word", "[journal]") {
