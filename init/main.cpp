@@ -11,6 +11,7 @@
 #include "plan.hpp"
 
 #include <cstdio>
+#include <cstring>
 #include <sodium.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
@@ -29,6 +30,23 @@ struct Boot {
     bool work_mounted = false;
 };
 
+// The PID 1 only hashes; it never needs random bytes. libsodium's default
+// source makes sodium_init() wait for the kernel's entropy pool (about a second
+// after boot under QEMU); this one answers at once, and says so if ever used.
+const char* no_random_name() {
+    return "seedboot-pid1-none";
+}
+uint32_t no_random() {
+    init::fail("libsodium asked the PID 1 for random bytes, which it does not provide");
+    return 0;
+}
+void no_random_buf(void* buf, size_t size) {
+    no_random();
+    std::memset(buf, 0, size);
+}
+randombytes_implementation no_randomness = {no_random_name, no_random,     nullptr,
+                                            nullptr,        no_random_buf, nullptr};
+
 bool prepare(Boot& b, std::string& stage) {
     stage = "mount";
     if (!init::mount_kernel_filesystems()) return false;
@@ -38,7 +56,8 @@ bool prepare(Boot& b, std::string& stage) {
     if (!init::read_file("/plan", text)) return false;
     if (!seedboot::parse_plan(text, "/plan", b.plan, err)) return init::fail(err);
     stage = "manifest";
-    if (sodium_init() < 0) return init::fail("libsodium failed to initialise");
+    if (randombytes_set_implementation(&no_randomness) != 0 || sodium_init() < 0)
+        return init::fail("libsodium failed to initialise");
     if (!init::verify_manifest()) return false;
     stage = "seed-audit";
     if (!init::audit_seeds()) return false;
