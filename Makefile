@@ -82,6 +82,23 @@ unit-test: host
 test: host guests kernels
 	cd $(BUILD)/host && ctest --output-on-failure
 
+# Benchmarks against peer tools (not part of test): prints and writes $(BUILD)/bench/results.md.
+.PHONY: bench
+bench: host guests kernels
+	BUILD=$(BUILD) tests/bench/bench.sh
+
+# libFuzzer targets (tests/fuzz), built with clang and ASan/UBSan in $(BUILD)/fuzz; each runs
+# for FUZZ_SECONDS after replaying tests/fuzz/regressions. Fails if anything is found.
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS ?= plan manifest answers journal hex0 spec source_lock squashfs gpt work_fs
+.PHONY: fuzz
+fuzz:
+	tools/install-deps.sh
+	cmake -S . -B $(BUILD)/fuzz -DSEEDBOOT_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(BUILD)/fuzz -j$(JOBS)
+	tests/fuzz/run.sh $(BUILD)/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 

@@ -798,6 +798,9 @@ bool ImageReader::list_dir(const sqfs_inode_generic_t& dir, const std::string& d
         DirEntryPtr ent(raw);
         std::string name(reinterpret_cast<const char*>(ent->name), size_t(ent->size) + 1);
         if (!is_valid_name(name)) return fail(where + "invalid entry name", err);
+        // The format keeps entries sorted (lookups depend on it): anything else is damage.
+        if (!children.empty() && !(children.back().name < name))
+            return fail(where + quoted(name) + ": entries unsorted or repeated", err);
         sqfs_inode_generic_t* inode = nullptr;
         ret = sqfs_dir_reader_get_inode(dir_reader_.get(), &inode);
         LibInodePtr owned(inode);

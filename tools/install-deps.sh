@@ -5,6 +5,8 @@ set -euo pipefail
 pkgs=(
   # compilers and build tools
   build-essential cmake pkg-config clang-format g++-i686-linux-gnu g++-aarch64-linux-gnu
+  # make fuzz: clang with libFuzzer and the sanitizer runtimes (only a Recommends of clang-14)
+  clang libclang-rt-14-dev
   # kernel build
   linux-source-6.1 flex bison bc libelf-dev libssl-dev xz-utils
   # libraries (host)

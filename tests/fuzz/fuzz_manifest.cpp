@@ -1,0 +1,51 @@
+// parse_manifest on any bytes: true or false with a message, never a crash; an accepted
+// manifest is sorted and unique, and parse(format(parse(x))) == parse(x).
+#include "fuzz_util.hpp"
+
+#include "manifest.hpp"
+#include "sha256.hpp"
+#include "text.hpp"
+
+namespace {
+
+bool same(const seedboot::ManifestEntry& a, const seedboot::ManifestEntry& b) {
+    return a.type == b.type && a.mode == b.mode && a.size == b.size && a.sha256 == b.sha256 &&
+           a.path == b.path;
+}
+
+bool same(const seedboot::Manifest& a, const seedboot::Manifest& b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); i++)
+        if (!same(a[i], b[i])) return false;
+    return true;
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    seedboot::Manifest m;
+    std::string err;
+    if (!seedboot::parse_manifest(fuzz::as_text(data, size), "/manifest", m, err)) {
+        if (err.rfind("/manifest:", 0) != 0)
+            fuzz::fail("a manifest error does not name the file", err);
+        return 0;
+    }
+    for (size_t i = 0; i < m.size(); i++) {
+        const auto& e = m[i];
+        if (i > 0 && !(m[i - 1].path < e.path)) fuzz::fail("entries not sorted and unique", e.path);
+        if (!seedboot::is_plain_abs_path(e.path)) fuzz::fail("an entry path is not plain", e.path);
+        if (e.mode > 07777) fuzz::fail("mode beyond the permission bits");
+        if (e.type == 'd' ? e.sha256 != "-" : !seedboot::is_sha256_hex(e.sha256))
+            fuzz::fail("an entry hash is malformed", e.sha256);
+        std::string decoded;
+        if (!seedboot::decode_path(seedboot::encode_path(e.path), decoded) || decoded != e.path)
+            fuzz::fail("decode_path(encode_path(p)) != p", e.path);
+    }
+    std::string text = seedboot::format_manifest(m);
+    seedboot::Manifest again;
+    if (!seedboot::parse_manifest(text, "/manifest", again, err))
+        fuzz::fail("a formatted manifest does not parse", err + "\n" + text);
+    if (!same(m, again)) fuzz::fail("parse(format(parse(x))) != parse(x)", text);
+    if (seedboot::format_manifest(again) != text) fuzz::fail("format is not a fixed point", text);
+    return 0;
+}

@@ -1,0 +1,52 @@
+// parse_plan on any bytes must return true or false with a message, never crash; and a plan
+// it accepts must survive format_plan: parse(format(parse(x))) == parse(x), and formatting is
+// a fixed point (format(parse(format(p))) == format(p)).
+#include "fuzz_util.hpp"
+
+#include "plan.hpp"
+
+namespace {
+
+bool same(const seedboot::PlanStep& a, const seedboot::PlanStep& b) {
+    return a.name == b.name && a.timeout_s == b.timeout_s && a.cwd == b.cwd &&
+           a.outputs == b.outputs && a.expect_lines == b.expect_lines && a.answers == b.answers &&
+           a.argv == b.argv;
+}
+
+bool same(const seedboot::PlanMapping& a, const seedboot::PlanMapping& b) {
+    return a.from == b.from && a.to == b.to;
+}
+
+template <typename T> bool same_list(const std::vector<T>& a, const std::vector<T>& b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); i++)
+        if (!same(a[i], b[i])) return false;
+    return true;
+}
+
+bool same(const seedboot::Plan& a, const seedboot::Plan& b) {
+    return a.arch == b.arch && a.epoch == b.epoch && a.env == b.env && a.mkdirs == b.mkdirs &&
+           same_list(a.binds, b.binds) && same_list(a.copies, b.copies) && a.answers == b.answers &&
+           same_list(a.steps, b.steps);
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    seedboot::Plan plan;
+    std::string err;
+    if (!seedboot::parse_plan(fuzz::as_text(data, size), "/plan", plan, err)) {
+        if (err.rfind("/plan:", 0) != 0) fuzz::fail("a plan error does not name the file", err);
+        return 0;
+    }
+    if (plan.arch.empty() || !seedboot::is_known_arch(plan.arch))
+        fuzz::fail("an accepted plan has no known arch", plan.arch);
+    if (plan.steps.size() > seedboot::kMaxPlanSteps) fuzz::fail("more steps than the limit");
+    std::string text = seedboot::format_plan(plan);
+    seedboot::Plan again;
+    if (!seedboot::parse_plan(text, "/plan", again, err))
+        fuzz::fail("a formatted plan does not parse", err + "\n" + text);
+    if (!same(plan, again)) fuzz::fail("parse(format(parse(x))) != parse(x)", text);
+    if (seedboot::format_plan(again) != text) fuzz::fail("format is not a fixed point", text);
+    return 0;
+}

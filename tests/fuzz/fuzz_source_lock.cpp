@@ -1,0 +1,20 @@
+// Source locks (rootfs/locks/*.lock): any bytes must load or be refused with a message naming
+// the file, never crash; a loaded lock has a name, a known kind and a sha256.
+#include "fuzz_util.hpp"
+
+#include "sha256.hpp"
+#include "source_lock.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    const std::string& path = fuzz::write_temp("lock", data, size);
+    builder::SourceLock lock;
+    std::string err;
+    if (!builder::load_lock(path, lock, err)) {
+        if (err.rfind(path + ":", 0) != 0) fuzz::fail("a lock error does not name the file", err);
+        return 0;
+    }
+    if (lock.name.empty() || (lock.kind != "tree" && lock.kind != "file") ||
+        !seedboot::is_sha256_hex(lock.sha256))
+        fuzz::fail("a loaded lock lacks name, kind or sha256");
+    return 0;
+}
