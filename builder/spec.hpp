@@ -14,18 +14,18 @@ struct SeedSpec {
     std::string name;   // /seed/NAME (binary) and /seed/NAME.hex0 (its source)
     std::string binary; // host path; {arch} and {build} are expanded per arch
     std::string source;
-    std::string into;    // optional: also bound read-only over this build-tree path, so that
-                         // an upstream entry script runs exactly the audited seed
+    std::string into; // optional: also bound read-only over this build-tree path, so that
+                      // an upstream entry script runs exactly the audited seed
 };
 
 struct SourceSpec {
-    std::string name;  // /sources/NAME in the root image
-    std::string path;  // host file or directory, {arch}/{build} expanded
-    std::string into;  // where the build tree sees it (default /sources/NAME)
-    std::vector<std::string> arches;  // empty: every arch of the image
-    std::string lock;    // optional lock file (rootfs/locks/*.lock) the content must match
-    std::string subdir;  // optional: pack only this part of the (locked) path
-    bool copy = false; // copied (writable) on first boot, instead of bound read-only
+    std::string name;                // /sources/NAME in the root image
+    std::string path;                // host file or directory, {arch}/{build} expanded
+    std::string into;                // where the build tree sees it (default /sources/NAME)
+    std::vector<std::string> arches; // empty: every arch of the image
+    std::string lock;   // optional lock file (rootfs/locks/*.lock) the content must match
+    std::string subdir; // optional: pack only this part of the (locked) path
+    bool copy = false;  // copied (writable) on first boot, instead of bound read-only
 };
 
 struct StepSpec {
@@ -34,9 +34,9 @@ struct StepSpec {
     uint64_t timeout_s = 0;
     std::string cwd = "/";
     std::vector<std::string> outputs;
-    uint64_t lines = 0; // expected output lines, for progress
-    std::string answers;              // checked whole right after the step
-    std::vector<std::string> arches;  // empty: every arch of the image
+    uint64_t lines = 0;              // expected output lines, for progress
+    std::string answers;             // checked whole right after the step
+    std::vector<std::string> arches; // empty: every arch of the image
 };
 
 struct Spec {
@@ -56,7 +56,7 @@ struct Spec {
     std::vector<StepSpec> steps;
     // [vars.ARCH] tables: {NAME} in paths and step arguments, per arch.
     std::map<std::string, std::map<std::string, std::string>> vars;
-    std::string sources_dir;           // {sources}: user-supplied upstream files (default ../sources)
+    std::string sources_dir; // {sources}: user-supplied upstream files (default ../sources)
 };
 
 // Expands {arch} and the spec's [vars.ARCH] in a step argument or path.

@@ -5,17 +5,6 @@
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# expect_error WANT CMD...: CMD must exit non-zero and print WANT (a fixed string) on stderr.
-expect_error() {
-  local want=$1
-  shift
-  local rc=0
-  "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
-  [ $rc -ne 0 ] || fail "'$*' succeeded, expected an error"
-  [ $rc -lt 128 ] || fail "'$*' crashed (status $rc)"
-  grep -qF -- "$want" "$tmp/err" || fail "'$*' printed '$(cat "$tmp/err")', expected '$want'"
-}
-
 # audit-seed: exit 0 on each arch; a changed byte in either file gives the offset.
 for arch in i386 x86_64 aarch64; do
   src="$SRC/rootfs/seed/$arch/hex0.hex0" bin="$SRC/rootfs/seed/$arch/hex0-seed"

@@ -20,3 +20,14 @@ fail() {
   echo "FAIL: $*" >&2
   exit 1
 }
+
+# expect_error WANT CMD...: CMD must exit non-zero without crashing and print WANT (a fixed
+# string) on stderr. Uses the caller's $tmp folder.
+expect_error() {
+  local want=$1 rc=0
+  shift
+  "$@" >"${tmp:?}/stdout" 2>"$tmp/stderr" || rc=$?
+  [ $rc -ne 0 ] || fail "'$*' succeeded, expected an error"
+  [ $rc -lt 128 ] || fail "'$*' crashed (status $rc)"
+  grep -qF -- "$want" "$tmp/stderr" || fail "'$*' printed '$(cat "$tmp/stderr")', expected '$want'"
+}

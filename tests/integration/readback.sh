@@ -19,20 +19,13 @@ touch -d 2001-01-01 "$tmp/bin"/* && chmod g+w "$tmp/bin"/*
 cmp -s "$tmp/a.sqfs" "$tmp/b.sqfs" || fail "pack-dir is not reproducible"
 
 # Damaged disks: a clear error naming the file, never a crash.
-expect() {
-  local want=$1 rc=0
-  shift
-  "$@" >/dev/null 2>"$tmp/err" || rc=$?
-  [ $rc -ne 0 ] && [ $rc -lt 128 ] || fail "'$*' exited $rc"
-  grep -qF -- "$want" "$tmp/err" || fail "'$*' said '$(cat "$tmp/err")', expected '$want'"
-}
 head -c 20M "$work" > "$tmp/cut.img"
-expect "$tmp/cut.img: truncated" "$SEEDBOOT" status "$tmp/cut.img"
-expect "$tmp/cut.img: truncated" "$SEEDBOOT" extract "$tmp/cut.img" -o "$tmp/x"
+expect_error "$tmp/cut.img: truncated" "$SEEDBOOT" status "$tmp/cut.img"
+expect_error "$tmp/cut.img: truncated" "$SEEDBOOT" extract "$tmp/cut.img" -o "$tmp/x"
 cp "$work" "$tmp/bad.img"
 printf 'XX' | dd of="$tmp/bad.img" bs=1 seek=$((512 + 16)) conv=notrunc status=none
-expect "$tmp/bad.img: primary GPT header damaged" "$SEEDBOOT" status "$tmp/bad.img"
+expect_error "$tmp/bad.img: primary GPT header damaged" "$SEEDBOOT" status "$tmp/bad.img"
 head -c 1M /dev/zero > "$tmp/zero.img"
-expect "$tmp/zero.img: neither a GPT disk" "$SEEDBOOT" extract "$tmp/zero.img" -o "$tmp/x"
-expect "$tmp/run/root.img" "$SEEDBOOT" status "$tmp/run/root.img"
+expect_error "$tmp/zero.img: neither a GPT disk" "$SEEDBOOT" extract "$tmp/zero.img" -o "$tmp/x"
+expect_error "$tmp/run/root.img" "$SEEDBOOT" status "$tmp/run/root.img"
 echo "readback: ok"

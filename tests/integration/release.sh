@@ -7,16 +7,6 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 command -v minisign >/dev/null || fail "minisign not installed (tools/install-deps.sh installs it)"
 
-# expect_error WANT CMD...: CMD must exit non-zero and print WANT (a fixed string) on stderr.
-expect_error() {
-  local want=$1
-  shift
-  local rc=0
-  "$@" >"$tmp/stdout" 2>"$tmp/stderr" || rc=$?
-  [ $rc -ne 0 ] || fail "'$*' succeeded, expected an error"
-  grep -qF -- "$want" "$tmp/stderr" || fail "'$*' printed '$(cat "$tmp/stderr")', expected '$want'"
-}
-
 for who in alice bob; do
   "$SEEDBOOT" keygen -p "$tmp/$who.pub" -s "$tmp/$who.key" >/dev/null || fail "keygen $who"
 done

@@ -133,7 +133,7 @@ TEST_CASE("the journal ignores a line cut off by a power loss", "[journal]") {
     CHECK_FALSE(j.finished("b"));
     CHECK_FALSE(parse_journal("done x\n", "/work/state", j, err));
     CHECK(err == "/work/state:1: unreadable journal line (expected layout, begin or done)");
-    CHECK(j.unfinished("b"));  // cut off: its last event is "begin"
+    CHECK(j.unfinished("b")); // cut off: its last event is "begin"
     CHECK_FALSE(j.unfinished("a"));
     CHECK_FALSE(j.unfinished("never-ran"));
     // A failed step is not finished, even if it ran, and is restored before its rerun.
@@ -168,7 +168,7 @@ TEST_CASE("manifest paths with spaces and odd bytes are escaped", "[manifest]") 
     CHECK(back == "/a b/100%/\x01\xff");
     CHECK_FALSE(decode_path("/a%2", back));
     CHECK_FALSE(decode_path("/a%zz", back));
-    CHECK_FALSE(decode_path("/a/%2E%2E", back));  // ".." stays refused however it is written
+    CHECK_FALSE(decode_path("/a/%2E%2E", back)); // ".." stays refused however it is written
     Manifest m{{'f', 0644, 1, sha256_hex("x"), "/High Level Prototypes/x.c"}};
     Manifest again;
     std::string err;

@@ -10,14 +10,17 @@
 
 using namespace builder;
 
-TEST_CASE("tree digests: content, names and exec bits count; mtimes and other bits do not", "[lock]") {
+TEST_CASE("tree digests: content, names and exec bits count; mtimes and other bits do not",
+          "[lock]") {
     TempDir t;
     t.write("a/x.c", "int main;");
     t.write("a/High Level/y", "y");
     t.write("b/x.c", "int main;");
     t.write("b/High Level/y", "y");
     ::chmod((t.path + "/b/x.c").c_str(), 0600);
-    struct utimbuf ut{12345, 12345};
+    struct utimbuf ut {
+        12345, 12345
+    };
     ::utime((t.path + "/b/x.c").c_str(), &ut);
     std::string da, db, err;
     uint64_t na = 0, nb = 0;
@@ -48,15 +51,18 @@ TEST_CASE("a source that is not the locked one is refused, naming both hashes", 
     t.write("src/f", "contenT");
     CHECK_FALSE(check_lock(lock, t.path + "/src", err));
     CHECK(err.find(t.path + "/src: tree digest ") == 0);
-    CHECK(err.find("but " + lock_file + " expects " + lock.sha256 + " (1): refusing") != std::string::npos);
+    CHECK(err.find("but " + lock_file + " expects " + lock.sha256 + " (1): refusing") !=
+          std::string::npos);
     CHECK_FALSE(check_lock(lock, t.path + "/nothing", err));
     CHECK(err == t.path + "/nothing: source 'thing' is missing (locked by " + lock_file +
                      "; get it from FILL-IN: copy it from the moon)");
-    std::string file_lock = t.write("f.lock", "name f\nkind file\nsha256 " + std::string(64, 'a') + "\nsize 3\n");
+    std::string file_lock =
+        t.write("f.lock", "name f\nkind file\nsha256 " + std::string(64, 'a') + "\nsize 3\n");
     REQUIRE(load_lock(file_lock, lock, err));
     CHECK_FALSE(check_lock(lock, t.path + "/src", err));
     CHECK(err == t.path + "/src: expected a file for source 'f'");
     std::string bad = t.write("bad.lock", "name x\nkind blob\n");
     CHECK_FALSE(load_lock(bad, lock, err));
-    CHECK(err == bad + ":2: bad line 'kind blob' (expected name, kind tree|file, sha256 HEX, size N, url, get)");
+    CHECK(err == bad + ":2: bad line 'kind blob' (expected name, kind tree|file, sha256 HEX, size "
+                       "N, url, get)");
 }
