@@ -1,6 +1,7 @@
 #include "sandbox.hpp"
 
 #include "console.hpp"
+#include "sandbox_rules.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -14,63 +15,13 @@ namespace init {
 
 namespace {
 
-// Refused outright. Names, not numbers: libseccomp resolves them per ABI, and
-// skips a name an ABI does not have.
-constexpr const char* kDenied[] = {
-    "mount",
-    "umount",
-    "umount2",
-    "pivot_root",
-    "chroot",
-    "fsopen",
-    "fsconfig",
-    "fsmount",
-    "fspick",
-    "move_mount",
-    "open_tree",
-    "mount_setattr",
-    "ptrace",
-    "process_vm_readv",
-    "process_vm_writev",
-    "reboot",
-    "kexec_load",
-    "kexec_file_load",
-    "init_module",
-    "finit_module",
-    "delete_module",
-    "bpf",
-    "perf_event_open",
-    "setns",
-    "unshare",
-    "swapon",
-    "swapoff",
-    "settimeofday",
-    "clock_settime",
-    "clock_settime64",
-    "adjtimex",
-    "clock_adjtime",
-    "clock_adjtime64",
-    "keyctl",
-    "add_key",
-    "request_key",
-    "acct",
-    "quotactl",
-    "sethostname",
-    "setdomainname",
-    "iopl",
-    "ioperm",
-    "userfaultfd",
-    "name_to_handle_at",
-    "open_by_handle_at",
-};
-
 // On i386 the socket calls can go through socketcall(2), whose arguments sit
 // behind a pointer the filter cannot read: refuse socketcall entirely there, and
 // filter the direct socket(2) by domain. The guest has no network card and the
 // kernel no INET either; this is the second wall.
 bool add_rules(scmp_filter_ctx ctx) {
     const int deny = SCMP_ACT_ERRNO(EPERM);
-    for (const char* name : kDenied) {
+    for (const char* name : kDeniedSyscalls) {
         int nr = seccomp_syscall_resolve_name(name);
         if (nr == __NR_SCMP_ERROR) continue; // no such call on any ABI we filter
         int rc = seccomp_rule_add(ctx, deny, nr, 0);
