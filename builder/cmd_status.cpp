@@ -24,7 +24,7 @@ struct StepState {
 };
 
 std::string log_path(size_t index, const std::string& name) {
-    char nn[16];
+    char nn[24];
     std::snprintf(nn, sizeof nn, "%02zu-", index + 1);
     return "/logs/" + std::string(nn) + name + ".log";
 }
@@ -51,6 +51,13 @@ std::vector<StepState> step_states(const seedboot::Plan& plan, const seedboot::J
             states[i].status = static_cast<int>(e.status);
         }
     return states;
+}
+
+void print_space(const WorkFs& fs) {
+    WorkFsSpace s = work_fs_space(fs);
+    std::printf("  work file system: %.1f MiB of %.1f MiB free, %llu inodes free\n",
+                double(s.free_bytes) / (1 << 20), double(s.total_bytes) / (1 << 20),
+                static_cast<unsigned long long>(s.free_inodes));
 }
 
 } // namespace
@@ -86,10 +93,17 @@ int cmd_status(const std::string& image) {
     for (size_t i = 0; i < states.size(); ++i)
         if (states[i].state != "done" && states[i].state != "pending")
             print_tail(fs, log_path(i, plan.steps[i].name), 10);
+    print_space(fs);
     if (read_work_file(fs, "/result", text, err)) {
         auto lines = seedboot::split_lines(text);
         std::printf("  %s\n",
                     lines.size() > 2 ? std::string(lines[2]).c_str() : "result: unreadable");
+        for (auto line : lines)
+            if (line == "cause work-partition-full")
+                std::printf("  the failed step filled the work partition: enlarge it with "
+                            "`seedboot grow %s --work-size SIZE` and boot again (finished steps "
+                            "are kept)\n",
+                            image.c_str());
     } else {
         std::printf("  no result yet (the run did not finish)\n");
     }

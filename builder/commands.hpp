@@ -53,6 +53,7 @@ struct ReleaseArgs {
 int cmd_release(const ReleaseArgs& a);
 
 int cmd_status(const std::string& image);
+int cmd_grow(const std::string& disk, const std::string& work_size);
 int cmd_extract(const std::string& image, const std::string& path, const std::string& out);
 int cmd_pack_dir(const std::string& dir, uint64_t epoch, const std::string& out);
 

@@ -88,4 +88,13 @@ bool read_gpt_disk(const std::string& path, DiskInfo& out, std::string& err);
 bool find_partition(const std::string& disk, std::string_view name, PartitionInfo& out,
                     std::string& err);
 
+// Grows partition `name`, which must be the last one on the disk image file `path`, to
+// `new_bytes` rounded up to 1 MiB: the file is extended, the backup GPT moves to the new end and
+// both tables are rewritten by the same rules as write_gpt_disk (so the result equals a disk
+// made at that size). The partition's content is not touched. The backup table is written and
+// flushed before the primary: a cut-off run leaves the old primary table, still readable.
+// Block devices are refused (their size is fixed; see README "Running out of space").
+bool grow_gpt_partition(const std::string& path, std::string_view name, uint64_t new_bytes,
+                        PartitionInfo& grown, std::string& err);
+
 } // namespace builder

@@ -95,6 +95,11 @@ void add_readback(CLI::App& app, std::string& s1, std::string& s2, std::string& 
         "status", "steps done/total, the running or failed step's last log lines, the result");
     status->add_option("image", s1, "disk image or work image")->required();
     status->callback([&] { run = [&] { return builder::cmd_status(s1); }; });
+    auto* grow = app.add_subcommand(
+        "grow", "enlarge the work partition of a disk image (after a step filled it)");
+    grow->add_option("disk", s1, "disk image or work image (a file)")->required();
+    grow->add_option("--work-size", s2, "new size of seedboot-work (64M, 2G)")->required();
+    grow->callback([&] { run = [&] { return builder::cmd_grow(s1, s2); }; });
     auto* extract = app.add_subcommand(
         "extract", "copy a tree out of the work file system (no mount, no root)");
     extract->add_option("image", s1, "disk image or work image")->required();

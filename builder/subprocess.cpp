@@ -26,7 +26,7 @@ std::string read_all(int fd) {
 } // namespace
 
 bool run_program(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-                 std::string& err) {
+                 std::string& err, int max_ok) {
     const char* path = std::getenv("PATH");
     std::vector<std::string> envs = {std::string("PATH=") +
                                          (path ? path : "/usr/sbin:/usr/bin:/sbin:/bin"),
@@ -60,13 +60,28 @@ bool run_program(const std::vector<std::string>& argv, const std::vector<std::st
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return true;
+    if (WIFEXITED(status) && WEXITSTATUS(status) <= max_ok) return true;
     while (!output.empty() && output.back() == '\n') output.pop_back();
     err = argv[0] + " failed (" +
           (WIFEXITED(status) ? "exit " + std::to_string(WEXITSTATUS(status))
                              : "signal " + std::to_string(WTERMSIG(status))) +
           "): " + output.substr(output.size() > 600 ? output.size() - 600 : 0);
     return false;
+}
+
+std::string sbin_program(const std::string& name) {
+    const char* path = std::getenv("PATH");
+    std::string dirs = path ? path : "";
+    for (size_t start = 0; start <= dirs.size();) {
+        size_t end = dirs.find(':', start);
+        if (end == std::string::npos) end = dirs.size();
+        std::string candidate = dirs.substr(start, end - start) + "/" + name;
+        if (end > start && ::access(candidate.c_str(), X_OK) == 0) return candidate;
+        start = end + 1;
+    }
+    for (const char* dir : {"/usr/sbin/", "/sbin/"})
+        if (::access((dir + name).c_str(), X_OK) == 0) return dir + name;
+    return name;
 }
 
 } // namespace builder

@@ -1,6 +1,7 @@
 #include "work_fs.hpp"
 
 #include "gpt.hpp"
+#include "sparse_copy.hpp"
 #include "subprocess.hpp"
 
 #include <ext2fs/ext2fs.h>
@@ -62,19 +63,6 @@ std::string ext2_error(errcode_t rc) {
     static std::once_flag once;
     std::call_once(once, [] { initialize_ext2_error_table(); });
     return error_message(rc);
-}
-
-bool pread_full(int fd, void* buf, size_t len, uint64_t at, size_t& got) {
-    got = 0;
-    while (got < len) {
-        ssize_t n =
-            ::pread(fd, static_cast<char*>(buf) + got, len - got, static_cast<off_t>(at + got));
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return false;
-        if (n == 0) break;
-        got += static_cast<size_t>(n);
-    }
-    return true;
 }
 
 bool pwrite_full(int fd, const char* buf, size_t len, uint64_t at) {
@@ -187,59 +175,16 @@ bool check_fits(ext2_filsys fs, const Location& loc, const std::string& image, s
     return true;
 }
 
-// Copies `len` bytes at `offset` of `image` to the start of `out_fd`, leaving zero chunks as
-// holes: a work file system is mostly empty, and the copy only exists for e2fsck to replay.
+// Copies the file system to the start of `out_fd`, leaving zero chunks as holes: the copy
+// only exists for e2fsck to replay the journal.
 bool copy_sparse(const std::string& image, uint64_t offset, uint64_t len, int out_fd,
                  const std::string& out_path, std::string& err) {
-    Fd in(::open(image.c_str(), O_RDONLY | O_CLOEXEC));
-    if (in.fd < 0) {
-        err = sys_error(image + ": cannot open the image");
-        return false;
-    }
-    std::string buf(kCopyChunk, '\0');
-    for (uint64_t pos = 0; pos < len;) {
-        off_t data = ::lseek(in.fd, static_cast<off_t>(offset + pos), SEEK_DATA);
-        if (data < 0 && errno == ENXIO) break; // only a hole remains
-        if (data >= 0) pos = std::max(pos, static_cast<uint64_t>(data) - offset);
-        if (pos >= len) break;
-        size_t want = static_cast<size_t>(std::min<uint64_t>(kCopyChunk, len - pos)), got = 0;
-        if (!pread_full(in.fd, buf.data(), want, offset + pos, got)) {
-            err = sys_error(image + ": reading at byte " + std::to_string(offset + pos + got));
-            return false;
-        }
-        if (got != want) {
-            err = image + ": truncated: short read at byte " + std::to_string(offset + pos + got);
-            return false;
-        }
-        bool zero = std::all_of(buf.begin(), buf.begin() + static_cast<long>(want),
-                                [](char c) { return c == 0; });
-        if (!zero && !pwrite_full(out_fd, buf.data(), want, pos)) {
-            err = sys_error(out_path + ": writing the copy of " + image);
-            return false;
-        }
-        pos += want;
-    }
+    if (!copy_range_sparse(image, offset, len, out_fd, 0, out_path, err)) return false;
     if (::ftruncate(out_fd, static_cast<off_t>(len)) != 0) {
         err = sys_error(out_path + ": sizing the copy of " + image);
         return false;
     }
     return true;
-}
-
-// e2fsck lives in /usr/sbin, which an ordinary user's PATH on Debian does not include.
-std::string e2fsck_program() {
-    const char* path = std::getenv("PATH");
-    std::string dirs = path ? path : "";
-    for (size_t start = 0; start <= dirs.size();) {
-        size_t end = dirs.find(':', start);
-        if (end == std::string::npos) end = dirs.size();
-        std::string candidate = dirs.substr(start, end - start) + "/e2fsck";
-        if (end > start && ::access(candidate.c_str(), X_OK) == 0) return candidate;
-        start = end + 1;
-    }
-    for (const char* fallback : {"/usr/sbin/e2fsck", "/sbin/e2fsck"})
-        if (::access(fallback, X_OK) == 0) return fallback;
-    return "e2fsck";
 }
 
 bool needs_recovery(ext2_filsys fs) {
@@ -261,7 +206,8 @@ bool replay_copy(const std::string& image, uint64_t offset, uint64_t len, TempFi
     copy.path = tmpl;
     if (!copy_sparse(image, offset, len, out.fd, copy.path, err)) return false;
     std::string fsck_err;
-    bool ran = run_program({e2fsck_program(), "-y", "-E", "journal_only", copy.path}, {}, fsck_err);
+    bool ran =
+        run_program({sbin_program("e2fsck"), "-y", "-E", "journal_only", copy.path}, {}, fsck_err);
     // e2fsck exits 1 when it also fixed something (a superblock time in the future, say)
     // after a good replay: what counts is whether the copy still needs recovery.
     ext2_filsys fs = nullptr;
@@ -608,6 +554,24 @@ bool extract_work_tree(WorkFs& fs, const std::string& dir, const std::string& de
         if (!extract_entry(fs, e, dest + "/" + e.path.substr(prefix), err)) return false;
     }
     return true;
+}
+
+} // namespace builder
+
+namespace builder {
+
+// The group descriptors, not the superblock's totals: the kernel updates those lazily, and a
+// run cut off by a power cut leaves them behind.
+WorkFsSpace work_fs_space(const WorkFs& fs) {
+    ext2_filsys h = fs.handle();
+    WorkFsSpace s;
+    for (dgrp_t g = 0; g < h->group_desc_count; ++g) {
+        s.free_bytes += ext2fs_bg_free_blocks_count(h, g);
+        s.free_inodes += ext2fs_bg_free_inodes_count(h, g);
+    }
+    s.free_bytes *= EXT2_BLOCK_SIZE(h->super);
+    s.total_bytes = ext2fs_blocks_count(h->super) * EXT2_BLOCK_SIZE(h->super);
+    return s;
 }
 
 } // namespace builder

@@ -69,3 +69,15 @@ bool extract_work_tree(WorkFs& fs, const std::string& dir, const std::string& de
                        std::string& err);
 
 } // namespace builder
+
+namespace builder {
+
+struct WorkFsSpace {
+    uint64_t free_bytes = 0, total_bytes = 0, free_inodes = 0;
+};
+
+// Free blocks and inodes as the superblock counts them (root's reserve included: the
+// PID 1 and its steps run as root).
+WorkFsSpace work_fs_space(const WorkFs& fs);
+
+} // namespace builder

@@ -8,13 +8,14 @@
 
 namespace init {
 
-void write_all(int fd, std::string_view data) {
+bool write_all(int fd, std::string_view data) {
     while (!data.empty()) {
         ssize_t n = ::write(fd, data.data(), data.size());
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return; // the console is gone: nothing left to tell it
+        if (n <= 0) return false; // the console is gone, or the disk full
         data.remove_prefix(static_cast<size_t>(n));
     }
+    return true;
 }
 
 void say(std::string_view line) {

@@ -9,7 +9,7 @@ namespace init {
 void say(std::string_view line);               // "seedboot: <line>"
 bool fail(std::string_view what);              // "seedboot: error: <what>", returns false
 bool fail_errno(std::string_view what);        // ... ": <strerror(errno)>", returns false
-void write_all(int fd, std::string_view data); // best effort, retries on EINTR/short writes
+bool write_all(int fd, std::string_view data); // retries on EINTR/short writes; false: gave up
 double seconds_since_boot();                   // CLOCK_BOOTTIME
 
 } // namespace init

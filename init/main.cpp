@@ -5,6 +5,7 @@
 #include "layout.hpp"
 #include "mounts.hpp"
 #include "run_plan.hpp"
+#include "space.hpp"
 #include "verify.hpp"
 
 #include "journal.hpp"
@@ -65,6 +66,8 @@ bool prepare(Boot& b, std::string& stage) {
     if (!init::mount_work(device, b.work.dir.c_str())) return false;
     b.work_mounted = true;
     init::say("work partition " + device + " mounted on " + b.work.dir);
+    stage = "work-space";
+    if (!init::keep_reserve(b.work)) return false;
     stage = "layout";
     seedboot::Journal j;
     struct stat st {};
@@ -72,7 +75,10 @@ bool prepare(Boot& b, std::string& stage) {
         if (!init::read_file(b.work.journal(), text)) return false;
         if (!seedboot::parse_journal(text, b.work.journal(), j, err)) return init::fail(err);
     }
-    if (!j.laid_out && !init::lay_out(b.plan, b.work.build(), b.work.journal())) return false;
+    if (!j.laid_out && !init::lay_out(b.plan, b.work.build(), b.work.journal())) {
+        init::report_if_full(b.work, "laying out the build tree");
+        return false;
+    }
     return init::bind_views(b.plan, b.work.build(), b.binds);
 }
 

@@ -5,6 +5,7 @@
 #include "fd.hpp"
 #include "files.hpp"
 #include "run_step.hpp"
+#include "space.hpp"
 
 #include "answers.hpp"
 #include "journal.hpp"
@@ -79,12 +80,23 @@ std::string result_text(const seedboot::Plan& plan, const seedboot::Journal& j, 
     std::string t = "seedboot-result 1\narch " + plan.arch + "\n";
     t += o.ok ? "result ok\n"
               : "result fail step=" + o.failed_step + " status=" + std::to_string(o.status) + "\n";
+    if (o.disk_full) t += "cause work-partition-full\n";
     for (const auto& e : j.events)
         if (e.kind == "done")
             t += "step " + e.name + " status=" + std::to_string(e.status) +
                  " ms=" + std::to_string(e.millis) + "\n";
     for (const auto& [path, sha] : a.seen) t += "output " + sha + " " + path + "\n";
     return t;
+}
+
+// The log stopped taking output when the disk filled up; with room made, its
+// end goes in, so that `seedboot status` shows why the step failed.
+void finish_log(const std::string& path, const std::string& tail) {
+    Fd fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
+    std::string text = "\n[seedboot: the disk was full, output is missing here; the last " +
+                       std::to_string(tail.size()) + " bytes follow]\n" + tail;
+    if (!fd.ok() || !write_all(fd.get(), text) || ::fsync(fd.get()) != 0)
+        fail_errno("complete log " + path);
 }
 
 // Before a step: record the tree. After a power cut inside it: set aside what
@@ -121,6 +133,8 @@ bool run_one(const seedboot::Plan& plan, const Work& work, size_t i, Answers& a,
     if (!ok) {
         o.failed_step = step.name;
         o.status = so.status ? so.status : 1;
+        o.disk_full = report_if_full(work, "step " + step.name);
+        if (so.log_short) finish_log(log_name(work, i, step.name), so.tail);
         // Journaled so that `seedboot status` shows it and the next boot restores
         // the step's starting tree before it runs again.
         uint64_t st = static_cast<uint64_t>(o.status);
@@ -175,7 +189,10 @@ PlanOutcome run_plan(const seedboot::Plan& plan, const Work& work) {
             first_run = false;
         }
         if (!run_one(plan, work, i, a, o, j)) {
-            if (o.failed_step.empty()) o.failed_step = plan.steps[i].name;
+            if (o.failed_step.empty()) {
+                o.failed_step = plan.steps[i].name;
+                o.disk_full = report_if_full(work, "preparing step " + o.failed_step);
+            }
             write_file_atomic(work.result(), result_text(plan, j, a, o));
             return o;
         }

@@ -76,6 +76,13 @@ bool exited(pid_t pid) {
            info.si_pid == pid;
 }
 
+constexpr size_t kTailBytes = 4096;
+
+void keep_tail(std::string& tail, std::string_view chunk) {
+    tail.append(chunk);
+    if (tail.size() > 2 * kTailBytes) tail.erase(0, tail.size() - kTailBytes);
+}
+
 void pump(int pipe_fd, int log_fd, Child child, const seedboot::PlanStep& step, StepOutcome& out) {
     char buf[8192];
     Progress progress(step);
@@ -99,7 +106,8 @@ void pump(int pipe_fd, int log_fd, Child child, const seedboot::PlanStep& step, 
             if (n > 0) {
                 std::string_view chunk(buf, static_cast<size_t>(n));
                 write_all(1, chunk);
-                write_all(log_fd, chunk);
+                if (!out.log_short && !write_all(log_fd, chunk)) out.log_short = true;
+                keep_tail(out.tail, chunk);
                 out.lines += progress.feed(chunk);
             }
         } else if (r == 0 && child_done) {
@@ -148,7 +156,8 @@ bool run_step(const seedboot::Plan& plan, const seedboot::PlanStep& step, const 
              " s and was killed");
     }
     out.millis = now_ms() - start;
-    if (::fsync(log.get()) != 0) return fail_errno("fsync " + log_path);
+    // A log that cannot be flushed (a full disk) is reported; the step's result stands.
+    if (::fsync(log.get()) != 0) fail_errno("fsync " + log_path);
     return true;
 }
 

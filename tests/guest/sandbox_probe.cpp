@@ -5,6 +5,7 @@
 // Exits 0 only if every check passed.
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
@@ -211,6 +212,27 @@ void environment() {
 
 } // namespace
 
+// --fill PATH MIB: writes MIB MiB of a fixed pattern (byte i is i % 251), as a
+// step that needs more room than the work partition has.
+int fill(const char* path, const char* mib_text) {
+    long mib = std::strtol(mib_text, nullptr, 10);
+    FILE* f = std::fopen(path, "w");
+    if (!f || mib <= 0) {
+        std::printf("fill %s %s: %s\n", path, mib_text, f ? "bad size" : std::strerror(errno));
+        return 2;
+    }
+    static char block[1 << 20];
+    for (size_t i = 0; i < sizeof block; ++i) block[i] = static_cast<char>(i % 251);
+    for (long i = 0; i < mib; ++i)
+        if (std::fwrite(block, 1, sizeof block, f) != sizeof block) break;
+    if (std::fflush(f) != 0 || std::ferror(f) || std::fclose(f) != 0) {
+        std::printf("fill %s: %s after writing part of %ld MiB\n", path, std::strerror(errno), mib);
+        return 1;
+    }
+    std::printf("fill %s: %ld MiB written\n", path, mib);
+    return 0;
+}
+
 // Misbehaving steps for the PID 1's limits: one that never ends, and one that
 // exits at once but leaves a child writing to the console forever.
 int misbehave(const char* how) {
@@ -226,6 +248,7 @@ int misbehave(const char* how) {
 }
 
 int main(int argc, char** argv) {
+    if (argc == 4 && std::strcmp(argv[1], "--fill") == 0) return fill(argv[2], argv[3]);
     if (argc == 2 && argv[1][0] == '-') return misbehave(argv[1]);
     if (argc != 2) {
         std::fprintf(stderr, "usage: sandbox-probe OUTPUT\n");

@@ -1,0 +1,19 @@
+// Where the PID 1 keeps a run's state on the work partition.
+#pragma once
+
+#include <string>
+
+namespace init {
+
+struct Work {
+    std::string dir = "/work";
+    std::string build() const { return dir + "/build"; }
+    std::string logs() const { return dir + "/logs"; }
+    std::string journal() const { return dir + "/state"; }
+    std::string result() const { return dir + "/result"; }
+    std::string checkpoints() const { return dir + "/checkpoints"; }
+    std::string aside() const { return dir + "/aside"; }
+    std::string reserve() const { return dir + "/reserve"; }
+};
+
+} // namespace init
