@@ -11,6 +11,7 @@
 #include "journal.hpp"
 #include "plan.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <sodium.h>
@@ -47,28 +48,54 @@ void no_random_buf(void* buf, size_t size) {
 randombytes_implementation no_randomness = {no_random_name, no_random,     nullptr,
                                             nullptr,        no_random_buf, nullptr};
 
-bool prepare(Boot& b, std::string& stage) {
-    stage = "mount";
+// Where the boot is, and how long each part took: the PID 1's own share of
+// the boot latency, printed before the first step (make bench reads it).
+struct Stages {
+    static constexpr size_t kMax = 8;
+    const char* names[kMax] = {};
+    double started[kMax] = {};
+    size_t count = 0;
+
+    void enter(const char* name) {
+        if (count == kMax) return;
+        names[count] = name;
+        started[count++] = init::seconds_since_boot();
+    }
+    const char* current() const { return count ? names[count - 1] : "start"; }
+    void report() const {
+        double end = init::seconds_since_boot();
+        std::string parts;
+        for (size_t i = 0; i < count; ++i) {
+            double until = i + 1 < count ? started[i + 1] : end;
+            parts += (i ? ", " : "") + std::string(names[i]) + " " + ms(until - started[i]);
+        }
+        init::say("PID 1 share: " + ms(end - started[0]) + " ms (" + parts + ")");
+    }
+    static std::string ms(double seconds) { return std::to_string(std::lround(seconds * 1000)); }
+};
+
+bool prepare(Boot& b, Stages& stage) {
+    stage.enter("mount");
     if (!init::mount_kernel_filesystems()) return false;
     init::say("PID 1 up at " + std::to_string(init::seconds_since_boot()) + " s since boot");
-    stage = "plan";
+    stage.enter("plan");
     std::string text, err, device;
     if (!init::read_file("/plan", text)) return false;
     if (!seedboot::parse_plan(text, "/plan", b.plan, err)) return init::fail(err);
-    stage = "manifest";
+    stage.enter("manifest");
     if (randombytes_set_implementation(&no_randomness) != 0 || sodium_init() < 0)
         return init::fail("libsodium failed to initialise");
     if (!init::verify_manifest()) return false;
-    stage = "seed-audit";
+    stage.enter("seed-audit");
     if (!init::audit_seeds()) return false;
-    stage = "work";
+    stage.enter("work");
     if (!init::find_partition(kWorkLabel, kWaitForDisk, device)) return false;
     if (!init::mount_work(device, b.work.dir.c_str())) return false;
     b.work_mounted = true;
     init::say("work partition " + device + " mounted on " + b.work.dir);
-    stage = "work-space";
+    stage.enter("work-space");
     if (!init::keep_reserve(b.work)) return false;
-    stage = "layout";
+    stage.enter("layout");
     seedboot::Journal j;
     struct stat st {};
     if (::stat(b.work.journal().c_str(), &st) == 0) {
@@ -96,12 +123,13 @@ bool prepare(Boot& b, std::string& stage) {
 
 int main() {
     Boot b;
-    std::string stage;
+    Stages stage;
     if (::getpid() != 1) {
         init::fail("this is seedboot's PID 1; run it as the kernel's init= program");
         return 2;
     }
-    if (!prepare(b, stage)) power_off(b, seedboot::result_line_fail(stage, 1));
+    if (!prepare(b, stage)) power_off(b, seedboot::result_line_fail(stage.current(), 1));
+    stage.report();
     init::PlanOutcome o = init::run_plan(b.plan, b.work);
     power_off(b, o.ok ? seedboot::result_line_ok()
                       : seedboot::result_line_fail(o.failed_step, o.status));

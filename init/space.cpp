@@ -49,8 +49,8 @@ std::string describe(const Space& s) {
 bool keep_reserve(const Work& work) {
     Fd fd(::open(work.reserve().c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
     int rc = fd.ok() ? ::posix_fallocate(fd.get(), 0, kReserveBytes) : errno;
+    // Not fsync'd: a reserve lost to a power cut is simply taken again at the next boot.
     Space s;
-    if (rc == 0 && ::fsync(fd.get()) != 0) rc = errno;
     if (rc == 0 && !work_space(work, s)) return false;
     // Beyond the reserve, at least as much again for the steps: a run that filled the
     // disk must not start over only to fill it again.

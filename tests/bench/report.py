@@ -26,7 +26,7 @@ def console_figures(path):
     poweroff = None
     steps = 0.0
     nsteps = 0
-    guest_first = None
+    guest_first = out_share = None
     with open(path, "rb") as f:
         for raw in f:
             line = raw.decode("utf-8", "replace").replace("\r", "").rstrip("\n")
@@ -42,6 +42,9 @@ def console_figures(path):
                           text)
             if m:
                 guest_first = float(m.group(1))
+            m = re.search(r"PID 1 share: (\d+) ms", text)
+            if m:
+                out_share = int(m.group(1)) / 1000.0
             if t_manifest is None and re.search(r"manifest: .* verified", text):
                 t_manifest = t
             if t_first is None and re.search(r"\[1/\d+\] \S+ start$", text):
@@ -57,6 +60,8 @@ def console_figures(path):
             if m:
                 poweroff = float(m.group(1))
     out = {}
+    if out_share is not None:  # mount, plan, manifest, seeds, work disk, layout
+        out["pid1_share"] = out_share
     if pid1 is not None:
         out["pid1"] = pid1
     if guest_first is not None:  # the PID 1's own "first step starts at X s since boot"
@@ -251,6 +256,8 @@ def rows():
         R.append(("absolute", dict(what="%s: first step starts" % a,
                                    ours="boot.%s.first_step" % a, unit="s",
                                    estimated="boot.%s.first_step_estimated" % a, **peer)))
+        R.append(("absolute", dict(what="%s: PID 1's own share (PID 1 up -> first step)" % a,
+                                   ours="boot.%s.pid1_share" % a, unit="s", goal=("<=", 0.05))))
         peer = dict(peer="chain.minimal.poweroff", peer_name="minimal init") if a == "x86_64" else {}
         R.append(("absolute", dict(what="%s: power-off" % a, ours="boot.%s.poweroff" % a,
                                    unit="s", **peer)))
