@@ -90,6 +90,7 @@ bool prepare(Boot& b, Stages& stage) {
     if (!init::audit_seeds()) return false;
     stage.enter("work");
     if (!init::find_partition(kWorkLabel, kWaitForDisk, device)) return false;
+    stage.enter("work-mount");
     if (!init::mount_work(device, b.work.dir.c_str())) return false;
     b.work_mounted = true;
     init::say("work partition " + device + " mounted on " + b.work.dir);
