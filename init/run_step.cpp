@@ -3,6 +3,7 @@
 #include "console.hpp"
 #include "fd.hpp"
 #include "progress.hpp"
+#include "result_guard.hpp"
 #include "sandbox.hpp"
 
 #include <cerrno>
@@ -83,7 +84,8 @@ void keep_tail(std::string& tail, std::string_view chunk) {
     if (tail.size() > 2 * kTailBytes) tail.erase(0, tail.size() - kTailBytes);
 }
 
-void pump(int pipe_fd, int log_fd, Child child, const seedboot::PlanStep& step, StepOutcome& out) {
+void pump_output(int pipe_fd, int log_fd, Child child, const seedboot::PlanStep& step,
+                 StepOutcome& out, ResultGuard& guard) {
     char buf[8192];
     Progress progress(step);
     bool child_done = false;
@@ -105,7 +107,7 @@ void pump(int pipe_fd, int log_fd, Child child, const seedboot::PlanStep& step, 
             if (n < 0 && errno != EINTR) return; // a broken pipe: stop reading, reap()
             if (n > 0) {
                 std::string_view chunk(buf, static_cast<size_t>(n));
-                write_all(1, chunk);
+                write_all(1, guard.feed(chunk));
                 if (!out.log_short && !write_all(log_fd, chunk)) out.log_short = true;
                 keep_tail(out.tail, chunk);
                 out.lines += progress.feed(chunk);
@@ -118,6 +120,13 @@ void pump(int pipe_fd, int log_fd, Child child, const seedboot::PlanStep& step, 
             child.deadline_ms = std::min(child.deadline_ms, now_ms() + 2000);
         }
     }
+}
+
+// The step's output to the console (guarded) and its log, until every writer is gone.
+void pump(int pipe_fd, int log_fd, Child child, const seedboot::PlanStep& step, StepOutcome& out) {
+    ResultGuard guard;
+    pump_output(pipe_fd, log_fd, child, step, out, guard);
+    write_all(1, guard.finish());
 }
 
 } // namespace

@@ -68,4 +68,28 @@ std::string result_line_fail(std::string_view step, int status) {
            " status=" + std::to_string(status);
 }
 
+bool parse_result_line(std::string_view line, ResultLine& out, std::string& err) {
+    out = ResultLine{};
+    auto expected = [&] {
+        err = "result line '" + std::string(line.substr(0, 200)) + "' (expected '" +
+              std::string(kResultPrefix) + "ok' or '" + std::string(kResultPrefix) +
+              "fail step=NAME status=N')";
+        return false;
+    };
+    if (!line.starts_with(kResultPrefix)) return expected();
+    std::string_view rest = line.substr(kResultPrefix.size());
+    if (rest == "ok") return out.ok = true;
+    auto w = split_words(rest);
+    uint64_t status = 0;
+    if (w.size() != 3 || w[0] != "fail" || !w[1].starts_with("step=") ||
+        !w[2].starts_with("status=") || !is_clean_name(w[1].substr(5)) ||
+        !parse_u64(w[2].substr(7), status) || status == 0 || status > 255) {
+        return expected();
+    }
+    out.step = std::string(w[1].substr(5));
+    out.status = static_cast<int>(status);
+    // One spelling only (single spaces, no leading zeros): what the PID 1 writes.
+    return line == result_line_fail(out.step, out.status) || expected();
+}
+
 } // namespace seedboot

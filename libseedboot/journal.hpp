@@ -45,4 +45,14 @@ inline constexpr std::string_view kResultPrefix = "SEEDBOOT-RESULT: ";
 std::string result_line_ok();
 std::string result_line_fail(std::string_view step, int status);
 
+struct ResultLine {
+    bool ok = false;
+    std::string step; // fail only: the step or boot stage that failed
+    int status = 0;   // fail only: 1..255
+};
+
+// Reads "SEEDBOOT-RESULT: ok" or "SEEDBOOT-RESULT: fail step=NAME status=N", exactly as the
+// PID 1 writes them; anything else is an error that says what was expected.
+bool parse_result_line(std::string_view line, ResultLine& out, std::string& err);
+
 } // namespace seedboot

@@ -1,5 +1,7 @@
 #include "runner.hpp"
 
+#include "console_watch.hpp"
+
 #include "journal.hpp"
 
 #include <cerrno>
@@ -19,26 +21,6 @@ namespace qemu {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-struct LineWatch {
-    std::string partial;
-    std::string result_line;
-    std::string cut_after; // non-empty: watch for this text
-    bool cut = false;
-
-    void feed(std::string_view chunk) {
-        for (char c : chunk) {
-            if (c != '\n') {
-                if (partial.size() < 4096) partial += c;
-                continue;
-            }
-            while (!partial.empty() && partial.back() == '\r') partial.pop_back();
-            if (partial.rfind(seedboot::kResultPrefix, 0) == 0) result_line = partial;
-            if (!cut_after.empty() && partial.find(cut_after) != std::string::npos) cut = true;
-            partial.clear();
-        }
-    }
-};
 
 void write_all(int fd, const char* p, size_t n) {
     while (n > 0) {
@@ -115,7 +97,7 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
     auto start = Clock::now();
     pid_t pid = spawn(argv, fds[1], r.error);
     ::close(fds[1]);
-    LineWatch watch;
+    ConsoleWatch watch;
     watch.cut_after = opt.power_cut_after;
     bool timed_out = false;
     char buf[16384];
@@ -177,9 +159,14 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
             "QEMU exited without a SEEDBOOT-RESULT line (kernel panic or no /init?); console in " +
             log_path;
     } else {
-        bool ok = r.result_line == seedboot::result_line_ok();
-        r.outcome = ok ? Outcome::ok : Outcome::failed;
-        if (!ok) r.error = "the chain failed: " + r.result_line + " (console in " + log_path + ")";
+        seedboot::ResultLine result;
+        std::string why;
+        bool read = seedboot::parse_result_line(r.result_line, result, why);
+        r.outcome = read && result.ok ? Outcome::ok : Outcome::failed;
+        if (!read)
+            r.error = "the guest's " + why + " (console in " + log_path + ")";
+        else if (!result.ok)
+            r.error = "the chain failed: " + r.result_line + " (console in " + log_path + ")";
     }
     return r;
 }

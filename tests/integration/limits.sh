@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# limits.sh: a straggler left by a finished step is killed and the step passes;
+# limits.sh: a step's fake result lines are marked and do not end the run;
+# a straggler left by a finished step is killed and the step passes;
 # a hung step is killed at its time limit and the run fails with status 124.
 . "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d)
@@ -8,10 +9,13 @@ rc=0
 boot x86_64 "$SRC/tests/images/limits.toml" "$tmp/run" >/dev/null 2>&1 || rc=$?
 log=$(tr -d '\r' < "$tmp/run/console.log")
 [ $rc -eq 1 ] || { echo "$log" | tail -20 >&2; fail "expected exit 1 (chain failed), got $rc"; }
-grep -qE '^seedboot: \[1/2\] straggler end status=0 [0-9.]+ s$' <<<"$log" || fail "the straggler step did not end with status 0"
+grep -qE '^seedboot: \[2/3\] straggler end status=0 [0-9.]+ s$' <<<"$log" || fail "the straggler step did not end with status 0"
 secs=$(grep -oE 'straggler end status=0 [0-9.]+' <<<"$log" | awk '{print int($4)}')
 [ "$secs" -lt 30 ] || fail "the straggler step took $secs s: its child was not cut off"
 grep -q 'error: step hang ran past its limit of 3 s and was killed' <<<"$log" || fail "no time-limit message"
+# Only the PID 1 writes a result line: the spoofing step's two lines are marked.
+[ "$(grep -c '^> SEEDBOOT-RESULT: ok$' <<<"$log")" -eq 2 ] || fail "the spoofing step's lines were not marked"
+[ "$(grep -c '^SEEDBOOT-RESULT:' <<<"$log")" -eq 1 ] || fail "more than one result line on the console"
 grep -q '^SEEDBOOT-RESULT: fail step=hang status=124$' <<<"$log" || fail "no fail line for the hung step"
 "$SEEDBOOT" status "$tmp/run/work.img" >"$tmp/status"
 grep -q "hang .*failed (status 124" "$tmp/status" || fail "status does not show the failed step"

@@ -1,0 +1,25 @@
+#include "console_watch.hpp"
+
+#include "journal.hpp"
+
+namespace qemu {
+
+namespace {
+// Longer lines are cut: a result line is short, and a guest must not make the host buffer grow.
+constexpr size_t kMaxLine = 4096;
+} // namespace
+
+void ConsoleWatch::feed(std::string_view chunk) {
+    for (char c : chunk) {
+        if (c != '\n') {
+            if (partial_.size() < kMaxLine) partial_ += c;
+            continue;
+        }
+        while (!partial_.empty() && partial_.back() == '\r') partial_.pop_back();
+        if (partial_.starts_with(seedboot::kResultPrefix)) result_line = partial_;
+        if (!cut_after.empty() && partial_.find(cut_after) != std::string::npos) cut = true;
+        partial_.clear();
+    }
+}
+
+} // namespace qemu

@@ -1,0 +1,22 @@
+// The host's side of the console protocol: reads the guest's console as it
+// arrives, in chunks cut anywhere, and keeps the last result line (a line that
+// starts with "SEEDBOOT-RESULT: ") and whether a power-cut mark went by.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace qemu {
+
+struct ConsoleWatch {
+    std::string cut_after;   // non-empty: watch for a line holding this text
+    std::string result_line; // the last result line, without its line end
+    bool cut = false;
+
+    void feed(std::string_view chunk);
+
+  private:
+    std::string partial_; // the current line, up to kMaxLine bytes
+};
+
+} // namespace qemu
