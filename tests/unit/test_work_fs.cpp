@@ -421,12 +421,18 @@ TEST_CASE("work fs: a symlink longer than a block is refused, not followed", "[e
     // Not following the link, its neighbours still read.
     REQUIRE(builder::read_work_file(wfs, "/build/link", data, err));
 
-    // The image the fuzzer found: /state a symlink of 51968 bytes on a 1 KiB-block file system.
-    std::string found =
-        SEEDBOOT_SOURCE_DIR "/tests/fuzz/regressions/work_fs/libext2fs-symlink-size-overread";
-    WorkFs bad;
-    REQUIRE(builder::open_work_fs(found, bad, err));
-    CHECK_FALSE(builder::read_work_file(bad, "/state", data, err));
-    CHECK(err == found + ": /state: symlink target of 51968 bytes (expected 1..1024, at most one "
-                         "block; corrupt file system?)");
+    // The image the fuzzer found: /state a symlink of 51968 bytes on a 1 KiB-block file system;
+    // and one where /state -> via/state, /via such a link in the middle of the path.
+    const std::string regressions = SEEDBOOT_SOURCE_DIR "/tests/fuzz/regressions/work_fs/";
+    for (const auto& [name, at] : {std::pair{"libext2fs-symlink-size-overread", ""},
+                                   {"libext2fs-symlink-size-overread-mid-path", " /via:"}}) {
+        std::string found = regressions + name;
+        INFO(found);
+        WorkFs bad;
+        REQUIRE(builder::open_work_fs(found, bad, err));
+        CHECK_FALSE(builder::read_work_file(bad, "/state", data, err));
+        CHECK(err == found + ": /state:" + at +
+                         " symlink target of 51968 bytes (expected 1..1024, at most one block; "
+                         "corrupt file system?)");
+    }
 }
