@@ -18,6 +18,14 @@ namespace fs = std::filesystem;
 namespace {
 
 bool make_disks(const BootArgs& a, const Spec& spec, qemu::BootConfig& cfg, std::string& err) {
+    // Both boots need the kernel (direct, or on the ESP unless a resumed UEFI disk has it):
+    // say so before packing for minutes.
+    std::string disk = a.out_dir + "/disk.img";
+    bool reuse_disk = a.uefi && a.resume && fs::exists(disk);
+    if (!reuse_disk && !fs::is_regular_file(a.kernel)) {
+        err = a.kernel + ": kernel not found (build it with make kernel-" + a.arch + ")";
+        return false;
+    }
     std::string root = a.out_dir + "/root.sqfs";
     PackArgs pack{a.spec, a.arch, a.init, a.build_dir, root, 2, a.sources};
     if (cmd_pack(pack) != 0) {
@@ -28,8 +36,7 @@ bool make_disks(const BootArgs& a, const Spec& spec, qemu::BootConfig& cfg, std:
     if (a.uefi) {
         c.kernel = a.kernel;
         c.work_size = spec.work_size;
-        std::string disk = a.out_dir + "/disk.img";
-        if (!(a.resume && fs::exists(disk)) && !make_disk(c, disk, err)) return false;
+        if (!reuse_disk && !make_disk(c, disk, err)) return false;
         cfg.disks = {disk};
         cfg.read_only = {false};
         std::string vars_src;
@@ -41,10 +48,6 @@ bool make_disks(const BootArgs& a, const Spec& spec, qemu::BootConfig& cfg, std:
         return !ec;
     }
     // Direct kernel boot: the root disk attaches read-only, the work disk apart.
-    if (!fs::is_regular_file(a.kernel)) {
-        err = a.kernel + ": kernel not found (build it with make kernel-" + a.arch + ")";
-        return false;
-    }
     cfg.kernel = a.kernel;
     std::string root_disk = a.out_dir + "/root.img", work_disk = a.out_dir + "/work.img";
     if (!make_disk(c, root_disk, err)) return false;

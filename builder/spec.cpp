@@ -4,6 +4,8 @@
 #include "text.hpp"
 
 #define TOML_EXCEPTIONS 0
+// Before toml++: its Unicode tables are undefined behavior on some non-ASCII input (see there).
+#include "toml_unicode_ub_fix.hpp"
 #include <toml++/toml.h>
 
 #include <filesystem>

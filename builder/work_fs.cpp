@@ -24,7 +24,7 @@ namespace {
 
 constexpr const char* kPartitionName = "seedboot-work";
 constexpr size_t kCopyChunk = 1 << 20;
-constexpr uint64_t kMaxLinkTarget = 64 << 10; // a symlink target is at most one block
+constexpr int kMaxLinks = 40; // symlinks followed in one lookup, as Linux's MAXSYMLINKS
 
 struct Fd {
     int fd = -1;
@@ -231,19 +231,6 @@ bool check_absolute(const WorkFs& fs, const std::string& path, std::string& err)
     return false;
 }
 
-bool lookup(WorkFs& fs, const std::string& path, bool follow, ext2_ino_t& ino, std::string& err) {
-    if (!check_absolute(fs, path, err)) return false;
-    errcode_t rc =
-        follow ? ext2fs_namei_follow(fs.handle(), EXT2_ROOT_INO, EXT2_ROOT_INO, path.c_str(), &ino)
-               : ext2fs_namei(fs.handle(), EXT2_ROOT_INO, EXT2_ROOT_INO, path.c_str(), &ino);
-    if (rc == 0) return true;
-    if (rc == EXT2_ET_FILE_NOT_FOUND)
-        err = fs.image() + ": " + path + ": no such file in the work file system";
-    else
-        err = fs.image() + ": " + path + ": " + ext2_error(rc);
-    return false;
-}
-
 bool read_inode(WorkFs& fs, ext2_ino_t ino, const std::string& path, ext2_inode& inode,
                 std::string& err) {
     errcode_t rc = ext2fs_read_inode(fs.handle(), ino, &inode);
@@ -285,12 +272,37 @@ char type_of(uint16_t mode) {
     return 's';
 }
 
+// The most bytes a symlink's target may have: one block, or for an inline-data symlink what the
+// inode holds (its 60 bytes of block pointers plus the "system.data" attribute). A larger i_size
+// is corruption, and the kernel would refuse the link too.
+bool link_target_limit(WorkFs& fs, ext2_ino_t ino, const ext2_inode& inode, const std::string& path,
+                       uint64_t& limit, const char*& what, std::string& err) {
+    limit = fs.handle()->blocksize;
+    what = "one block";
+    if (!(inode.i_flags & EXT4_INLINE_DATA_FL)) return true;
+    size_t inline_size = 0;
+    errcode_t rc = ext2fs_inline_data_size(fs.handle(), ino, &inline_size);
+    if (rc != 0) {
+        err = fs.image() + ": " + path + ": reading the size of its inline data: " + ext2_error(rc);
+        return false;
+    }
+    limit = std::min<uint64_t>(limit, inline_size);
+    what = "its inline data";
+    return true;
+}
+
+// Reads a symlink's target ourselves, never trusting i_size past what the link can hold:
+// libext2fs's own follow_link (ext2fs_namei, ext2fs_namei_follow) reads one block but parses
+// i_size bytes of it, an over-read on a corrupt image (tests/fuzz/regressions/work_fs/).
 bool read_link(WorkFs& fs, ext2_ino_t ino, ext2_inode& inode, const std::string& path,
                std::string& target, std::string& err) {
-    uint64_t size = EXT2_I_SIZE(&inode);
-    if (size == 0 || size > kMaxLinkTarget) {
+    uint64_t size = EXT2_I_SIZE(&inode), limit = 0;
+    const char* what = "";
+    if (!link_target_limit(fs, ino, inode, path, limit, what, err)) return false;
+    if (size == 0 || size > limit) {
         err = fs.image() + ": " + path + ": symlink target of " + std::to_string(size) +
-              " bytes (expected 1.." + std::to_string(kMaxLinkTarget) + ")";
+              " bytes (expected 1.." + std::to_string(limit) + ", at most " + what +
+              "; corrupt file system?)";
         return false;
     }
     // A short target is stored in the inode's block pointers, not in a data block.
@@ -305,6 +317,70 @@ bool read_link(WorkFs& fs, ext2_ino_t ino, ext2_inode& inode, const std::string&
         return true;
     };
     return stream_file(fs, ino, size, path, append, err);
+}
+
+std::string join(const std::string& dir, const std::string& name) {
+    return dir == "/" ? "/" + name : dir + "/" + name;
+}
+
+// Resolves an absolute path one component at a time (ext2fs_lookup in each directory). The
+// symlinks met on the way, and the last component's when `follow`, are read by read_link and
+// resolved in turn: relative to the directory holding the link, or to the root when absolute.
+// Errors name `path`, then the link or directory at fault when that is another one.
+bool lookup(WorkFs& fs, const std::string& path, bool follow, ext2_ino_t& ino, std::string& err) {
+    if (!check_absolute(fs, path, err)) return false;
+    std::string at = "/"; // the path walked so far, symlinks resolved
+    auto who = [&path, &at] { return at == path ? path : path + ": " + at; };
+    auto fail = [&](const std::string& what) {
+        err = fs.image() + ": " + who() + ": " + what;
+        return false;
+    };
+    std::vector<std::string> todo; // the components still to walk, the next one last
+    auto push_components = [&todo](const std::string& p) {
+        std::vector<std::string> parts;
+        for (size_t start = 0; start < p.size();) {
+            size_t end = std::min(p.find('/', start), p.size());
+            if (end > start) parts.push_back(p.substr(start, end - start));
+            start = end + 1;
+        }
+        todo.insert(todo.end(), parts.rbegin(), parts.rend());
+    };
+    push_components(path);
+    ext2_ino_t dir = EXT2_ROOT_INO;
+    int links = 0;
+    while (!todo.empty()) {
+        std::string name = std::move(todo.back());
+        todo.pop_back();
+        if (name == ".") continue;
+        ext2_ino_t child = 0;
+        errcode_t rc = ext2fs_lookup(fs.handle(), dir, name.c_str(), static_cast<int>(name.size()),
+                                     nullptr, &child);
+        if (rc == EXT2_ET_NO_DIRECTORY)
+            return fail("not a directory (expected one, to look up '" + name + "' in)");
+        if (rc != 0 && rc != EXT2_ET_FILE_NOT_FOUND)
+            return fail("looking up '" + name + "': " + ext2_error(rc));
+        std::string parent = at;
+        at = name == ".." ? std::filesystem::path(at).parent_path().string() : join(at, name);
+        if (rc == EXT2_ET_FILE_NOT_FOUND) return fail("no such file in the work file system");
+        ext2_inode inode;
+        if ((rc = ext2fs_read_inode(fs.handle(), child, &inode)) != 0)
+            return fail("reading inode " + std::to_string(child) + ": " + ext2_error(rc));
+        if (!LINUX_S_ISLNK(inode.i_mode) || (todo.empty() && !follow)) {
+            dir = child;
+            continue;
+        }
+        if (++links > kMaxLinks)
+            return fail("more than " + std::to_string(kMaxLinks) +
+                        " symlinks to follow (expected fewer; a symlink loop?)");
+        std::string target;
+        if (!read_link(fs, child, inode, who(), target, err)) return false;
+        if (target.empty()) return fail("symlink with an empty target (expected a path)");
+        if (target[0] == '/') dir = EXT2_ROOT_INO;
+        at = target[0] == '/' ? "/" : parent;
+        push_components(target);
+    }
+    ino = dir;
+    return true;
 }
 
 // A name that could step outside the directory when the tree is extracted is corruption.
@@ -327,10 +403,6 @@ int collect_child(ext2_ino_t, int entry, ext2_dir_entry* dirent, int, int, char*
     auto* children = static_cast<std::vector<Child>*>(priv);
     children->push_back({std::string(dirent->name, ext2fs_dirent_name_len(dirent)), dirent->inode});
     return 0;
-}
-
-std::string join(const std::string& dir, const std::string& name) {
-    return dir == "/" ? "/" + name : dir + "/" + name;
 }
 
 bool list_dir(WorkFs& fs, ext2_ino_t dir_ino, const std::string& dir, std::set<ext2_ino_t>& visited,

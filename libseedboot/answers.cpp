@@ -22,16 +22,17 @@ bool parse_answers(std::string_view text, std::string_view file, std::vector<Ans
             err = located(file, n, "expected '<64 lower-case hex digits>  <path>'");
             return false;
         }
+        // Errors quote the path as written, without sha256sum's '*'.
+        const std::string written(path);
         if (path.substr(0, 2) == "./") path.remove_prefix(2);
         // "./" alone (or "/") names the build tree itself, not a file.
         if (path.empty() || path == "/") {
-            err = located(file, n, "path '" + std::string(w[1]) + "' names no file");
+            err = located(file, n, "path '" + written + "' names no file");
             return false;
         }
         std::string abs = path[0] == '/' ? std::string(path) : "/" + std::string(path);
         if (!is_clean_abs_path(abs)) {
-            err = located(file, n,
-                          "path '" + std::string(path) + "' is not clean (no '..', no spaces)");
+            err = located(file, n, "path '" + written + "' is not clean (no '..', no spaces)");
             return false;
         }
         answers.push_back({std::string(w[0]), std::move(abs)});

@@ -122,6 +122,23 @@ TEST_CASE("answers files in sha256sum format, as stage0-posix writes them", "[an
     CHECK(err == "f:1: expected '<64 lower-case hex digits>  <path>'");
 }
 
+TEST_CASE("an answers path that names the build tree itself is refused", "[answers]") {
+    std::string sha = sha256_hex("x");
+    std::vector<Answer> a;
+    std::string err;
+    // Errors quote the path as written, without sha256sum's binary-mode '*'; the last line
+    // need not end in a newline (tests/fuzz/regressions/answers/).
+    for (const std::string& line : {sha + "  ./\n", sha + " *./\n", sha + " *./"}) {
+        INFO(line);
+        CHECK_FALSE(parse_answers("# built tree\n" + line, "x86.answers", a, err));
+        CHECK(err == "x86.answers:2: path './' names no file");
+    }
+    CHECK_FALSE(parse_answers(sha + "  /\n", "x86.answers", a, err));
+    CHECK(err == "x86.answers:1: path '/' names no file");
+    CHECK_FALSE(parse_answers(sha + " *./a/../b\n", "x86.answers", a, err));
+    CHECK(err == "x86.answers:1: path './a/../b' is not clean (no '..', no spaces)");
+}
+
 TEST_CASE("the journal ignores a line cut off by a power loss", "[journal]") {
     Journal j;
     std::string err;

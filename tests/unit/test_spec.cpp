@@ -4,7 +4,17 @@
 
 #include <catch2/catch.hpp>
 
+#define TOML_EXCEPTIONS 0 // as spec.cpp
+#include "toml_unicode_ub_fix.hpp"
+
 using namespace builder;
+
+// The fix itself, at compile time: a constant expression that reached __builtin_unreachable()
+// (toml++ 3.3.0's table for 'Ж', 'é', U+3001) would not compile.
+static_assert(!toml::impl::is_non_ascii_horizontal_whitespace(U'\u0416'));
+static_assert(!toml::impl::is_non_ascii_horizontal_whitespace(U'\u00E9'));
+static_assert(!toml::impl::is_non_ascii_horizontal_whitespace(U'\u3001'));
+static_assert(toml::impl::is_non_ascii_horizontal_whitespace(U'\u00A0'));
 
 namespace {
 
@@ -91,6 +101,38 @@ TEST_CASE("spec errors name the file, the line and what was expected", "[spec]")
           ":3: env sets SOURCE_DATE_EPOCH: use [image] epoch instead");
     CHECK(spec_error(base + "[[step]]\nname = \"s\"\nrun = \"/x\"\ntimeout = 5\n") ==
           ":5: 'run' must be an array of strings");
+}
+
+// toml++ 3.3.0 reached __builtin_unreachable() on such characters where it looks for
+// whitespace (builder/toml_unicode_ub_fix.hpp); now they are plain parse errors.
+TEST_CASE("non-ASCII outside strings is a parse error with file and line", "[spec]") {
+    std::string base = "[image]\narches = [\"x86_64\"]\n";
+    std::string step = "[[step]]\nname = \"s\"\nrun = [\"/x\"]\ntimeout = 5\n";
+    const std::string root = "Error while parsing root table: expected keys, tables, whitespace "
+                             "or comments, saw ";
+    // A leading "Ж" (alone, and before a whole spec), "é = 1" as a key, a no-break space after
+    // a key, a non-ASCII table name.
+    CHECK(spec_error("\xD0\x96") == ":1: " + root + "'\xD0\x96'");
+    CHECK(spec_error("\xD0\x96" + base + step) == ":1: " + root + "'\xD0\x96'");
+    CHECK(spec_error(base + "\xC3\xA9 = 1\n" + step) == ":3: " + root + "'\xC3\xA9'");
+    CHECK(spec_error(base + "description\xC2\xA0= \"x\"\n" + step) ==
+          ":3: Error while parsing key: expected space or tab, saw '\\u00A0'");
+    CHECK(spec_error(base + "[\xE3\x83\x86]\n" + step) ==
+          ":3: Error while parsing key: expected bare key starting character or string "
+          "delimiter, saw '\xE3\x83\x86'");
+}
+
+TEST_CASE("non-ASCII inside a string value is accepted", "[spec]") {
+    TempDir t;
+    std::string path =
+        t.write("img.toml", "[image]\ndescription = \"\xD0\x96 caf\xC3\xA9 \xE2\x9C\x93 "
+                            "\xC2\xA0\xE3\x80\x80\"\narches = [\"x86_64\"]\n"
+                            "[[step]]\nname = \"s\"\nrun = [\"/x\"]\ntimeout = 5\n");
+    Spec s;
+    std::string err;
+    INFO(err);
+    REQUIRE(load_spec(path, s, err));
+    CHECK(s.description == "\xD0\x96 caf\xC3\xA9 \xE2\x9C\x93 \xC2\xA0\xE3\x80\x80");
 }
 
 TEST_CASE("a missing spec file is named", "[spec]") {

@@ -361,3 +361,78 @@ TEST_CASE("work fs: an e2fsck that cannot replay the journal is reported", "[ext
     CHECK(err.find("journal superblock corrupt") != std::string::npos);
     CHECK(fs::is_empty(tmp.path + "/tmpdir"));
 }
+
+TEST_CASE("work fs: paths resolve one component at a time, through symlinks", "[ext4]") {
+    TempDir tmp;
+    std::string img = make_fixture(tmp);
+    debugfs(tmp, img,
+            "symlink /build/bindir bin\nsymlink /build/abs /build/bin/tool\n"
+            "symlink /build/up ../result\nsymlink /loop1 loop2\nsymlink /loop2 loop1\n");
+    WorkFs wfs;
+    std::string err, data;
+    INFO(err);
+    REQUIRE(builder::open_work_fs(img, wfs, err));
+    const std::string tool = "#!/bin/sh\necho built\n";
+    for (const char* p : {"/build/bindir/tool", "/build/abs", "/build/bin/../bin/./tool",
+                          "//build//link", "/build/bindir/../link"}) {
+        INFO(p);
+        REQUIRE(builder::read_work_file(wfs, p, data, err));
+        CHECK(data == tool);
+    }
+    REQUIRE(builder::read_work_file(wfs, "/build/up", data, err));
+    CHECK(data == "ok\n");
+    std::vector<WorkFsEntry> entries;
+    REQUIRE(builder::list_work_tree(wfs, "/build/bindir", entries, err));
+    REQUIRE(entries.size() == 1);
+    CHECK(entries[0].path == "/build/bindir/tool");
+
+    CHECK_FALSE(builder::read_work_file(wfs, "/state/x", data, err));
+    CHECK(err == img + ": /state/x: /state: not a directory (expected one, to look up 'x' in)");
+    CHECK_FALSE(builder::read_work_file(wfs, "/build/bindir/nope", data, err));
+    CHECK(err == img + ": /build/bindir/nope: /build/bin/nope: no such file in the work file "
+                       "system");
+    CHECK_FALSE(builder::read_work_file(wfs, "/loop1", data, err));
+    CHECK(err == img + ": /loop1: more than 40 symlinks to follow (expected fewer; a symlink "
+                       "loop?)");
+}
+
+// libext2fs's own lookup (ext2fs_namei_follow) reads a symlink's one block and then parses
+// i_size bytes of it: a corrupt i_size is an over-read. Ours refuses such a link by name.
+TEST_CASE("work fs: a symlink longer than a block is refused, not followed", "[ext4]") {
+    TempDir tmp;
+    std::string img = make_fixture(tmp);
+    // A fast symlink (target in the inode) and one with a data block, both grown past a block.
+    debugfs(tmp, img,
+            "symlink /build/bad-fast bin/tool\nsif /build/bad-fast size 5000\n"
+            "symlink /build/bad-slow " +
+                kLongTarget + "\nsif /build/bad-slow size 100000\n");
+    WorkFs wfs;
+    std::string err, data;
+    REQUIRE(builder::open_work_fs(img, wfs, err));
+    const std::string block = "(expected 1..4096, at most one block; corrupt file system?)";
+    CHECK_FALSE(builder::read_work_file(wfs, "/build/bad-fast", data, err));
+    CHECK(err == img + ": /build/bad-fast: symlink target of 5000 bytes " + block);
+    CHECK_FALSE(builder::read_work_file(wfs, "/build/bad-slow/x", data, err));
+    CHECK(err ==
+          img + ": /build/bad-slow/x: /build/bad-slow: symlink target of 100000 bytes " + block);
+    std::vector<WorkFsEntry> entries;
+    CHECK_FALSE(builder::list_work_tree(wfs, "/build", entries, err));
+    CHECK(err == img + ": /build/bad-fast: symlink target of 5000 bytes " + block);
+    // Not following the link, its neighbours still read.
+    REQUIRE(builder::read_work_file(wfs, "/build/link", data, err));
+
+    // The image the fuzzer found: /state a symlink of 51968 bytes on a 1 KiB-block file system;
+    // and one where /state -> via/state, /via such a link in the middle of the path.
+    const std::string regressions = SEEDBOOT_SOURCE_DIR "/tests/fuzz/regressions/work_fs/";
+    for (const auto& [name, at] : {std::pair{"libext2fs-symlink-size-overread", ""},
+                                   {"libext2fs-symlink-size-overread-mid-path", " /via:"}}) {
+        std::string found = regressions + name;
+        INFO(found);
+        WorkFs bad;
+        REQUIRE(builder::open_work_fs(found, bad, err));
+        CHECK_FALSE(builder::read_work_file(bad, "/state", data, err));
+        CHECK(err == found + ": /state:" + at +
+                         " symlink target of 51968 bytes (expected 1..1024, at most one block; "
+                         "corrupt file system?)");
+    }
+}
