@@ -14,6 +14,7 @@ struct ConsoleWatch {
     bool cut = false;
 
     void feed(std::string_view chunk);
+    size_t pending() const { return partial_.size(); } // bytes of the unfinished line kept
 
   private:
     std::string partial_; // the current line, up to kMaxLine bytes

@@ -3,16 +3,18 @@
 // parse_journal on any bytes: true or false with a message, never a crash; what it accepts is
 // written back with journal_begin/journal_done and must parse to the same events.
 //
-// The console: the QEMU runner's LineWatch (qemu/runner.cpp, in an anonymous namespace, hence
-// the #include of the .cpp) is fed the same bytes in chunks whose sizes the input picks, and
-// must find the same result line as a plain reference scan: the last complete line, cut to
-// 4096 bytes and stripped of trailing '\r', that starts with "SEEDBOOT-RESULT: ".
+// The console: the QEMU runner's ConsoleWatch is fed the same bytes in chunks whose sizes the
+// input picks, and must find the same result line as a plain reference scan: the last complete
+// line, cut to 4096 bytes and stripped of trailing '\r', that starts with "SEEDBOOT-RESULT: ".
+// parse_result_line must accept exactly what the PID 1 writes. And the same bytes as a step's
+// output, through the PID 1's ResultGuard, must never give the host a result line.
 #include "fuzz_util.hpp"
 
 #include "journal.hpp"
 #include "text.hpp"
 
-#include "../../qemu/runner.cpp"
+#include "../../init/result_guard.cpp"
+#include "../../qemu/console_watch.cpp"
 
 namespace {
 
@@ -68,14 +70,27 @@ void check_console(std::string_view input) {
     // The first byte picks the chunk sizes (1..256), as reads from a pipe would cut the stream.
     unsigned step = static_cast<unsigned char>(input[0]) + 1u;
     std::string_view text = input.substr(1);
-    qemu::LineWatch watch;
+    qemu::ConsoleWatch watch, guarded;
     watch.cut_after = "power-cut-here";
-    for (size_t at = 0; at < text.size(); at += step) watch.feed(text.substr(at, step));
+    init::ResultGuard guard;
+    for (size_t at = 0; at < text.size(); at += step) {
+        watch.feed(text.substr(at, step));
+        guarded.feed(guard.feed(text.substr(at, step)));
+    }
+    guarded.feed(guard.finish());
     std::string expected = reference_result_line(text);
     if (watch.result_line != expected)
-        fuzz::fail("LineWatch found another result line than the reference scan",
+        fuzz::fail("ConsoleWatch found another result line than the reference scan",
                    watch.result_line + "\n---\n" + expected);
-    if (watch.partial.size() > 4096) fuzz::fail("LineWatch kept a partial line over 4096 bytes");
+    if (watch.pending() > 4096) fuzz::fail("ConsoleWatch kept a partial line over 4096 bytes");
+    if (!guarded.result_line.empty())
+        fuzz::fail("a step's output passed the guard as a result line", guarded.result_line);
+    seedboot::ResultLine r;
+    std::string err;
+    if (seedboot::parse_result_line(expected, r, err) &&
+        expected !=
+            (r.ok ? seedboot::result_line_ok() : seedboot::result_line_fail(r.step, r.status)))
+        fuzz::fail("an accepted result line is not what the PID 1 writes", expected);
 }
 
 } // namespace
