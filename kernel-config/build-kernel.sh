@@ -53,7 +53,11 @@ if [ ! -f "$cached/$(basename "$image")" ]; then
   mk olddefconfig >/dev/null
   # merge_config drops symbols whose dependencies are unmet without failing: check each one.
   missing=$(grep -h '^CONFIG_' "$here/common.config" "$here/$arch.config" | while read -r line; do
-    grep -qxF "$line" "$obj/.config" || echo "  $line"; done)
+    grep -qxF "$line" "$obj/.config" || echo "  $line"; done
+    { grep -h '^# CONFIG_.* is not set$' "$here/common.config" "$here/$arch.config" || true; } |
+    while read -r line; do
+    opt=${line#\# }; opt=${opt%% *}
+    ! grep -q "^$opt=" "$obj/.config" || echo "  $line (something selects it)"; done)
   [ -z "$missing" ] || die "$arch: these options did not survive olddefconfig:
 $missing"
   echo "build-kernel: $arch: compiling with $jobs jobs (about 6 minutes here)"
