@@ -108,7 +108,8 @@ int cmd_extract(const std::string& image, const std::string& path, const std::st
 int cmd_pack_dir(const std::string& dir, uint64_t epoch, const std::string& out) {
     seedboot::Manifest m;
     std::string err;
-    if (!seedboot::scan_tree(dir, "/t", m, err)) return error(err);
+    // The image needs no hashes: listing the tree reads no file (the packer reads each once).
+    if (!seedboot::scan_tree(dir, "/t", m, err, seedboot::Contents::listed)) return error(err);
     std::vector<ImageEntry> entries;
     for (const auto& e : m) {
         std::string path = e.path == "/t" ? "/" : e.path.substr(2);
