@@ -258,9 +258,10 @@ struct Node {
 struct Tree {
     std::vector<std::unique_ptr<Node>> storage;
     Node* root = nullptr;
-    // Post order: every node after its children, which is the order inodes must be
-    // written in (a directory's listing needs its children's inode locations).
+    // Inode order (see collect_inode_order): every node after its children, as a
+    // directory's listing needs its children's inode locations.
     std::vector<Node*> order;
+    std::vector<Node*> files; // regular files, depth first: the order of their data
 };
 
 std::string parent_path(const std::string& path) {
@@ -312,16 +313,29 @@ bool link_nodes(const std::map<std::string_view, Node*>& by_path, const std::str
     return true;
 }
 
-void collect_post_order(Node* dir, std::vector<Node*>& order) {
+// Sorts every directory's children and lists the files in depth-first order,
+// the order their data is written in.
+void collect_files(Node* dir, std::vector<Node*>& files) {
     std::sort(dir->children.begin(), dir->children.end(),
               [](const Node* a, const Node* b) { return a->name < b->name; });
     for (Node* child : dir->children) {
         if (child->entry->type == 'd')
-            collect_post_order(child, order);
-        else
-            order.push_back(child);
+            collect_files(child, files);
+        else if (child->entry->type == 'f')
+            files.push_back(child);
     }
-    order.push_back(dir);
+}
+
+// Inode order below `dir` (the root comes last, after this): the subtrees of its
+// subdirectories first, then all its children one after the other, as
+// gensquashfs numbers them. Siblings then sit side by side in the inode table,
+// so a directory listing needs few headers and the tables compress better than
+// in plain post order. Every directory still comes after its children.
+void collect_inode_order(const Node* dir, std::vector<Node*>& order) {
+    for (Node* child : dir->children) {
+        if (child->entry->type == 'd') collect_inode_order(child, order);
+    }
+    order.insert(order.end(), dir->children.begin(), dir->children.end());
 }
 
 bool build_tree(const std::vector<ImageEntry>& entries, const std::string& image, Tree& tree,
@@ -329,7 +343,9 @@ bool build_tree(const std::vector<ImageEntry>& entries, const std::string& image
     std::map<std::string_view, Node*> by_path;
     if (!add_nodes(entries, image, tree, by_path, err)) return false;
     if (!link_nodes(by_path, image, tree, err)) return false;
-    collect_post_order(tree.root, tree.order);
+    collect_files(tree.root, tree.files);
+    collect_inode_order(tree.root, tree.order);
+    tree.order.push_back(tree.root);
     for (size_t i = 0; i < tree.order.size(); ++i) tree.order[i]->inode_num = uint32_t(i + 1);
     return true;
 }
@@ -474,11 +490,10 @@ bool write_file_data(Writer& w, Node& n, size_t block_size, std::string& err) {
     return sqfs_ok(ret, w.image, what, err);
 }
 
-// All file contents, in the fixed depth-first order (leaves appear in the same
-// relative order in pre- and post-order).
+// All file contents, in the fixed depth-first order.
 bool write_all_file_data(Writer& w, Tree& tree, size_t block_size, std::string& err) {
-    for (Node* n : tree.order) {
-        if (n->entry->type == 'f' && !write_file_data(w, *n, block_size, err)) return false;
+    for (Node* n : tree.files) {
+        if (!write_file_data(w, *n, block_size, err)) return false;
     }
     // Waits for the workers and flushes the last fragment block. Only now are the
     // file inodes final.
