@@ -11,6 +11,10 @@
 // order the inodes are written; nothing taken from the host but file contents.
 #include "squashfs_image.hpp"
 
+#include "block_cache.hpp"
+#include "block_memo.hpp"
+#include "caching_compressor.hpp"
+
 #include <sqfs/block.h>
 #include <sqfs/block_processor.h>
 #include <sqfs/block_writer.h>
@@ -359,8 +363,9 @@ bool build_tree(const std::vector<ImageEntry>& entries, const std::string& image
 struct Writer {
     std::string image;
     sqfs_super_t super{};
+    std::shared_ptr<BlockStore> store; // what cmp reuses blocks from
     FilePtr file;
-    CompressorPtr cmp;   // compresses data blocks and meta data
+    CompressorPtr cmp;   // compresses data blocks and meta data, through the block store
     CompressorPtr uncmp; // lets the block processor compare duplicate fragments byte by byte
     BlockWriterPtr block_writer;
     FragTablePtr frag_table;
@@ -397,6 +402,31 @@ bool make_compressor(const std::string& image, size_t block_size, int level, uin
     return sqfs_ok(ret, image, "creating the zstd compressor", err);
 }
 
+// The block cache if one is asked for, else a memo beside the image.
+bool open_store(Writer& w, const SquashfsOptions& opt, std::string& err) {
+    if (!opt.reuse_blocks) return true;
+    if (!opt.block_cache.empty()) return open_block_cache(opt.block_cache, w.store, err);
+    size_t slash = w.image.rfind('/');
+    std::string dir = slash == std::string::npos ? "."
+                      : slash == 0               ? "/"
+                                                 : w.image.substr(0, slash);
+    return open_block_memo(dir, w.store, err);
+}
+
+// The compressor for everything written: zstd behind the block store, if there is one.
+bool make_caching_zstd(Writer& w, const SquashfsOptions& opt, std::string& err) {
+    CompressorPtr zstd;
+    if (!make_compressor(w.image, opt.block_size, opt.zstd_level, 0, zstd, err)) return false;
+    if (!w.store) {
+        w.cmp = std::move(zstd);
+        return true;
+    }
+    sqfs_compressor_t* cmp = nullptr;
+    int ret = make_caching_compressor(zstd.release(), w.store, &cmp);
+    w.cmp.reset(cmp);
+    return sqfs_ok(ret, w.image, "creating the caching compressor", err);
+}
+
 // Creates the output, the compressors and the provisional superblock.
 bool open_output(Writer& w, const SquashfsOptions& opt, std::string& err) {
     w.file.reset(sqfs_open_file(w.image.c_str(), SQFS_FILE_OPEN_OVERWRITE));
@@ -404,7 +434,7 @@ bool open_output(Writer& w, const SquashfsOptions& opt, std::string& err) {
         err = w.image + ": cannot create: " + errno_text();
         return false;
     }
-    if (!make_compressor(w.image, opt.block_size, opt.zstd_level, 0, w.cmp, err)) return false;
+    if (!make_caching_zstd(w, opt, err)) return false;
     if (!make_compressor(w.image, opt.block_size, opt.zstd_level, SQFS_COMP_FLAG_UNCOMPRESS,
                          w.uncmp, err))
         return false;
@@ -640,7 +670,8 @@ bool write_tables_and_super(Writer& w, std::string& err) {
 }
 
 bool write_image(Tree& tree, const SquashfsOptions& opt, Writer& w, std::string& err) {
-    return open_output(w, opt, err) && create_block_processor(w, opt, err) &&
+    return open_store(w, opt, err) && open_output(w, opt, err) &&
+           create_block_processor(w, opt, err) &&
            write_all_file_data(w, tree, opt.block_size, err) && create_meta_writers(w, err) &&
            write_inode_and_dir_tables(w, tree, opt.mtime, err) && write_tables_and_super(w, err);
 }
@@ -916,7 +947,7 @@ bool ImageReader::read_one(const std::string& path, std::string& data, std::stri
 } // namespace
 
 bool write_squashfs(const std::vector<ImageEntry>& entries, const std::string& out_path,
-                    const SquashfsOptions& opt, std::string& err) {
+                    const SquashfsOptions& opt, std::string& err, SquashfsStats* stats) {
     if (!check_options(opt, out_path, err)) return false;
     // The tree is declared before the writer so that it outlives the block
     // processor, which holds pointers into the nodes.
@@ -929,9 +960,19 @@ bool write_squashfs(const std::vector<ImageEntry>& entries, const std::string& o
         w.image = out_path;
         ok = write_image(tree, opt, w, err);
         created = w.file != nullptr;
+        if (stats && w.store) {
+            stats->blocks_compressed = w.store->stats.compressed.load();
+            stats->blocks_reused = w.store->stats.reused.load();
+        }
     }                                                  // closes the output
     if (!ok && created) std::remove(out_path.c_str()); // leave no half-written image
     return ok;
+}
+
+std::string describe_stats(const SquashfsStats& stats) {
+    return std::to_string(stats.blocks_compressed + stats.blocks_reused) +
+           " blocks: " + std::to_string(stats.blocks_compressed) + " compressed, " +
+           std::to_string(stats.blocks_reused) + " reused";
 }
 
 bool read_squashfs(const std::string& image_path, std::vector<ImageEntry>& out, std::string& err) {
