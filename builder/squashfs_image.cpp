@@ -374,6 +374,8 @@ struct Writer {
     MetaWriterPtr inode_mw;
     MetaWriterPtr dir_mw;
     DirWriterPtr dir_writer;
+    std::vector<char> read_buf; // one block; reused for every host file (zeroing it per file
+                                // would cost more than reading a small file)
 };
 
 bool check_options(const SquashfsOptions& opt, const std::string& image, std::string& err) {
@@ -492,7 +494,8 @@ bool append_host_file(Writer& w, const Node& n, size_t block_size, std::string& 
         err = host + ": not a regular file" + for_entry;
         return false;
     }
-    std::vector<char> buf(block_size);
+    std::vector<char>& buf = w.read_buf;
+    buf.resize(block_size);
     for (;;) {
         ssize_t got = ::read(fd.get(), buf.data(), buf.size());
         if (got < 0 && errno == EINTR) continue;
