@@ -14,8 +14,9 @@
 namespace builder {
 namespace {
 
-// Changing what a key covers, or what an answer means, needs a new tag.
-constexpr char kKeyTag[] = "seedboot block cache key 1";
+// Changing what a key covers, or what an answer means, needs a new tag. libsquashfs's
+// version is in it because its compressor decides how zstd is called.
+constexpr char kKeyTag[] = "seedboot block cache key 1, libsquashfs " SEEDBOOT_SQFS_VERSION;
 
 // libsquashfs only knows the sqfs_compressor_t at the start of this object and
 // calls through its function pointers; they find the rest from there.
@@ -34,7 +35,7 @@ void put_le32(unsigned char* p, uint32_t v) {
     for (int i = 0; i < 4; ++i) p[i] = static_cast<unsigned char>(v >> (8 * i));
 }
 
-// Everything but the input bytes that decides the inner compressor's answer. The
+// Everything else but the input bytes that decides the inner compressor's answer. The
 // room for the output counts because an answer that does not fit is "no gain".
 std::string key_params(const sqfs_compressor_t* inner, uint32_t size, uint32_t room) {
     sqfs_compressor_config_t cfg;

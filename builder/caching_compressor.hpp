@@ -4,9 +4,9 @@
 //
 // The output stays byte-identical to the plain compressor's, whatever the
 // store holds or lacks: the key is the SHA-256 of everything the answer depends
-// on (a format tag, the compressor's id, level, block size and flags, the zstd
-// library's version, the input size, the output room and the input bytes), the
-// store verifies what it returns, and errors are never stored.
+// on (a format tag, the libsquashfs and zstd versions, the compressor's id,
+// level, block size and flags, the input size, the output room and the input
+// bytes), the store verifies what it returns, and errors are never stored.
 #pragma once
 
 #include "block_store.hpp"
