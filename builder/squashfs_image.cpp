@@ -483,7 +483,8 @@ bool create_block_processor(Writer& w, const SquashfsOptions& opt, std::string& 
 bool append_host_file(Writer& w, const Node& n, size_t block_size, std::string& err) {
     const std::string& host = n.entry->host_file;
     const std::string for_entry = " (for " + quoted(n.entry->path) + ")";
-    UniqueFd fd(::open(host.c_str(), O_RDONLY | O_CLOEXEC));
+    // O_NONBLOCK: opening a fifo must not wait for a writer before fstat refuses it.
+    UniqueFd fd(::open(host.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
     if (fd.get() < 0) {
         err = host + ": cannot open: " + errno_text() + for_entry;
         return false;
@@ -496,17 +497,21 @@ bool append_host_file(Writer& w, const Node& n, size_t block_size, std::string& 
     }
     std::vector<char>& buf = w.read_buf;
     buf.resize(block_size);
-    for (;;) {
-        ssize_t got = ::read(fd.get(), buf.data(), buf.size());
+    // Reads the size fstat gave and no further: the read that would return 0 at the end
+    // costs a system call per file, which is not free in a VM.
+    for (uint64_t left = uint64_t(st.st_size); left > 0;) {
+        ssize_t got = ::read(fd.get(), buf.data(), size_t(std::min<uint64_t>(buf.size(), left)));
         if (got < 0 && errno == EINTR) continue;
         if (got < 0) {
             err = host + ": read error: " + errno_text() + for_entry;
             return false;
         }
-        if (got == 0) return true;
+        if (got == 0) return true; // the file shrank: what it holds now
+        left -= uint64_t(got);
         int ret = sqfs_block_processor_append(w.proc.get(), buf.data(), size_t(got));
         if (!sqfs_ok(ret, w.image, "storing " + quoted(n.entry->path), err)) return false;
     }
+    return true;
 }
 
 bool write_file_data(Writer& w, Node& n, size_t block_size, std::string& err) {

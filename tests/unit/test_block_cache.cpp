@@ -190,7 +190,7 @@ TEST_CASE("block cache: damaged entries are named, not used, and replaced", "[bl
     };
     std::vector<Damage> damage = {
         {e.with_payload[0], "payload hash mismatch"},
-        {e.with_payload[1], "truncated"},
+        {e.with_payload[1], "wrong length"},
         {e.with_payload[2], "bad magic"},
         {e.with_payload[3], "another block's key"},
         {e.with_payload[4], "truncated"},
