@@ -61,9 +61,11 @@ $(addprefix stage0-,$(ARCHES)): stage0-%: host init-% kernel-%
 	sha256sum out/stage0-$*.sqfs
 	$(MAKE) qemu-$* IMAGE=stage0-hello
 
-# Every spec for every arch as one UEFI-bootable disk, and out/SHA256SUMS.
+# Every spec for every arch as one UEFI-bootable disk, and out/SHA256SUMS. The block
+# cache only saves time: the images are the same bytes with or without it.
 images: host guests kernels
 	$(SEEDBOOT) images --specs images --build-dir $(abspath $(BUILD)) -o out \
+	  --block-cache $(BUILD)/block-cache \
 	  $(if $(SOURCES),--sources $(abspath $(SOURCES)),--skip-missing)
 	cat out/SHA256SUMS
 

@@ -41,7 +41,7 @@ bool build_one(const ImagesArgs& a, const Spec& spec, const std::string& arch, s
     name = spec.name + "-" + arch + ".img";
     std::string root = a.out + "/" + spec.name + "-" + arch + ".sqfs";
     std::string init = a.build_dir + "/guest/" + arch + "/init/init";
-    PackArgs pack{spec.file, arch, init, a.build_dir, root, 2, a.sources};
+    PackArgs pack{spec.file, arch, init, a.build_dir, root, 2, a.sources, a.block_cache};
     if (cmd_pack(pack) != 0) {
         err = "packing " + spec.file + " for " + arch + " failed";
         return false;

@@ -24,13 +24,16 @@ int cmd_pack(const PackArgs& a) {
     SquashfsOptions opt;
     opt.mtime = static_cast<uint32_t>(spec.epoch);
     opt.workers = a.workers ? a.workers : 1;
+    opt.block_cache = a.block_cache;
     std::error_code ec;
     std::filesystem::path parent = std::filesystem::path(a.out).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-    if (!write_squashfs(img.entries, a.out, opt, err)) return error(err);
-    std::printf("seedboot: packed %s for %s: %zu entries, %zu steps -> %s (%ju bytes)\n",
+    SquashfsStats stats;
+    if (!write_squashfs(img.entries, a.out, opt, err, &stats)) return error(err);
+    std::printf("seedboot: packed %s for %s: %zu entries, %zu steps -> %s (%ju bytes; %s)\n",
                 spec.name.c_str(), a.arch.c_str(), img.entries.size(), img.plan.steps.size(),
-                a.out.c_str(), static_cast<uintmax_t>(std::filesystem::file_size(a.out, ec)));
+                a.out.c_str(), static_cast<uintmax_t>(std::filesystem::file_size(a.out, ec)),
+                describe_stats(stats).c_str());
     return 0;
 }
 

@@ -119,10 +119,12 @@ int cmd_extract(const std::string& image, const std::string& path, const std::st
     return 0;
 }
 
-int cmd_pack_dir(const std::string& dir, uint64_t epoch, const std::string& out) {
+int cmd_pack_dir(const PackDirArgs& a) {
+    const std::string& dir = a.dir;
     seedboot::Manifest m;
     std::string err;
-    if (!seedboot::scan_tree(dir, "/t", m, err)) return error(err);
+    // The image needs no hashes: listing the tree reads no file (the packer reads each once).
+    if (!seedboot::scan_tree(dir, "/t", m, err, seedboot::Contents::listed)) return error(err);
     std::vector<ImageEntry> entries;
     for (const auto& e : m) {
         std::string path = e.path == "/t" ? "/" : e.path.substr(2);
@@ -134,10 +136,12 @@ int cmd_pack_dir(const std::string& dir, uint64_t epoch, const std::string& out)
         entries.push_back(std::move(ie));
     }
     SquashfsOptions opt;
-    opt.mtime = static_cast<uint32_t>(epoch);
-    if (!write_squashfs(entries, out, opt, err)) return error(err);
-    std::printf("seedboot: packed %s (%zu entries) -> %s\n", dir.c_str(), entries.size(),
-                out.c_str());
+    opt.mtime = static_cast<uint32_t>(a.epoch);
+    opt.block_cache = a.block_cache;
+    SquashfsStats stats;
+    if (!write_squashfs(entries, a.out, opt, err, &stats)) return error(err);
+    std::printf("seedboot: packed %s (%zu entries; %s) -> %s\n", dir.c_str(), entries.size(),
+                describe_stats(stats).c_str(), a.out.c_str());
     return 0;
 }
 

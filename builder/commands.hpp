@@ -15,7 +15,8 @@ namespace builder {
 struct PackArgs {
     std::string spec, arch, init, build_dir, out;
     unsigned workers = 2;
-    std::string sources; // {sources}; empty: the spec's default (../sources)
+    std::string sources;     // {sources}; empty: the spec's default (../sources)
+    std::string block_cache; // --block-cache DIR; empty: none (squashfs_image.hpp)
 };
 int cmd_pack(const PackArgs& a);
 
@@ -41,6 +42,7 @@ struct ImagesArgs {
     std::string specs = "images", build_dir = "build", out = "out";
     std::string sources;       // {sources}; empty: the spec's default
     bool skip_missing = false; // leave out specs whose locked upstream sources are not supplied
+    std::string block_cache;   // --block-cache DIR for every root image; empty: none
 };
 int cmd_images(const ImagesArgs& a);
 
@@ -55,7 +57,12 @@ int cmd_release(const ReleaseArgs& a);
 int cmd_status(const std::string& image);
 int cmd_grow(const std::string& disk, const std::string& work_size);
 int cmd_extract(const std::string& image, const std::string& path, const std::string& out);
-int cmd_pack_dir(const std::string& dir, uint64_t epoch, const std::string& out);
+struct PackDirArgs {
+    std::string dir, out;
+    uint64_t epoch = 1;
+    std::string block_cache; // --block-cache DIR; empty: none
+};
+int cmd_pack_dir(const PackDirArgs& a);
 
 int cmd_lock(const std::string& path, const std::string& name);
 

@@ -1,6 +1,8 @@
 // GPT layout as in the UEFI specification, chapter 5 ("GUID Partition Table Disk Layout").
 #include "gpt.hpp"
 
+#include "sparse_copy.hpp"
+
 #include <sodium.h>
 #include <zlib.h>
 
@@ -32,8 +34,6 @@ constexpr uint32_t kHeaderSize = 92;       // bytes covered by the header CRC
 constexpr size_t kNameUnits = 36;          // UTF-16 code units in an entry's name field
 constexpr char kSignature[8] = {'E', 'F', 'I', ' ', 'P', 'A', 'R', 'T'};
 
-// Bounded copy buffer: content files can be gigabytes.
-constexpr size_t kCopyBufferBytes = kMiB;
 // Sanity limits. The writer refuses disks whose sizes would overflow the arithmetic; the reader
 // refuses to allocate whatever entry array a damaged header claims.
 constexpr uint64_t kMaxDiskBytes = uint64_t(1) << 50; // 1 PiB
@@ -501,33 +501,16 @@ Metadata build_metadata(const std::vector<Planned>& parts, uint64_t disk_lbas,
 }
 
 // Copies a content file to the start of its partition, checking it still has the planned size.
-bool copy_content(int out_fd, const Planned& p, std::vector<uint8_t>& buffer, std::string& err) {
+// Only what is not zero is written: the rest of the image is a hole that reads as zeros.
+bool copy_content(int out_fd, const Planned& p, std::string& err) {
     const std::string& file = p.spec->content_file;
-    std::string what = "partition '" + p.info.name + "' from " + file;
     Fd in(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
     if (in.get() < 0) {
         err = sys_error("open content file " + file);
         return false;
     }
-    uint64_t copied = 0;
-    for (;;) {
-        size_t got = 0;
-        if (!pread_full(in.get(), buffer.data(), buffer.size(), copied, got)) {
-            err = sys_error("reading content file " + file);
-            return false;
-        }
-        if (got == 0) break;
-        if (copied + got > p.content_bytes) break; // grew: reported below, nothing spills over
-        if (!pwrite_all(out_fd, buffer.data(), got, p.info.offset() + copied, what, err))
-            return false;
-        copied += got;
-    }
-    if (copied != p.content_bytes) {
-        err = "content file " + file + " changed size while being copied (expected " +
-              std::to_string(p.content_bytes) + " bytes)";
-        return false;
-    }
-    return true;
+    return copy_nonzero(in.get(), file, out_fd, p.info.offset(), p.content_bytes,
+                        "partition '" + p.info.name + "' from " + file, err);
 }
 
 // A temporary file next to the final path; removed on scope exit unless committed by rename.
@@ -758,10 +741,9 @@ bool write_gpt_disk(const DiskSpec& spec, const std::string& out_path, std::stri
         err = out_path + ": " + err;
         return false;
     }
-    std::vector<uint8_t> buffer(kCopyBufferBytes);
     for (const Planned& p : parts) {
         if (p.content_bytes == 0) continue;
-        if (!copy_content(tmp.fd(), p, buffer, err)) {
+        if (!copy_content(tmp.fd(), p, err)) {
             err = out_path + ": " + err;
             return false;
         }

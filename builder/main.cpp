@@ -12,6 +12,12 @@ namespace {
 // The chosen subcommand, run after parsing so that its errors are not CLI11's.
 using Action = std::function<int()>;
 
+void add_block_cache(CLI::App* c, std::string& dir) {
+    c->add_option("--block-cache", dir,
+                  "folder that keeps compressed blocks for the next run (the image does not "
+                  "depend on it)");
+}
+
 void add_pack(CLI::App& app, builder::PackArgs& a, Action& run) {
     auto* c = app.add_subcommand(
         "pack", "image spec -> root squashfs (/init, /seed, /sources, /plan, /manifest)");
@@ -24,6 +30,7 @@ void add_pack(CLI::App& app, builder::PackArgs& a, Action& run) {
     c->add_option("-j,--workers", a.workers,
                   "compression threads (the output does not depend on it)");
     c->add_option("--sources", a.sources, "folder of user-supplied upstream sources ({sources})");
+    add_block_cache(c, a.block_cache);
     c->callback([&] { run = [&] { return builder::cmd_pack(a); }; });
 }
 
@@ -72,6 +79,7 @@ void add_images(CLI::App& app, builder::ImagesArgs& a, Action& run) {
     c->add_option("--sources", a.sources, "folder of user-supplied upstream sources ({sources})");
     c->add_flag("--skip-missing", a.skip_missing,
                 "leave out specs whose locked sources are not supplied");
+    add_block_cache(c, a.block_cache);
     c->callback([&] { run = [&] { return builder::cmd_images(a); }; });
 }
 
@@ -89,8 +97,8 @@ void add_release(CLI::App& app, builder::ReleaseArgs& a, Action& run) {
 }
 
 // Reading a run back: status, extract, and packing what it produced.
-void add_readback(CLI::App& app, std::string& s1, std::string& s2, std::string& s3, uint64_t& epoch,
-                  Action& run) {
+void add_readback(CLI::App& app, std::string& s1, std::string& s2, std::string& s3,
+                  builder::PackDirArgs& pd, Action& run) {
     auto* status = app.add_subcommand(
         "status", "steps done/total, the running or failed step's last log lines, the result");
     status->add_option("image", s1, "disk image or work image")->required();
@@ -109,10 +117,11 @@ void add_readback(CLI::App& app, std::string& s1, std::string& s2, std::string& 
     auto* packdir = app.add_subcommand(
         "pack-dir",
         "a folder -> deterministic squashfs rootfs (0:0, fixed mtimes, normalized modes)");
-    packdir->add_option("dir", s1, "folder to pack")->required();
-    packdir->add_option("--epoch", epoch, "every mtime (SOURCE_DATE_EPOCH)")->default_val(1);
-    packdir->add_option("-o,--output", s3, "squashfs image to write")->required();
-    packdir->callback([&] { run = [&] { return builder::cmd_pack_dir(s1, epoch, s3); }; });
+    packdir->add_option("dir", pd.dir, "folder to pack")->required();
+    packdir->add_option("--epoch", pd.epoch, "every mtime (SOURCE_DATE_EPOCH)")->default_val(1);
+    packdir->add_option("-o,--output", pd.out, "squashfs image to write")->required();
+    add_block_cache(packdir, pd.block_cache);
+    packdir->callback([&] { run = [&] { return builder::cmd_pack_dir(pd); }; });
 }
 
 void add_small(CLI::App& app, std::string& s1, std::string& s2, std::string& s3, Action& run) {
@@ -153,8 +162,8 @@ int main(int argc, char** argv) {
     add_images(app, images, run);
     add_release(app, release, run);
     add_small(app, s1, s2, s3, run);
-    uint64_t epoch = 1;
-    add_readback(app, s1, s2, s3, epoch, run);
+    builder::PackDirArgs pack_dir;
+    add_readback(app, s1, s2, s3, pack_dir, run);
     builder::add_signing_commands(app, run);
     try {
         app.parse(argc, argv);

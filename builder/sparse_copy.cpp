@@ -1,40 +1,162 @@
+// Copying without the zeros; see sparse_copy.hpp.
 #include "sparse_copy.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
-#include <unistd.h>
+#include <vector>
 
 namespace builder {
-
 namespace {
 
-constexpr size_t kChunk = 1 << 20;
+constexpr size_t kBlock = 4096;     // the smallest hole a file system keeps
+constexpr size_t kBuffer = 1 << 20; // bounded: content files can be gigabytes
 
 std::string sys_error(const std::string& what) {
     return what + ": " + std::strerror(errno);
 }
 
-bool pwrite_full(int fd, const char* buf, size_t len, uint64_t at) {
-    for (size_t done = 0; done < len;) {
-        ssize_t n = ::pwrite(fd, buf + done, len - done, static_cast<off_t>(at + done));
-        if (n < 0 && errno == EINTR) continue;
-        if (n == 0) errno = ENOSPC; // no progress and no error: a full disk
-        if (n <= 0) return false;
-        done += static_cast<size_t>(n);
+bool is_zero(const uint8_t* p, size_t n) {
+    static const uint8_t zeros[kBlock] = {};
+    return std::memcmp(p, zeros, n) == 0;
+}
+
+// The next stretch [start, end) at or after `pos` that may hold data, within `size`
+// (start == size: nothing more). Without SEEK_DATA, the rest is all data.
+void next_data(int fd, uint64_t pos, uint64_t size, uint64_t& start, uint64_t& end) {
+    start = pos;
+    end = size;
+    off_t data = ::lseek(fd, off_t(pos), SEEK_DATA);
+    if (data < 0) {
+        if (errno == ENXIO) start = size; // only a hole is left
+        return;
+    }
+    start = std::min(uint64_t(data), size);
+    off_t hole = ::lseek(fd, data, SEEK_HOLE);
+    if (hole > data) end = std::min(uint64_t(hole), size);
+}
+
+bool pwrite_all(int fd, const uint8_t* data, size_t n, uint64_t offset) {
+    while (n > 0) {
+        ssize_t put = ::pwrite(fd, data, n, off_t(offset));
+        if (put < 0 && errno == EINTR) continue;
+        if (put == 0) errno = ENOSPC; // no progress and no error: treat as a full disk
+        if (put <= 0) return false;
+        data += put;
+        n -= size_t(put);
+        offset += uint64_t(put);
     }
     return true;
 }
 
-struct Fd {
+// The length of the block at output offset `at`: up to its next 4 KiB boundary.
+size_t block_len(uint64_t at, size_t left) {
+    return std::min<size_t>(kBlock - at % kBlock, left);
+}
+
+// Writes the blocks of `data` that are not all zeros, each run of them at once.
+bool write_nonzero(int fd, const uint8_t* data, size_t n, uint64_t offset) {
+    size_t pos = 0, len = 0;
+    while (pos < n) {
+        while (pos < n && is_zero(data + pos, len = block_len(offset + pos, n - pos))) pos += len;
+        size_t run = pos;
+        while (run < n && !is_zero(data + run, len = block_len(offset + run, n - run))) run += len;
+        if (run > pos && !pwrite_all(fd, data + pos, run - pos, offset + pos)) return false;
+        pos = run;
+    }
+    return true;
+}
+
+bool pread_exact(int fd, uint8_t* data, size_t n, uint64_t offset) {
+    while (n > 0) {
+        ssize_t got = ::pread(fd, data, n, off_t(offset));
+        if (got < 0 && errno == EINTR) continue;
+        if (got == 0) errno = 0; // the file ended early: reported as a size change
+        if (got <= 0) return false;
+        data += got;
+        n -= size_t(got);
+        offset += uint64_t(got);
+    }
+    return true;
+}
+
+struct ReadFd {
     int fd;
-    ~Fd() {
+    ~ReadFd() {
         if (fd >= 0) ::close(fd);
     }
 };
 
+// [in_at, in_at + size) of `in_fd` to `out_at` of `out_fd`. A short read leaves errno 0
+// and `short_at` at the input offset where the file ended.
+bool copy_region(int in_fd, uint64_t in_at, uint64_t size, int out_fd, uint64_t out_at,
+                 uint64_t& short_at, bool& read_failed) {
+    std::vector<uint8_t> buffer(kBuffer);
+    uint64_t pos = 0;
+    while (pos < size) {
+        uint64_t start = 0, end = 0;
+        next_data(in_fd, in_at + pos, in_at + size, start, end);
+        for (pos = start - in_at; pos < end - in_at;) {
+            // Chunks end on block boundaries of the output, so that the zero blocks
+            // found are the output's.
+            size_t n =
+                size_t(std::min<uint64_t>(kBuffer - (out_at + pos) % kBlock, end - in_at - pos));
+            if (!pread_exact(in_fd, buffer.data(), n, in_at + pos)) {
+                short_at = in_at + pos;
+                return !(read_failed = true);
+            }
+            if (!write_nonzero(out_fd, buffer.data(), n, out_at + pos)) return false;
+            pos += n;
+        }
+    }
+    return true;
+}
+
 } // namespace
+
+bool copy_nonzero(int in_fd, const std::string& in_name, int out_fd, uint64_t offset, uint64_t size,
+                  const std::string& what, std::string& err) {
+    const std::string changed = "content file " + in_name +
+                                " changed size while being copied (expected " +
+                                std::to_string(size) + " bytes)";
+    uint64_t short_at = 0;
+    bool read_failed = false;
+    if (!copy_region(in_fd, 0, size, out_fd, offset, short_at, read_failed)) {
+        err = !read_failed ? sys_error("writing " + what)
+              : errno      ? sys_error("reading content file " + in_name)
+                           : changed;
+        return false;
+    }
+    struct stat st {};
+    if (::fstat(in_fd, &st) != 0 || uint64_t(st.st_size) != size) {
+        err = changed;
+        return false;
+    }
+    return true;
+}
+
+bool copy_range_sparse(const std::string& in_path, uint64_t in_offset, uint64_t len, int out_fd,
+                       uint64_t out_offset, const std::string& out_path, std::string& err) {
+    ReadFd in{::open(in_path.c_str(), O_RDONLY | O_CLOEXEC)};
+    if (in.fd < 0) {
+        err = sys_error(in_path + ": cannot open the image");
+        return false;
+    }
+    uint64_t short_at = 0;
+    bool read_failed = false;
+    if (copy_region(in.fd, in_offset, len, out_fd, out_offset, short_at, read_failed)) return true;
+    if (!read_failed)
+        err = sys_error(out_path + ": writing the copy of " + in_path);
+    else if (errno)
+        err = sys_error(in_path + ": reading at byte " + std::to_string(short_at));
+    else
+        err = in_path + ": truncated: short read at byte " + std::to_string(short_at);
+    return false;
+}
 
 bool pread_full(int fd, void* buf, size_t len, uint64_t at, size_t& got) {
     for (got = 0; got < len;) {
@@ -44,42 +166,6 @@ bool pread_full(int fd, void* buf, size_t len, uint64_t at, size_t& got) {
         if (n < 0) return false;
         if (n == 0) break;
         got += static_cast<size_t>(n);
-    }
-    return true;
-}
-
-bool copy_range_sparse(const std::string& in_path, uint64_t in_offset, uint64_t len, int out_fd,
-                       uint64_t out_offset, const std::string& out_path, std::string& err) {
-    Fd in{::open(in_path.c_str(), O_RDONLY | O_CLOEXEC)};
-    if (in.fd < 0) {
-        err = sys_error(in_path + ": cannot open the image");
-        return false;
-    }
-    std::string buf(kChunk, '\0');
-    for (uint64_t pos = 0; pos < len;) {
-        // SEEK_DATA skips holes without reading them; where it is not supported, every
-        // chunk is read and the zero ones skipped all the same.
-        off_t data = ::lseek(in.fd, static_cast<off_t>(in_offset + pos), SEEK_DATA);
-        if (data < 0 && errno == ENXIO) break; // only a hole remains
-        if (data >= 0) pos = std::max(pos, static_cast<uint64_t>(data) - in_offset);
-        if (pos >= len) break;
-        size_t want = static_cast<size_t>(std::min<uint64_t>(kChunk, len - pos)), got = 0;
-        if (!pread_full(in.fd, buf.data(), want, in_offset + pos, got)) {
-            err = sys_error(in_path + ": reading at byte " + std::to_string(in_offset + pos + got));
-            return false;
-        }
-        if (got != want) {
-            err = in_path + ": truncated: short read at byte " +
-                  std::to_string(in_offset + pos + got);
-            return false;
-        }
-        bool zero = std::all_of(buf.begin(), buf.begin() + static_cast<long>(want),
-                                [](char c) { return c == 0; });
-        if (!zero && !pwrite_full(out_fd, buf.data(), want, out_offset + pos)) {
-            err = sys_error(out_path + ": writing the copy of " + in_path);
-            return false;
-        }
-        pos += want;
     }
     return true;
 }

@@ -1,5 +1,11 @@
-// Copying a byte range of an image file into another file without filling in
-// its holes: work file systems and disks are mostly empty.
+// Copies into a region of a disk image or file system image without writing
+// its zeros.
+//
+// A 1 GiB work partition is an ext4 file system that is almost all zeros; the
+// disk image is made by ftruncate, so it already reads as zeros everywhere.
+// Copying only what is not zero leaves the rest as holes: the bytes of the
+// image are the same as with a full copy, but neither the time nor the disk
+// space for the zeros is spent.
 #pragma once
 
 #include <cstddef>
@@ -8,14 +14,22 @@
 
 namespace builder {
 
-// pread until `len` bytes or the end of the file; `got` says how many. False on an error.
-bool pread_full(int fd, void* buf, size_t len, uint64_t at, size_t& got);
+// Copies the first `size` bytes of the file open as `in_fd` (named `in_name` in
+// errors) to `out_fd` at `offset`, where `out_fd` must already read as zeros.
+// Holes of the input are skipped without reading them (SEEK_DATA/SEEK_HOLE),
+// and 4 KiB blocks of zeros in its data are not written. Fails, with an error
+// naming the input (and `what` for the output), on a read or write error or if
+// the input no longer has `size` bytes.
+bool copy_nonzero(int in_fd, const std::string& in_name, int out_fd, uint64_t offset, uint64_t size,
+                  const std::string& what, std::string& err);
 
-// Copies `len` bytes at `in_offset` of `in_path` to `out_offset` of `out_fd` (named
-// `out_path` in errors). Chunks that read as all zeros are not written: the
-// destination must already read as zeros there (a fresh or freshly extended file).
-// The source must hold the whole range: a short read is an error naming the byte.
+// The same for `len` bytes at `in_offset` of the file `in_path`, a region of a
+// larger image: it must hold the whole region (a short read is an error naming
+// the byte), and may go on beyond it.
 bool copy_range_sparse(const std::string& in_path, uint64_t in_offset, uint64_t len, int out_fd,
                        uint64_t out_offset, const std::string& out_path, std::string& err);
+
+// pread until `len` bytes or the end of the file; `got` says how many. False on an error.
+bool pread_full(int fd, void* buf, size_t len, uint64_t at, size_t& got);
 
 } // namespace builder

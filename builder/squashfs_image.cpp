@@ -11,6 +11,10 @@
 // order the inodes are written; nothing taken from the host but file contents.
 #include "squashfs_image.hpp"
 
+#include "block_cache.hpp"
+#include "block_memo.hpp"
+#include "caching_compressor.hpp"
+
 #include <sqfs/block.h>
 #include <sqfs/block_processor.h>
 #include <sqfs/block_writer.h>
@@ -258,9 +262,10 @@ struct Node {
 struct Tree {
     std::vector<std::unique_ptr<Node>> storage;
     Node* root = nullptr;
-    // Post order: every node after its children, which is the order inodes must be
-    // written in (a directory's listing needs its children's inode locations).
+    // Inode order (see collect_inode_order): every node after its children, as a
+    // directory's listing needs its children's inode locations.
     std::vector<Node*> order;
+    std::vector<Node*> files; // regular files, depth first: the order of their data
 };
 
 std::string parent_path(const std::string& path) {
@@ -312,16 +317,29 @@ bool link_nodes(const std::map<std::string_view, Node*>& by_path, const std::str
     return true;
 }
 
-void collect_post_order(Node* dir, std::vector<Node*>& order) {
+// Sorts every directory's children and lists the files in depth-first order,
+// the order their data is written in.
+void collect_files(Node* dir, std::vector<Node*>& files) {
     std::sort(dir->children.begin(), dir->children.end(),
               [](const Node* a, const Node* b) { return a->name < b->name; });
     for (Node* child : dir->children) {
         if (child->entry->type == 'd')
-            collect_post_order(child, order);
-        else
-            order.push_back(child);
+            collect_files(child, files);
+        else if (child->entry->type == 'f')
+            files.push_back(child);
     }
-    order.push_back(dir);
+}
+
+// Inode order below `dir` (the root comes last, after this): the subtrees of its
+// subdirectories first, then all its children one after the other, as
+// gensquashfs numbers them. Siblings then sit side by side in the inode table,
+// so a directory listing needs few headers and the tables compress better than
+// in plain post order. Every directory still comes after its children.
+void collect_inode_order(const Node* dir, std::vector<Node*>& order) {
+    for (Node* child : dir->children) {
+        if (child->entry->type == 'd') collect_inode_order(child, order);
+    }
+    order.insert(order.end(), dir->children.begin(), dir->children.end());
 }
 
 bool build_tree(const std::vector<ImageEntry>& entries, const std::string& image, Tree& tree,
@@ -329,7 +347,9 @@ bool build_tree(const std::vector<ImageEntry>& entries, const std::string& image
     std::map<std::string_view, Node*> by_path;
     if (!add_nodes(entries, image, tree, by_path, err)) return false;
     if (!link_nodes(by_path, image, tree, err)) return false;
-    collect_post_order(tree.root, tree.order);
+    collect_files(tree.root, tree.files);
+    collect_inode_order(tree.root, tree.order);
+    tree.order.push_back(tree.root);
     for (size_t i = 0; i < tree.order.size(); ++i) tree.order[i]->inode_num = uint32_t(i + 1);
     return true;
 }
@@ -343,8 +363,9 @@ bool build_tree(const std::vector<ImageEntry>& entries, const std::string& image
 struct Writer {
     std::string image;
     sqfs_super_t super{};
+    std::shared_ptr<BlockStore> store; // what cmp reuses blocks from
     FilePtr file;
-    CompressorPtr cmp;   // compresses data blocks and meta data
+    CompressorPtr cmp;   // compresses data blocks and meta data, through the block store
     CompressorPtr uncmp; // lets the block processor compare duplicate fragments byte by byte
     BlockWriterPtr block_writer;
     FragTablePtr frag_table;
@@ -353,6 +374,8 @@ struct Writer {
     MetaWriterPtr inode_mw;
     MetaWriterPtr dir_mw;
     DirWriterPtr dir_writer;
+    std::vector<char> read_buf; // one block; reused for every host file (zeroing it per file
+                                // would cost more than reading a small file)
 };
 
 bool check_options(const SquashfsOptions& opt, const std::string& image, std::string& err) {
@@ -381,6 +404,31 @@ bool make_compressor(const std::string& image, size_t block_size, int level, uin
     return sqfs_ok(ret, image, "creating the zstd compressor", err);
 }
 
+// The block cache if one is asked for, else a memo beside the image.
+bool open_store(Writer& w, const SquashfsOptions& opt, std::string& err) {
+    if (!opt.reuse_blocks) return true;
+    if (!opt.block_cache.empty()) return open_block_cache(opt.block_cache, w.store, err);
+    size_t slash = w.image.rfind('/');
+    std::string dir = slash == std::string::npos ? "."
+                      : slash == 0               ? "/"
+                                                 : w.image.substr(0, slash);
+    return open_block_memo(dir, w.store, err);
+}
+
+// The compressor for everything written: zstd behind the block store, if there is one.
+bool make_caching_zstd(Writer& w, const SquashfsOptions& opt, std::string& err) {
+    CompressorPtr zstd;
+    if (!make_compressor(w.image, opt.block_size, opt.zstd_level, 0, zstd, err)) return false;
+    if (!w.store) {
+        w.cmp = std::move(zstd);
+        return true;
+    }
+    sqfs_compressor_t* cmp = nullptr;
+    int ret = make_caching_compressor(zstd.release(), w.store, &cmp);
+    w.cmp.reset(cmp);
+    return sqfs_ok(ret, w.image, "creating the caching compressor", err);
+}
+
 // Creates the output, the compressors and the provisional superblock.
 bool open_output(Writer& w, const SquashfsOptions& opt, std::string& err) {
     w.file.reset(sqfs_open_file(w.image.c_str(), SQFS_FILE_OPEN_OVERWRITE));
@@ -388,7 +436,7 @@ bool open_output(Writer& w, const SquashfsOptions& opt, std::string& err) {
         err = w.image + ": cannot create: " + errno_text();
         return false;
     }
-    if (!make_compressor(w.image, opt.block_size, opt.zstd_level, 0, w.cmp, err)) return false;
+    if (!make_caching_zstd(w, opt, err)) return false;
     if (!make_compressor(w.image, opt.block_size, opt.zstd_level, SQFS_COMP_FLAG_UNCOMPRESS,
                          w.uncmp, err))
         return false;
@@ -435,7 +483,8 @@ bool create_block_processor(Writer& w, const SquashfsOptions& opt, std::string& 
 bool append_host_file(Writer& w, const Node& n, size_t block_size, std::string& err) {
     const std::string& host = n.entry->host_file;
     const std::string for_entry = " (for " + quoted(n.entry->path) + ")";
-    UniqueFd fd(::open(host.c_str(), O_RDONLY | O_CLOEXEC));
+    // O_NONBLOCK: opening a fifo must not wait for a writer before fstat refuses it.
+    UniqueFd fd(::open(host.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
     if (fd.get() < 0) {
         err = host + ": cannot open: " + errno_text() + for_entry;
         return false;
@@ -446,18 +495,23 @@ bool append_host_file(Writer& w, const Node& n, size_t block_size, std::string& 
         err = host + ": not a regular file" + for_entry;
         return false;
     }
-    std::vector<char> buf(block_size);
-    for (;;) {
-        ssize_t got = ::read(fd.get(), buf.data(), buf.size());
+    std::vector<char>& buf = w.read_buf;
+    buf.resize(block_size);
+    // Reads the size fstat gave and no further: the read that would return 0 at the end
+    // costs a system call per file, which is not free in a VM.
+    for (uint64_t left = uint64_t(st.st_size); left > 0;) {
+        ssize_t got = ::read(fd.get(), buf.data(), size_t(std::min<uint64_t>(buf.size(), left)));
         if (got < 0 && errno == EINTR) continue;
         if (got < 0) {
             err = host + ": read error: " + errno_text() + for_entry;
             return false;
         }
-        if (got == 0) return true;
+        if (got == 0) return true; // the file shrank: what it holds now
+        left -= uint64_t(got);
         int ret = sqfs_block_processor_append(w.proc.get(), buf.data(), size_t(got));
         if (!sqfs_ok(ret, w.image, "storing " + quoted(n.entry->path), err)) return false;
     }
+    return true;
 }
 
 bool write_file_data(Writer& w, Node& n, size_t block_size, std::string& err) {
@@ -474,11 +528,10 @@ bool write_file_data(Writer& w, Node& n, size_t block_size, std::string& err) {
     return sqfs_ok(ret, w.image, what, err);
 }
 
-// All file contents, in the fixed depth-first order (leaves appear in the same
-// relative order in pre- and post-order).
+// All file contents, in the fixed depth-first order.
 bool write_all_file_data(Writer& w, Tree& tree, size_t block_size, std::string& err) {
-    for (Node* n : tree.order) {
-        if (n->entry->type == 'f' && !write_file_data(w, *n, block_size, err)) return false;
+    for (Node* n : tree.files) {
+        if (!write_file_data(w, *n, block_size, err)) return false;
     }
     // Waits for the workers and flushes the last fragment block. Only now are the
     // file inodes final.
@@ -625,7 +678,8 @@ bool write_tables_and_super(Writer& w, std::string& err) {
 }
 
 bool write_image(Tree& tree, const SquashfsOptions& opt, Writer& w, std::string& err) {
-    return open_output(w, opt, err) && create_block_processor(w, opt, err) &&
+    return open_store(w, opt, err) && open_output(w, opt, err) &&
+           create_block_processor(w, opt, err) &&
            write_all_file_data(w, tree, opt.block_size, err) && create_meta_writers(w, err) &&
            write_inode_and_dir_tables(w, tree, opt.mtime, err) && write_tables_and_super(w, err);
 }
@@ -901,7 +955,7 @@ bool ImageReader::read_one(const std::string& path, std::string& data, std::stri
 } // namespace
 
 bool write_squashfs(const std::vector<ImageEntry>& entries, const std::string& out_path,
-                    const SquashfsOptions& opt, std::string& err) {
+                    const SquashfsOptions& opt, std::string& err, SquashfsStats* stats) {
     if (!check_options(opt, out_path, err)) return false;
     // The tree is declared before the writer so that it outlives the block
     // processor, which holds pointers into the nodes.
@@ -914,9 +968,19 @@ bool write_squashfs(const std::vector<ImageEntry>& entries, const std::string& o
         w.image = out_path;
         ok = write_image(tree, opt, w, err);
         created = w.file != nullptr;
+        if (stats && w.store) {
+            stats->blocks_compressed = w.store->stats.compressed.load();
+            stats->blocks_reused = w.store->stats.reused.load();
+        }
     }                                                  // closes the output
     if (!ok && created) std::remove(out_path.c_str()); // leave no half-written image
     return ok;
+}
+
+std::string describe_stats(const SquashfsStats& stats) {
+    return std::to_string(stats.blocks_compressed + stats.blocks_reused) +
+           " blocks: " + std::to_string(stats.blocks_compressed) + " compressed, " +
+           std::to_string(stats.blocks_reused) + " reused";
 }
 
 bool read_squashfs(const std::string& image_path, std::vector<ImageEntry>& out, std::string& err) {

@@ -38,7 +38,22 @@ struct SquashfsOptions {
     int zstd_level = 15;            // 1 .. 22
     unsigned workers = 1;           // block processor threads (0 means 1); output does not
                                     // depend on it
+    std::string block_cache;        // folder that keeps compressed blocks across runs
+                                    // (block_cache.hpp); empty: none, but a block that
+                                    // recurs in the image is still compressed only once.
+                                    // The output does not depend on it either.
+    bool reuse_blocks = true;       // false: no block store at all, plain zstd for every
+                                    // block (what the tests compare the stores against)
 };
+
+// How many blocks (data, fragment and table blocks) the compressor had to do, and how
+// many it could reuse from the block cache or, within the image, from the memo.
+struct SquashfsStats {
+    uint64_t blocks_compressed = 0;
+    uint64_t blocks_reused = 0;
+};
+// "2700 blocks: 12 compressed, 2688 reused", for the pack commands' summary line.
+std::string describe_stats(const SquashfsStats& stats);
 
 // Images read by read_squashfs / read_squashfs_file may not be larger than this,
 // and read_squashfs stops once the content of all files together exceeds it.
@@ -51,9 +66,9 @@ inline constexpr uint64_t kMaxReadImageBytes = uint64_t{1} << 30;
 // Paths are absolute and normalized: no empty, "." or ".." components, no trailing
 // slash, each name at most 256 bytes, the whole path shorter than 4096 bytes. A file
 // has either `host_file` or `data`, not both; a symlink needs a non-empty target. On
-// failure, nothing is left at `out_path`.
+// failure, nothing is left at `out_path`. Fills `stats` if given.
 bool write_squashfs(const std::vector<ImageEntry>& entries, const std::string& out_path,
-                    const SquashfsOptions& opt, std::string& err);
+                    const SquashfsOptions& opt, std::string& err, SquashfsStats* stats = nullptr);
 
 // Reads an image back: every entry with type, mode, and for files the content in `data`
 // (host_file left empty), for links the target. Sorted by path. A truncated or corrupted

@@ -48,7 +48,8 @@ bool hash_link(const std::string& file, ManifestEntry& e, std::string& err) {
     return true;
 }
 
-bool walk(const std::string& dir, const std::string& prefix, Manifest& out, std::string& err) {
+bool walk(const std::string& dir, const std::string& prefix, Manifest& out, std::string& err,
+          Contents contents) {
     std::unique_ptr<DIR, DirCloser> d(opendir(dir.c_str()));
     if (!d) {
         err = sys_error("open directory " + dir);
@@ -68,9 +69,10 @@ bool walk(const std::string& dir, const std::string& prefix, Manifest& out, std:
     std::sort(names.begin(), names.end());
     for (const auto& name : names) {
         ManifestEntry e;
-        if (!scan_entry(dir + "/" + name, prefix + "/" + name, e, err)) return false;
+        if (!scan_entry(dir + "/" + name, prefix + "/" + name, e, err, contents)) return false;
         out.push_back(e);
-        if (e.type == 'd' && !walk(dir + "/" + name, prefix + "/" + name, out, err)) return false;
+        if (e.type == 'd' && !walk(dir + "/" + name, prefix + "/" + name, out, err, contents))
+            return false;
     }
     return true;
 }
@@ -78,7 +80,7 @@ bool walk(const std::string& dir, const std::string& prefix, Manifest& out, std:
 } // namespace
 
 bool scan_entry(const std::string& file, const std::string& path, ManifestEntry& e,
-                std::string& err) {
+                std::string& err, Contents contents) {
     if (!is_plain_abs_path(path)) {
         err = "'" + file + "': name not allowed in an image";
         return false;
@@ -98,7 +100,9 @@ bool scan_entry(const std::string& file, const std::string& path, ManifestEntry&
     }
     if (S_ISREG(st.st_mode)) {
         e.type = 'f';
-        return hash_file(file, e, err);
+        if (contents == Contents::hashed) return hash_file(file, e, err);
+        e.size = static_cast<uint64_t>(st.st_size);
+        return true;
     }
     if (S_ISLNK(st.st_mode)) {
         e.type = 'l';
@@ -108,12 +112,13 @@ bool scan_entry(const std::string& file, const std::string& path, ManifestEntry&
     return false;
 }
 
-bool scan_tree(const std::string& dir, const std::string& prefix, Manifest& out, std::string& err) {
+bool scan_tree(const std::string& dir, const std::string& prefix, Manifest& out, std::string& err,
+               Contents contents) {
     Manifest m;
     ManifestEntry root;
-    if (!scan_entry(dir, prefix, root, err)) return false;
+    if (!scan_entry(dir, prefix, root, err, contents)) return false;
     m.push_back(root);
-    if (root.type == 'd' && !walk(dir, prefix, m, err)) return false;
+    if (root.type == 'd' && !walk(dir, prefix, m, err, contents)) return false;
     // Depth-first order with sorted siblings is not byte order ("a/b" vs "a.c"): sort once.
     std::sort(m.begin(), m.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
     out = std::move(m);

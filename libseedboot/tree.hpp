@@ -8,14 +8,20 @@
 
 namespace seedboot {
 
+// Whether a scan reads and hashes file contents (a manifest needs the sha256)
+// or only lists the tree (type, mode, size; sha256 left empty), which reads no
+// file: `pack-dir` reads each file once, when it packs it.
+enum class Contents { hashed, listed };
+
 // Scans `dir` on disk; entry paths are `prefix` + the path below `dir`
 // ("/sources" + "/chain/x"). `dir` itself is entry `prefix` (a directory).
 // Anything but files, directories and symlinks is an error, as is a name that
 // cannot be a path (empty, '.', '..'). On error, `err` names the path.
-bool scan_tree(const std::string& dir, const std::string& prefix, Manifest& out, std::string& err);
+bool scan_tree(const std::string& dir, const std::string& prefix, Manifest& out, std::string& err,
+               Contents contents = Contents::hashed);
 
 // Scans a single file or symlink as entry `path`.
 bool scan_entry(const std::string& file, const std::string& path, ManifestEntry& out,
-                std::string& err);
+                std::string& err, Contents contents = Contents::hashed);
 
 } // namespace seedboot

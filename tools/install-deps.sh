@@ -8,9 +8,9 @@ pkgs=(
   # make fuzz: clang with libFuzzer and the sanitizer runtimes (only a Recommends of clang-14)
   clang libclang-rt-14-dev
   # kernel build
-  linux-source-6.1 flex bison bc libelf-dev libssl-dev xz-utils
-  # libraries (host)
-  catch2 libsquashfs-dev libext2fs-dev libblkid-dev libseccomp-dev libsodium-dev libzstd-dev
+  linux-source-6.1 flex bison bc libelf-dev xz-utils
+  # libraries (host; libssl-dev also for the kernel build)
+  catch2 libssl-dev libsquashfs-dev libext2fs-dev libblkid-dev libseccomp-dev libsodium-dev libzstd-dev
   liblz4-dev liblzma-dev zlib1g-dev libtomlplusplus-dev libcli11-dev
   # image tools and QEMU
   qemu-system-x86 qemu-system-arm ovmf ovmf-ia32 qemu-efi-aarch64

@@ -231,7 +231,8 @@ def rows():
     R.append(("identical", dict(what="byte-identical runs", tools=[
         ("seedboot", "pack.seedboot.sha"), ("gensquashfs", "pack.gensquashfs.sha"),
         ("mksquashfs", "pack.mksquashfs.sha")])))
-    R.append(("2. Incremental repack (one file of the tree changed)", None))
+    R.append(("2. Incremental repack (one file of the tree changed, block cache of the tree before)",
+              None))
     R.append(("ratio", dict(what="repack wall time", ours="pack.incremental.time",
                             peer="pack.seedboot.time", peer_name="full pack", unit="s",
                             goal=("<=", 0.10))))

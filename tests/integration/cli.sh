@@ -43,5 +43,13 @@ expect_error "$tmp/bzImage: kernel not found (build it with make kernel-x86_64)"
   --init "$(init_of x86_64)" --build-dir "$BUILD" --out-dir "$tmp/run" -q
 expect_error "$tmp/init: PID 1 binary not found" "$SEEDBOOT" pack "$SRC/images/default.toml" --arch x86_64 \
   --init "$tmp/init" -o "$tmp/r.sqfs"
+# A block cache that cannot be one: the folder is named, and what was expected.
+echo x > "$tmp/not-a-dir"
+expect_error "$tmp/not-a-dir: cannot use as block cache: not a directory (expected a directory)" \
+  "$SEEDBOOT" pack-dir "$SRC/rootfs/seed" --block-cache "$tmp/not-a-dir" -o "$tmp/p.sqfs"
+expect_error "$tmp/not-a-dir/sub: cannot use as block cache: " \
+  "$SEEDBOOT" pack "$SRC/images/default.toml" --arch x86_64 --init "$(init_of x86_64)" \
+  --build-dir "$BUILD" --block-cache "$tmp/not-a-dir/sub" -o "$tmp/r.sqfs"
+[ ! -e "$tmp/p.sqfs" ] && [ ! -e "$tmp/r.sqfs" ] || fail "a failed pack left an image behind"
 expect_error "--work-size 'lots' (expected a size like 64M or 2G)" "$SEEDBOOT" disk --arch x86_64 --work-size lots -o "$tmp/d.img"
 echo "cli: ok"

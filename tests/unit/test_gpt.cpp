@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <vector>
 
@@ -279,6 +280,57 @@ TEST_CASE("the same spec gives the same bytes", "[gpt]") {
     CHECK_FALSE(info_a.partitions[0].unique == info_c.partitions[0].unique);
     // No temporary files left behind.
     CHECK(std::distance(fs::directory_iterator(fx.dir.path), fs::directory_iterator{}) == 5);
+}
+
+// Bytes the disk file takes on the disk (holes take none).
+uint64_t allocated_bytes(const std::string& path) {
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    return uint64_t(st.st_blocks) * 512;
+}
+
+TEST_CASE("zeros in a content file become holes, the bytes stay the same", "[gpt]") {
+    // 8 MiB + 1000 bytes: data, zeros written out, a hole, data, zeros, an unaligned tail.
+    TempDir dir;
+    std::vector<char> data = pattern(kMiB, 3);
+    std::vector<char> content = data;
+    content.resize(5 * kMiB); // 2 MiB of written zeros, then what becomes the hole
+    content.insert(content.end(), data.begin(), data.end());
+    content.resize(8 * kMiB);
+    std::vector<char> tail = pattern(1000, 4);
+    content.insert(content.end(), tail.begin(), tail.end());
+    const std::string file = dir.file("work.img");
+    write_file(file, content);
+    // Punch the hole the way mke2fs leaves them: never written.
+    {
+        std::vector<char> head(content.begin(), content.begin() + 3 * kMiB);
+        std::vector<char> rest(content.begin() + 5 * kMiB, content.end());
+        std::ofstream f(file, std::ios::binary | std::ios::trunc);
+        f.write(head.data(), std::streamsize(head.size()));
+        f.seekp(std::streamoff(5 * kMiB));
+        f.write(rest.data(), std::streamsize(rest.size()));
+        REQUIRE(f.good());
+    }
+    REQUIRE(read_file(file) == content);
+    DiskSpec spec;
+    spec.guid_seed = "sparse";
+    spec.partitions = {{"seedboot-work", builder::gpt_type::linux_data, file, 0}};
+    std::string err;
+    const std::string disk = dir.file("disk.img");
+    REQUIRE(builder::write_gpt_disk(spec, disk, err));
+
+    DiskInfo info;
+    REQUIRE(builder::read_gpt_disk(disk, info, err));
+    REQUIRE(info.partitions.size() == 1);
+    const PartitionInfo& p = info.partitions[0];
+    CHECK(p.size() == 9 * kMiB);
+    CHECK(same_bytes(read_range(disk, p.offset(), content.size()), content));
+    CHECK(all_zero(read_range(disk, p.offset() + content.size(), p.size() - content.size())));
+    // What a plain copy would have made: the same bytes, but every one of them allocated.
+    CHECK(fs::file_size(disk) == 11 * kMiB);
+    // Data: 2 MiB + 1000 bytes (one 4 KiB block); GPT metadata: a few blocks at each end.
+    CHECK(allocated_bytes(disk) <= 2 * kMiB + 4096 + 2 * 64 * 1024);
+    CHECK(allocated_bytes(disk) >= 2 * kMiB);
 }
 
 TEST_CASE("bad specs are refused, naming the problem", "[gpt]") {

@@ -2,6 +2,7 @@
 // squashfs-tools' unsquashfs, byte-identical output whatever the entry order and
 // thread count, clear errors for bad entries and damaged images.
 #include "../../builder/squashfs_image.hpp"
+#include "test_bytes.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -46,28 +47,6 @@ struct TempDir {
     TempDir& operator=(const TempDir&) = delete;
     std::string operator/(const std::string& name) const { return path + "/" + name; }
 };
-
-// Deterministic, incompressible bytes (splitmix64).
-std::string noise(size_t n, uint64_t seed) {
-    std::string s(n, '\0');
-    uint64_t x = seed;
-    for (size_t i = 0; i < n; ++i) {
-        if (i % 8 == 0) x += 0x9E3779B97F4A7C15ull;
-        uint64_t z = x;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        z ^= z >> 31;
-        s[i] = char(z >> (8 * (i % 8)));
-    }
-    return s;
-}
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 void spit(const std::string& path, const std::string& content) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
