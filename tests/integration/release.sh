@@ -36,7 +36,7 @@ head -n1 out/INPUTS | grep -qx 'version [0-9][0-9.]*' || fail "INPUTS does not s
 tail -n +2 out/INPUTS | LC_ALL=C sort -c -k2 || fail "INPUTS lines are not sorted by path"
 tarball=$(awk '!/^#/ && NF {print $3; exit}' kernel-config/source.lock)
 for p in images/default.toml rootfs/locks/stage0-posix.lock kernel-config/source.lock \
-  kernel-config/build-kernel.sh tests/guest/sandbox-probe.answers '{build}/kernel/x86_64/bzImage' \
+  kernel-config/build-kernel.sh tests/guest/sandbox-probe/x86_64.answers '{build}/kernel/x86_64/bzImage' \
   '{build}/guest/aarch64/init/init' "$tarball"; do
   grep -qF "  $p" out/INPUTS || fail "INPUTS does not list $p"
 done
