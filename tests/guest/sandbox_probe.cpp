@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <linux/reboot.h>
 #include <sched.h>
+#include <sodium.h>
 #include <string>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -233,6 +234,34 @@ int fill(const char* path, const char* mib_text) {
     return 0;
 }
 
+// --sha256 FILE: a plain SHA-256 of FILE, timed on the guest's clock, the peer
+// of the PID 1's boot-time verification in `make bench`.
+int sha256_of(const char* path) {
+    if (sodium_init() < 0) return 2;
+    FILE* f = std::fopen(path, "rb");
+    if (!f) {
+        std::printf("sha256 %s: %s\n", path, std::strerror(errno));
+        return 1;
+    }
+    timespec t0{}, t1{};
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    static unsigned char buf[1 << 16];
+    unsigned long long total = 0;
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0; total += n)
+        crypto_hash_sha256_update(&st, buf, n);
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&st, digest);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    bool ok = !std::ferror(f);
+    std::fclose(f);
+    double ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+    std::printf("sha256 %llu bytes in %.1f ms: %02x%02x%02x%02x...\n", total, ms, digest[0],
+                digest[1], digest[2], digest[3]);
+    return ok ? 0 : 1;
+}
+
 // Misbehaving steps for the PID 1's limits: one that never ends, one that
 // exits at once but leaves a child writing to the console forever, and one
 // that prints the PID 1's result line as if the run were over.
@@ -254,6 +283,7 @@ int misbehave(const char* how) {
 
 int main(int argc, char** argv) {
     if (argc == 4 && std::strcmp(argv[1], "--fill") == 0) return fill(argv[2], argv[3]);
+    if (argc == 3 && std::strcmp(argv[1], "--sha256") == 0) return sha256_of(argv[2]);
     if (argc == 2 && argv[1][0] == '-') return misbehave(argv[1]);
     if (argc != 2) {
         std::fprintf(stderr, "usage: sandbox-probe OUTPUT\n");
