@@ -93,8 +93,8 @@ std::string result_text(const seedboot::Plan& plan, const seedboot::Journal& j, 
 // end goes in, so that `seedboot status` shows why the step failed.
 void finish_log(const std::string& path, const std::string& tail) {
     Fd fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
-    std::string text = "\n[seedboot: the disk was full, output is missing here; the last " +
-                       std::to_string(tail.size()) + " bytes follow]\n" + tail;
+    std::string text = "\n[seedboot: the disk was full; the last " + std::to_string(tail.size()) +
+                       " bytes of the output the log missed follow]\n" + tail;
     if (!fd.ok() || !write_all(fd.get(), text) || ::fsync(fd.get()) != 0)
         fail_errno("complete log " + path);
 }

@@ -108,8 +108,9 @@ void pump_output(int pipe_fd, int log_fd, Child child, const seedboot::PlanStep&
             if (n > 0) {
                 std::string_view chunk(buf, static_cast<size_t>(n));
                 write_all(1, guard.feed(chunk));
+                // Once the log refuses output (a full disk), its end is kept in memory.
                 if (!out.log_short && !write_all(log_fd, chunk)) out.log_short = true;
-                keep_tail(out.tail, chunk);
+                if (out.log_short) keep_tail(out.tail, chunk);
                 out.lines += progress.feed(chunk);
             }
         } else if (r == 0 && child_done) {

@@ -15,8 +15,8 @@ struct StepOutcome {
     uint64_t millis = 0;
     uint64_t lines = 0; // lines of output, for the next run's progress estimate
     bool timed_out = false;
-    // When the log could not take all the output (a full disk): the output's last
-    // bytes, for the PID 1 to append once it has made room.
+    // When the log could not take all the output (a full disk): the last bytes of
+    // what it missed, for the PID 1 to append once it has made room.
     bool log_short = false;
     std::string tail;
 };

@@ -9,14 +9,11 @@
 #include <algorithm>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    std::string disk(reinterpret_cast<const char*>(data), size);
-    fuzz::fix_gpt_crcs(disk);
-    const std::string& path =
-        fuzz::write_temp("gpt", reinterpret_cast<const uint8_t*>(disk.data()), disk.size());
+    const std::string& path = fuzz::write_disk_temp("gpt", data, size);
     builder::DiskInfo info;
     std::string err;
     if (!builder::read_gpt_disk(path, info, err)) {
-        if (err.rfind(path + ": ", 0) != 0) fuzz::fail("a GPT error does not name the image", err);
+        fuzz::expect_named(err, path, "a GPT error does not name the image");
         if (!info.partitions.empty()) fuzz::fail("partitions left after a failed read");
         return 0;
     }

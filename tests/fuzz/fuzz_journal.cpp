@@ -22,7 +22,7 @@ void check_journal(std::string_view text) {
     seedboot::Journal j;
     std::string err;
     if (!seedboot::parse_journal(text, "/state", j, err)) {
-        if (err.rfind("/state:", 0) != 0) fuzz::fail("a journal error does not name the file", err);
+        fuzz::expect_named(err, "/state", "a journal error does not name the file");
         return;
     }
     std::string back = j.laid_out ? "layout\n" : "";

@@ -103,4 +103,27 @@ inline void fix_gpt_crcs(std::string& disk) {
     if (disk.size() >= 1024) fix_gpt_header(disk, disk.size() / 512 - 1);
 }
 
+// A disk image input with its GPT CRCs repaired (see fix_gpt_crcs), in the target's temporary file.
+inline const std::string& write_disk_temp(const char* target, const uint8_t* data, size_t size) {
+    std::string disk(reinterpret_cast<const char*>(data), size);
+    fix_gpt_crcs(disk);
+    return write_temp(target, reinterpret_cast<const uint8_t*>(disk.data()), disk.size());
+}
+
+// Every error must start by naming the file or image it is about: "NAME: ..." (or "NAME:N: ...").
+inline void expect_named(const std::string& err, const std::string& name, const char* what) {
+    if (err.rfind(name + ":", 0) != 0) fail(what, err);
+}
+
+// What parse accepted, formatted and parsed again, is the same, and formatting is a fixed point.
+template <class T, class Parse, class Format, class Same>
+void check_round_trip(const T& value, Parse parse, Format format, Same same, const char* kind) {
+    std::string text = format(value), err;
+    T again;
+    if (!parse(text, again, err))
+        fail((std::string("a formatted ") + kind + " does not parse").c_str(), err + "\n" + text);
+    if (!same(value, again)) fail("parse(format(parse(x))) != parse(x)", text);
+    if (format(again) != text) fail("format is not a fixed point", text);
+}
+
 } // namespace fuzz

@@ -22,15 +22,11 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    std::string disk(reinterpret_cast<const char*>(data), size);
-    fuzz::fix_gpt_crcs(disk);
-    const std::string& path =
-        fuzz::write_temp("work", reinterpret_cast<const uint8_t*>(disk.data()), disk.size());
+    const std::string& path = fuzz::write_disk_temp("work", data, size);
     builder::WorkFs fs;
     std::string err;
     if (!builder::open_work_fs(path, fs, err)) {
-        if (err.rfind(path + ": ", 0) != 0)
-            fuzz::fail("a work fs error does not name the image", err);
+        fuzz::expect_named(err, path, "a work fs error does not name the image");
         return 0;
     }
     std::vector<builder::WorkFsEntry> entries;
@@ -41,12 +37,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             if (entries[i].path.empty() || entries[i].path[0] != '/')
                 fuzz::fail("an entry path is not absolute", entries[i].path);
         }
-    } else if (err.rfind(path + ": ", 0) != 0) {
-        fuzz::fail("a listing error does not name the image", err);
+    } else {
+        fuzz::expect_named(err, path, "a listing error does not name the image");
     }
     std::string state;
-    if (!builder::read_work_file(fs, "/state", state, err, 1 << 20) &&
-        err.rfind(path + ": ", 0) != 0)
-        fuzz::fail("a read error does not name the image", err);
+    if (!builder::read_work_file(fs, "/state", state, err, 1 << 20))
+        fuzz::expect_named(err, path, "a read error does not name the image");
     return 0;
 }
