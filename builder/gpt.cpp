@@ -886,7 +886,10 @@ bool grow_gpt_partition(const std::string& path, std::string_view name, uint64_t
                    what, err) &&
         pwrite_all(fd.get(), m.backup.data(), kSector, (disk_lbas - 1) * kSector, what, err) &&
         clear_old_backup(fd.get(), old_lbas, err) && ::fsync(fd.get()) == 0 &&
-        write_metadata(fd.get(), m, disk_lbas, what, err) && ::fsync(fd.get()) == 0;
+        pwrite_all(fd.get(), m.mbr.data(), kSector, 0, what, err) &&
+        pwrite_all(fd.get(), m.primary.data(), kSector, kSector, what, err) &&
+        pwrite_all(fd.get(), m.entries.data(), m.entries.size(), 2 * kSector, what, err) &&
+        ::fsync(fd.get()) == 0;
     if (!ok && err.empty()) err = sys_error("flushing " + what);
     if (!ok) err = path + ": " + err;
     return ok;
