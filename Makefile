@@ -62,7 +62,9 @@ $(addprefix stage0-,$(ARCHES)): stage0-%: host init-% kernel-%
 	$(MAKE) qemu-$* IMAGE=stage0-hello
 
 # Every spec for every arch as one UEFI-bootable disk, and out/SHA256SUMS. The block
-# cache only saves time: the images are the same bytes with or without it.
+# cache only saves time: the images are the same bytes with or without it. The
+# reproducible paths build kernels only from the locked source (smoke boots warn instead).
+images release: export KERNEL_LOCK_STRICT := 1
 images: host guests kernels
 	$(SEEDBOOT) images --specs images --build-dir $(abspath $(BUILD)) -o out \
 	  --block-cache $(BUILD)/block-cache \
@@ -70,13 +72,19 @@ images: host guests kernels
 	cat out/SHA256SUMS
 
 # Check and sign what `make images` made: out/SHA256SUMS and out/INPUTS, as FILE.minisig.NAME.
-.PHONY: release
+.PHONY: release lock-kernel
 release:
 	@[ -n "$(KEY)" ] || { echo "make release: set KEY=path/to/secret.key; make a key pair with" \
 	  "'$(SEEDBOOT) keygen -p pub -s sec' (after 'make host')" >&2; exit 1; }
 	$(MAKE) images
 	$(SEEDBOOT) release --dir out --key $(KEY) $(if $(NAME),--name $(NAME)) --specs images \
 	  --build-dir $(abspath $(BUILD))
+
+# Lock the kernel source this machine has (kernel-config/source.lock): after Debian moved on.
+lock-kernel: deps
+	kernel-config/lock-kernel.sh > kernel-config/source.lock.new
+	mv kernel-config/source.lock.new kernel-config/source.lock
+	@cat kernel-config/source.lock | grep -v '^#'
 
 unit-test: host
 	cd $(BUILD)/host && ctest --output-on-failure -L unit

@@ -22,25 +22,42 @@ esac
 [ -f "$here/$arch.config" ] || die "missing config fragment $here/$arch.config"
 [ -f "$lock" ] || die "missing source lock $lock"
 
-read -r want_sha want_size src < <(grep -v '^[[:space:]]*\(#\|$\)' "$lock" | head -n1) ||
-  die "$lock: no 'sha256 size location' line"
+# The lock (kernel-config/source.lock): "upstream V", "package NAME VERSION", "sha256 H",
+# "size N", "path P". A smoke build (make qemu-ARCH, make test) builds from whatever source
+# the machine has and says so on one line when it differs; KERNEL_LOCK_STRICT=1 (make images,
+# make release: the reproducible paths) refuses it instead.
+field() { awk -v k="$1" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }' "$lock"; }
+want_sha=$(field sha256); want_size=$(field size); want_pkg=$(field package); src=$(field path)
+[ -n "$want_sha" ] && [ -n "$want_size" ] && [ -n "$src" ] ||
+  die "$lock: expected lines 'sha256 HEX', 'size BYTES' and 'path FILE' (make lock-kernel writes them)"
 src=${KERNEL_SOURCE:-$src}
-[ -f "$src" ] || die "kernel source $src not found (install linux-source-6.1, or set KERNEL_SOURCE)"
+[ -f "$src" ] || die "kernel source $src not found (install linux-source-6.1, or set KERNEL_SOURCE; README: Kernel source)"
 size=$(stat -c %s "$src")
-[ "$size" = "$want_size" ] || die "kernel source $src: size $size, lock $lock expects $want_size"
 
 # Hashing 130 MB costs ~0.5 s; remember it per (path, size, mtime) to keep no-op builds instant.
 stamp="$cache/kernel/source-$(echo "$src $size $(stat -c %Y "$src")" | sha256sum | cut -c1-16)"
 if [ -f "$stamp" ]; then sha=$(cat "$stamp"); else sha=$(sha256sum "$src" | cut -d' ' -f1); fi
-[ "$sha" = "$want_sha" ] || die "kernel source $src: sha256 $sha, lock $lock expects $want_sha"
 mkdir -p "$cache/kernel" && echo "$sha" > "$stamp"
+have_pkg="(version unknown: KERNEL_SOURCE)"
+[ -n "${KERNEL_SOURCE:-}" ] ||
+  have_pkg="linux-source-6.1 $(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || echo '(not from a package)')"
+if [ "$sha" != "$want_sha" ] || [ "$size" != "$want_size" ]; then
+  differs="kernel source differs from the lock: have $have_pkg ($src, sha256 $sha, $size bytes), lock $lock wants $want_pkg (sha256 $want_sha, $want_size bytes)"
+  [ -z "${KERNEL_LOCK_STRICT:-}" ] || die "$differs. A reproducible build (make images, make release) needs the locked source: get it (README: Kernel source), or run 'make lock-kernel' to lock the one you have"
+  echo "build-kernel: warning: $differs; building from it (fine for a smoke boot; the kernel's hash differs from a locked build)" >&2
+fi
 
 key=$( { echo "$sha"; cat "$here/common.config" "$here/$arch.config" "$0"; "${cross}gcc" --version | head -n1; } |
   sha256sum | cut -c1-32)
 cached="$cache/kernel/$arch-$key"
+# Two checkouts may build the same kernel at once: one builds, the other waits for it.
+exec 9>"$cached.lock"
+flock 9
 if [ ! -f "$cached/$(basename "$image")" ]; then
-  work="$cache/kernel/work-$arch"
+  # A fixed path: a build must not depend on a random folder name.
+  work="$cache/kernel/work-$arch-$key"
   rm -rf "$work" && mkdir -p "$work"
+  trap 'rm -rf "$work"' EXIT
   echo "build-kernel: $arch: unpacking $src"
   tar -xJf "$src" -C "$work" --strip-components=1
   obj="$work/obj"
@@ -64,8 +81,11 @@ $missing"
   mk -j"$jobs" "$(basename "$image")"
   mkdir -p "$cached.tmp"
   cp "$obj/$image" "$obj/.config" "$cached.tmp/"
-  rm -rf "$cached" && mv "$cached.tmp" "$cached" && rm -rf "$work"
+  rm -rf "$cached" && mv "$cached.tmp" "$cached"
 fi
+flock -u 9
 mkdir -p "$out"
 cp "$cached/$(basename "$image")" "$cached/.config" "$out/"
+# What this kernel was really built from, for INPUTS (seedboot release).
+echo "$sha $size $src $have_pkg" > "$out/source"
 echo "build-kernel: $arch: $out/$(basename "$image") ($(stat -c %s "$out/$(basename "$image")") bytes, cache $key)"
