@@ -1,6 +1,7 @@
 // StageX's files read as our own: Containerfile syntax, BuildKit's variable
 // expansion, and the build stages a Containerfile describes. The fixtures are
 // ours, written in the shapes StageX's bootstrap stages use.
+#include "compile.hpp"
 #include "containerfile.hpp"
 #include "expand.hpp"
 #include "recipe.hpp"
@@ -251,4 +252,133 @@ TEST_CASE("recipe: TARGETARCH and --platform", "[stagex]") {
     CHECK(r.stages[0].platform == "linux/386");
     CHECK(r.stages[0].base.kind == Base::Kind::image);
     CHECK(env_of(r.actions[1], "TARGETARCH") == "amd64");
+}
+
+namespace {
+
+// The shape of a StageX stage 0: sources unpacked by ADD, a seeds stage, a build stage
+// fed by COPY --from and a here-document, a package stage of single files.
+const char* kStage0Like = "FROM scratch AS sources\n"
+                          "ARG A_SOURCE\n"
+                          "ADD fetch/${A_SOURCE} .\n"
+                          "FROM scratch AS seeds\n"
+                          "COPY --from=sources /a-1 /x86\n"
+                          "ADD hex0-seed /\n"
+                          "WORKDIR /build\n"
+                          "RUN [\"/hex0-seed\", \"/x86/hex0.hex0\", \"hex0\"]\n"
+                          "FROM scratch AS build\n"
+                          "COPY --from=seeds /build/ /build/\n"
+                          "WORKDIR /build\n"
+                          "ENV PATH=/build\n"
+                          "COPY <<-EOF kaem.x86\n"
+                          "\t./hex0 a b\n"
+                          "EOF\n"
+                          "RUN [\"/build/kaem-minimal\"]\n"
+                          "FROM scratch AS package\n"
+                          "COPY --from=build /build/hex2 /bin/\n";
+
+Compiled compile_ok(const std::string& text, const CompileInput& in, const BuildInput& b = {}) {
+    Compiled c;
+    std::string err;
+    bool ok = compile_stagex(recipe_ok(text, b), in, c, err);
+    INFO(err);
+    REQUIRE(ok);
+    return c;
+}
+
+} // namespace
+
+TEST_CASE("compile: a stage-0-like recipe becomes roots, PID 1 actions and runs", "[stagex]") {
+    BuildInput b;
+    b.args = {{"A_SOURCE", "a-1.tar.gz"}};
+    CompileInput in;
+    in.seeds = {{"hex0-seed", "/seed/hex0-seed"}};
+    Compiled c = compile_ok(kStage0Like, in, b);
+    const seedboot::Plan& p = c.plan;
+    CHECK(p.arch == "i386");
+    CHECK(p.roots == std::vector<std::string>{"s-sources", "s-seeds", "s-build", "s-package"});
+    CHECK(p.digest_root == "s-package");
+    std::vector<std::string> names;
+    for (const auto& s : p.steps) names.push_back(s.name);
+    CHECK(names == std::vector<std::string>{"L1-from-sources", "L3-add", "L4-from-seeds", "L5-copy",
+                                            "L6-add", "L7-workdir", "L8-run", "L9-from-build",
+                                            "L10-copy", "L11-workdir", "L13-copy", "L16-run",
+                                            "L17-from-package", "L18-copy"});
+    CHECK(p.steps[1].from == "image");
+    CHECK(p.steps[1].argv == std::vector<std::string>{"/sources/stagex/unpacked/a-1.tar.gz/", "/"});
+    CHECK(p.steps[3].from == "s-sources");
+    CHECK(p.steps[4].argv == std::vector<std::string>{"/seed/hex0-seed", "/"}); // the audited seed
+    CHECK(p.steps[6].root == "s-seeds");
+    CHECK(p.steps[6].cwd == "/build");
+    CHECK(p.steps[10].argv ==
+          std::vector<std::string>{"/sources/stagex/heredoc/L13/EOF", "/build/kaem.x86"});
+    CHECK(p.steps[11].env.front() == "PATH=/build");
+    REQUIRE(c.needs.size() == 1);
+    CHECK(c.needs[0].file == "a-1.tar.gz");
+    CHECK(c.needs[0].step == "L3-add");
+    std::vector<std::string> files;
+    for (const auto& f : c.files) files.push_back(f.image_path);
+    CHECK(files == std::vector<std::string>{"/sources/stagex/fetch/a-1.tar.gz",
+                                            "/sources/stagex/unpacked/a-1.tar.gz",
+                                            "/sources/stagex/heredoc/L13/EOF"});
+    // The plan is one the PID 1 reads back as written.
+    seedboot::Plan reread;
+    std::string err;
+    REQUIRE(seedboot::parse_plan(seedboot::format_plan(p), "plan", reread, err));
+    CHECK(seedboot::format_plan(reread) == seedboot::format_plan(p));
+}
+
+TEST_CASE("compile: UNTIL runs a prefix and needs only its files", "[stagex]") {
+    const char* text = "FROM stagex/bootstrap-stage0 AS build\n"
+                       "COPY --from=fetch . /external/distfiles/\n"
+                       "ENV pkg=first-1.0\n"
+                       "WORKDIR /steps/${pkg}\n"
+                       "RUN pass1.kaem\n"
+                       "ENV pkg=mes-0.27\n"
+                       "WORKDIR /steps/${pkg}\n"
+                       "RUN pass1.kaem\n"
+                       "WORKDIR /steps\n"
+                       "SHELL [\"/shell.sh\"]\n"
+                       "RUN build tcc-0.9.27 pass2.sh\n";
+    CompileInput in;
+    in.package_files = {{"mes-0.27", {"mes-0.27.tar.gz", "nyacc.tar.gz"}},
+                        {"tcc-0.9.27", {"tcc.tar.bz2"}}};
+    in.all_fetch_files = {"mes-0.27.tar.gz", "nyacc.tar.gz", "tcc.tar.bz2", "unused.tar.gz"};
+    Compiled whole = compile_ok(text, in);
+    CHECK(whole.plan.steps[0].base == "/sources/stagex/image/bootstrap-stage0");
+    CHECK(whole.plan.steps[3].name == "L5-first-1.0-pass1");
+    CHECK(whole.plan.steps[5].name == "L8-mes-0.27-pass1");
+    CHECK(whole.plan.steps.back().name == "L11-tcc-0.9.27-pass2");
+    std::vector<std::string> needed;
+    for (const auto& n : whole.needs) needed.push_back(n.file + "@" + n.step);
+    CHECK(needed == std::vector<std::string>{
+                        "mes-0.27.tar.gz@L8-mes-0.27-pass1", "nyacc.tar.gz@L8-mes-0.27-pass1",
+                        "tcc.tar.bz2@L11-tcc-0.9.27-pass2", "unused.tar.gz@L2-copy"});
+    in.until = "L5-first-1.0-pass1";
+    Compiled prefix = compile_ok(text, in);
+    CHECK(prefix.plan.steps.back().name == "L5-first-1.0-pass1");
+    CHECK(prefix.needs.empty());
+    in.until = "L99-nothing";
+    Compiled c;
+    std::string err;
+    CHECK_FALSE(compile_stagex(recipe_ok(text), in, c, err));
+    CHECK(err == "UNTIL=L99-nothing: Containerfile has no such step (`seedboot plan` lists them)");
+}
+
+TEST_CASE("compile: which guest runs a recipe's platforms", "[stagex]") {
+    BuildInput amd64;
+    amd64.platform = "linux/amd64";
+    const char* mixed = "FROM --platform=linux/386 stagex/bootstrap-stage2 AS base\n"
+                        "RUN true\n"
+                        "FROM base AS native\n"
+                        "RUN true\n";
+    std::string arch, err;
+    CHECK(guest_arch(recipe_ok(mixed, amd64), arch, err));
+    CHECK(arch == "x86_64");
+    BuildInput arm64;
+    arm64.platform = "linux/arm64";
+    CHECK_FALSE(guest_arch(recipe_ok(mixed, arm64), arch, err));
+    CHECK(err == "Containerfile: its stages run on linux/386, linux/arm64: no one guest runs them "
+                 "all (seedboot boots one guest per plan; i386 runs linux/386, x86_64 runs "
+                 "linux/386 and linux/amd64, aarch64 runs linux/arm64)");
 }
