@@ -3,6 +3,7 @@
 // ours, written in the shapes StageX's bootstrap stages use.
 #include "compile.hpp"
 #include "containerfile.hpp"
+#include "distfiles.hpp"
 #include "expand.hpp"
 #include "recipe.hpp"
 
@@ -381,4 +382,24 @@ TEST_CASE("compile: which guest runs a recipe's platforms", "[stagex]") {
     CHECK(err == "Containerfile: its stages run on linux/386, linux/arm64: no one guest runs them "
                  "all (seedboot boots one guest per plan; i386 runs linux/386, x86_64 runs "
                  "linux/386 and linux/amd64, aarch64 runs linux/arm64)");
+}
+
+TEST_CASE("distfiles: live-bootstrap's sources files, both spellings", "[stagex]") {
+    std::vector<Distfile> d;
+    std::string err;
+    const std::string sha(64, 'a');
+    REQUIRE(parse_sources(
+        "https://x.org/a/mes-0.27.tar.gz " + sha + "\n" + "https://x.org/tcc-1147.tar.gz " + sha +
+            " tcc-0.9.26.tar.gz\n" + "f https://y.org/b.tar.xz " + sha + "\n" +
+            "g https://git.example/r~v https://snap.example/r.tar.gz " + sha + " r-1.tar.gz\n",
+        "sources", d, err));
+    REQUIRE(d.size() == 4);
+    CHECK(d[0].name == "mes-0.27.tar.gz");
+    CHECK(d[1].name == "tcc-0.9.26.tar.gz");
+    CHECK(d[2].name == "b.tar.xz");
+    CHECK(d[3].url == "https://snap.example/r.tar.gz");
+    CHECK(d[3].name == "r-1.tar.gz");
+    CHECK_FALSE(parse_sources("https://x.org/a.tar.gz nothex\n", "steps/a/sources", d, err));
+    CHECK(err == "steps/a/sources:1: 'https://x.org/a.tar.gz nothex' (expected [f] URL SHA256 "
+                 "[NAME] or g GIT URL SHA256 [NAME])");
 }
