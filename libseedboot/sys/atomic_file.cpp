@@ -82,6 +82,10 @@ bool AtomicFile::create(const std::string& path, mode_t mode, std::string& err) 
     return true;
 }
 
+void AtomicFile::start_writeback() {
+    ::sync_file_range(temp_.fd(), 0, 0, SYNC_FILE_RANGE_WRITE);
+}
+
 bool AtomicFile::flush(std::string& err, Sync sync) {
     if ((sync == Sync::durable && ::fsync(temp_.fd()) != 0) || !temp_.close()) {
         err = sys_error(path_ + ": writing " + temp_.path() + " out");

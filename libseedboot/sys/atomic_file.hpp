@@ -59,6 +59,11 @@ class AtomicFile {
     const std::string& path() const { return path_; }
     const std::string& temp_path() const { return temp_.path(); }
 
+    // Starts writing what the file holds so far to the disk, in the background, so that the
+    // fsync of a large file's commit has little left to wait for. Only a hint: its errors are
+    // commit's to report.
+    void start_writeback();
+
     // Puts the content in place of `path`.
     bool commit(std::string& err, Sync sync = Sync::durable);
     // The same, but only if `path` does not exist by then (link(2), which never replaces):

@@ -80,7 +80,10 @@ struct Writer {
     DirWriterPtr dir_writer;
     std::vector<char> read_buf; // one block; reused for every host file (zeroing it per file
                                 // would cost more than reading a small file)
+    uint64_t written_back = 0;  // bytes of the image handed to the disk so far
 };
+
+constexpr uint64_t kWritebackBytes = 16 << 20;
 
 bool check_options(const SquashfsOptions& opt, const std::string& image, std::string& err) {
     size_t bs = opt.block_size;
@@ -230,9 +233,19 @@ bool write_file_data(Writer& w, Node& n, size_t block_size, std::string& err) {
 }
 
 // All file contents, in the fixed depth-first order.
+// Every 16 MiB, what the image holds so far goes to the disk in the background: the fsync
+// that makes the image durable then has little left to wait for.
+void start_writeback(Writer& w) {
+    uint64_t size = w.file->get_size(w.file.get());
+    if (size - w.written_back < kWritebackBytes) return;
+    w.out->start_writeback();
+    w.written_back = size;
+}
+
 bool write_all_file_data(Writer& w, Tree& tree, size_t block_size, std::string& err) {
     for (Node* n : tree.files) {
         if (!write_file_data(w, *n, block_size, err)) return false;
+        start_writeback(w);
     }
     // Waits for the workers and flushes the last fragment block. Only now are the
     // file inodes final.
