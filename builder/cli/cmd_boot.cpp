@@ -51,7 +51,7 @@ bool direct_disks(const BootArgs& a, const Spec& spec, const DiskContent& c, qem
     cfg.kernel = a.kernel;
     std::string root_disk = a.out_dir + "/root.img", work_disk = a.out_dir + "/work.img";
     if (!make_disk(c, root_disk, err)) return false;
-    DiskContent w{a.arch, "", "", spec.work_size, spec.epoch};
+    DiskContent w{.arch = a.arch, .work_size = spec.work_size, .epoch = spec.epoch};
     if (!(a.resume && fs::exists(work_disk)) && !make_disk(w, work_disk, err)) return false;
     cfg.disks = {root_disk, work_disk};
     cfg.read_only = {true, false};
@@ -67,11 +67,16 @@ bool make_disks(const BootArgs& a, const Spec& spec, qemu::BootConfig& cfg, std:
         err = a.kernel + ": kernel not found (build it with make kernel-" + a.arch + ")";
         return false;
     }
-    PackRequest pack{a.spec, a.arch, a.init, a.build_dir, a.sources, a.out_dir + "/root.sqfs"};
+    PackRequest pack{.spec = a.spec,
+                     .arch = a.arch,
+                     .init = a.init,
+                     .build_dir = a.build_dir,
+                     .sources = a.sources,
+                     .out = a.out_dir + "/root.sqfs"};
     PackResult packed;
     if (!pack_spec(pack, packed, err)) return false;
     say(describe(pack, packed));
-    DiskContent c{a.arch, "", pack.out, 0, spec.epoch};
+    DiskContent c{.arch = a.arch, .root = pack.out, .epoch = spec.epoch};
     if (!a.uefi) return direct_disks(a, spec, c, cfg, err);
     c.kernel = a.kernel;
     c.work_size = spec.work_size;

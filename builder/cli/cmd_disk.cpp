@@ -19,7 +19,7 @@ struct DiskArgs {
 };
 
 int cmd_disk(const DiskArgs& a) {
-    DiskContent c{a.arch, a.kernel, a.root, 0, a.epoch};
+    DiskContent c{.arch = a.arch, .kernel = a.kernel, .root = a.root, .epoch = a.epoch};
     if (!a.work_size.empty() && !parse_size(a.work_size, c.work_size))
         return error("--work-size '" + a.work_size + "' (expected a size like 64M or 2G)");
     if (c.root.empty() && c.work_size == 0 && c.kernel.empty())

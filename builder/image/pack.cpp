@@ -21,7 +21,8 @@ bool pack_spec(const PackRequest& r, PackResult& out, std::string& err) {
     std::error_code ec;
     std::filesystem::path parent = std::filesystem::path(r.out).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-    out = PackResult{spec.name, img.entries.size(), img.plan.steps.size()};
+    out = PackResult{
+        .name = spec.name, .entries = img.entries.size(), .steps = img.plan.steps.size()};
     if (!write_squashfs(img.entries, r.out, opt, err, &out.stats)) return false;
     out.bytes = std::filesystem::file_size(r.out, ec);
     return true;
@@ -33,7 +34,7 @@ bool pack_dir(const PackDirRequest& r, PackResult& out, std::string& err) {
     SquashfsOptions opt;
     opt.mtime = static_cast<uint32_t>(r.epoch);
     opt.block_cache = r.block_cache;
-    out = PackResult{r.dir, entries.size()};
+    out = PackResult{.name = r.dir, .entries = entries.size()};
     if (!write_squashfs(entries, r.out, opt, err, &out.stats)) return false;
     std::error_code ec;
     out.bytes = std::filesystem::file_size(r.out, ec);

@@ -34,19 +34,21 @@ bool build_one(const ImagesRequest& r, const Spec& spec, const seedboot::Arch& a
                std::string& err) {
     std::string base = spec.name + "-" + std::string(arch.name);
     name = base + ".img";
-    PackRequest pack{spec.file,
-                     std::string(arch.name),
-                     pid1_path(r.build_dir, arch),
-                     r.build_dir,
-                     r.sources,
-                     r.out + "/" + base + ".sqfs",
-                     2,
-                     r.block_cache};
+    PackRequest pack{.spec = spec.file,
+                     .arch = std::string(arch.name),
+                     .init = pid1_path(r.build_dir, arch),
+                     .build_dir = r.build_dir,
+                     .sources = r.sources,
+                     .out = r.out + "/" + base + ".sqfs",
+                     .block_cache = r.block_cache};
     PackResult packed;
     if (!pack_spec(pack, packed, err)) return false;
     say(describe(pack, packed));
-    DiskContent c{std::string(arch.name), kernel_path(r.build_dir, arch), pack.out, spec.work_size,
-                  spec.epoch};
+    DiskContent c{.arch = std::string(arch.name),
+                  .kernel = kernel_path(r.build_dir, arch),
+                  .root = pack.out,
+                  .work_size = spec.work_size,
+                  .epoch = spec.epoch};
     return make_disk(c, r.out + "/" + name, err);
 }
 
