@@ -1,7 +1,9 @@
 // What every part of seedboot agrees on about the machines it builds for and the disks it
 // makes: the arches and their per-arch facts, and the partition labels the PID 1, the
 // builder and the kernel command line (kernel-config/*.config: root=PARTLABEL=seedboot-root)
-// find each partition by. Names are compared here and nowhere else.
+// find each partition by. Names are compared here, and in the plan parser (format/plan.cpp),
+// which spells them out so that the PID 1's code, in every image, stays as it is; a unit test
+// holds the two together.
 #pragma once
 
 #include <iterator>

@@ -4,6 +4,7 @@
 #include "libseedboot/format/manifest.hpp"
 #include "libseedboot/format/plan.hpp"
 #include "libseedboot/format/text.hpp"
+#include "libseedboot/platform.hpp"
 #include "libseedboot/sys/sha256.hpp"
 
 #include <catch2/catch.hpp>
@@ -75,7 +76,15 @@ TEST_CASE("plan errors name the line and what was expected", "[plan]") {
     CHECK_FALSE(parse_plan("seedboot-plan 2\n", "/plan", p, err));
     CHECK(err == "/plan:1: expected the header 'seedboot-plan 1'");
     CHECK_FALSE(parse_plan("seedboot-plan 1\narch sparc\n", "/plan", p, err));
-    CHECK(err == "/plan:2: arch 'sparc' (expected i386, x86_64 or aarch64)");
+    CHECK(err == "/plan:2: arch 'sparc' (expected " + std::string(seedboot::kArchNames) + ")");
+}
+
+// The plan parser spells the arch names out (its code goes into every image as the PID 1's);
+// this holds it to the arch table.
+TEST_CASE("the plan knows exactly the arches of the arch table", "[plan]") {
+    for (const seedboot::Arch& a : seedboot::kArches) CHECK(is_known_arch(a.name));
+    for (const char* other : {"", "sparc", "x86-64", "i686", "arm64", "aarch64 "})
+        CHECK_FALSE(is_known_arch(other));
 }
 
 TEST_CASE("a manifest round-trips and refuses disorder and bad fields", "[manifest]") {

@@ -1,4 +1,4 @@
-// Tests for the block cache (builder/block_cache, block_memo, caching_compressor):
+// Tests for the block stores (builder/image/blocks: cache, memo, caching compressor):
 // an image comes out byte-identical with no cache, a cold cache, a warm cache and
 // a damaged cache; damaged entries are detected, named and replaced; a cache
 // directory that cannot be used is an error naming it.
