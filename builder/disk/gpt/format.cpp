@@ -39,9 +39,6 @@ int hex_value(char c) {
     return 0;
 }
 
-bool is_zero(const Guid& guid) {
-    return std::all_of(guid.bytes.begin(), guid.bytes.end(), [](uint8_t b) { return b == 0; });
-}
 } // namespace
 
 uint32_t crc32_of(const uint8_t* data, size_t size) {
