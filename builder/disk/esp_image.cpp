@@ -1,6 +1,6 @@
 #include "esp_image.hpp"
 
-#include "subprocess.hpp"
+#include "libseedboot/sys/subprocess.hpp"
 
 #include "builder/disk/gpt/gpt.hpp"
 
@@ -28,11 +28,12 @@ bool make_esp(const seedboot::Arch& arch, const std::string& kernel, const std::
     std::vector<std::string> env = {"SOURCE_DATE_EPOCH=" + std::to_string(epoch),
                                     "MTOOLSRC=/dev/null", "MTOOLS_SKIP_CHECK=1"};
     std::string dest = "::/EFI/BOOT/" + std::string(arch.efi_boot_file);
-    return run_program({"mkfs.fat", "-F", "32", "-s", "1", "-S", "512", "--invariant", "-i",
-                        volume_id, "-n", "SEEDBOOT", "-C", out, std::to_string(size / 1024)},
-                       env, err) &&
-           run_program({"mmd", "-i", out, "::/EFI", "::/EFI/BOOT"}, env, err) &&
-           run_program({"mcopy", "-i", out, kernel, dest}, env, err);
+    return seedboot::run_program({"mkfs.fat", "-F", "32", "-s", "1", "-S", "512", "--invariant",
+                                  "-i", volume_id, "-n", "SEEDBOOT", "-C", out,
+                                  std::to_string(size / 1024)},
+                                 env, err) &&
+           seedboot::run_program({"mmd", "-i", out, "::/EFI", "::/EFI/BOOT"}, env, err) &&
+           seedboot::run_program({"mcopy", "-i", out, kernel, dest}, env, err);
 }
 
 } // namespace builder

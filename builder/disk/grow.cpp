@@ -1,7 +1,7 @@
 #include "grow.hpp"
 
+#include "libseedboot/sys/subprocess.hpp"
 #include "sparse_copy.hpp"
-#include "subprocess.hpp"
 
 #include "builder/disk/gpt/gpt.hpp"
 
@@ -33,12 +33,14 @@ bool grow_fs_copy(const std::string& disk, const PartitionInfo& part, uint64_t b
     }
     // -p makes only the repairs that are always safe (and replays the journal); exit 1
     // and 2 mean "fixed, all well".
-    if (!run_program({sbin_program("e2fsck"), "-f", "-p", fs.path()}, {}, err, 2)) {
+    if (!seedboot::run_program({seedboot::sbin_program("e2fsck"), "-f", "-p", fs.path()}, {}, err,
+                               2)) {
         err = disk + ": the work file system needs a repair e2fsck -p will not make: " + err;
         return false;
     }
-    return run_program({sbin_program("resize2fs"), fs.path(), std::to_string(bytes / 1024) + "K"},
-                       {}, err);
+    return seedboot::run_program(
+        {seedboot::sbin_program("resize2fs"), fs.path(), std::to_string(bytes / 1024) + "K"}, {},
+        err);
 }
 
 // The disk around the work partition (GPT, other partitions, backup GPT), then the GPT grown.

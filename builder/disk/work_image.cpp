@@ -1,6 +1,6 @@
 #include "work_image.hpp"
 
-#include "subprocess.hpp"
+#include "libseedboot/sys/subprocess.hpp"
 
 #include "builder/disk/gpt/gpt.hpp"
 
@@ -43,7 +43,7 @@ bool make_work_fs(const std::string& out, uint64_t size, const std::string& seed
     std::string uuid = format_guid(derived_guid("work-fs:" + seed));
     for (char& c : uuid) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     std::remove(out.c_str());
-    return run_program(
+    return seedboot::run_program(
         {"mke2fs", "-q", "-F", "-t", "ext4", "-L", seedboot::kWorkLabel, "-U", uuid, "-E",
          "hash_seed=" + uuid + ",root_owner=0:0,lazy_itable_init=0,lazy_journal_init=0,nodiscard",
          out, std::to_string(size / 1024) + "k"},

@@ -3,7 +3,7 @@
 
 #include "builder/disk/gpt/gpt.hpp"
 #include "builder/disk/sparse_copy.hpp"
-#include "builder/disk/subprocess.hpp"
+#include "libseedboot/sys/subprocess.hpp"
 
 #include "libseedboot/platform.hpp"
 #include "libseedboot/sys/atomic_file.hpp"
@@ -168,8 +168,8 @@ bool replay_copy(const std::string& image, uint64_t offset, uint64_t len, seedbo
     if (!copy_sparse(image, offset, len, copy.fd(), copy.path(), err)) return false;
     copy.close();
     std::string fsck_err;
-    bool ran = run_program({sbin_program("e2fsck"), "-y", "-E", "journal_only", copy.path()}, {},
-                           fsck_err);
+    bool ran = seedboot::run_program(
+        {seedboot::sbin_program("e2fsck"), "-y", "-E", "journal_only", copy.path()}, {}, fsck_err);
     // e2fsck exits 1 when it also fixed something (a superblock time in the future, say)
     // after a good replay: what counts is whether the copy still needs recovery.
     ext2_filsys fs = nullptr;

@@ -89,6 +89,28 @@ bool below_any(const std::vector<fs::path>& dirs, const fs::path& p) {
     return false;
 }
 
+// The kernel source an arch's kernel was really built from: build-kernel.sh records
+// "sha256 size path version..." beside the kernel (a smoke build may use a source that
+// differs from kernel-config/source.lock; make release refuses one that does).
+bool add_kernel_source(const std::string& build, const seedboot::Arch& arch, Inputs& inputs,
+                       std::string& err) {
+    std::string record = kernel_source_path(build, arch), text;
+    if (!seedboot::read_file(record, "kernel source record", text, err)) {
+        err += " (written by kernel-config/build-kernel.sh: make kernel-" + std::string(arch.name) +
+               ")";
+        return false;
+    }
+    std::istringstream words(text);
+    std::string sha, size, path;
+    if (!(words >> sha >> size >> path) || !seedboot::is_sha256_hex(sha)) {
+        err = record + ": '" + text.substr(0, text.find('\n')) +
+              "' (expected 'SHA256 SIZE PATH VERSION', as build-kernel.sh writes it)";
+        return false;
+    }
+    inputs[path] = sha;
+    return true;
+}
+
 // What one spec puts into its image on `arch`: the kernel and PID 1 from the build folder,
 // the seeds and the sources. A locked upstream source (and seeds inside it) is named by its
 // lock in rootfs/locks, not by its files, which the user supplies from outside.
@@ -107,7 +129,7 @@ bool add_spec_files(const Spec& spec, const seedboot::Arch& arch, const std::str
                                 .lexically_normal());
     for (const auto& f : files)
         if (!below_any(locked, f) && !add_path(nm, f, inputs, err)) return false;
-    return true;
+    return add_kernel_source(build, arch, inputs, err);
 }
 
 // Every spec file, and what went into each image that SHA256SUMS lists (an image that
@@ -132,29 +154,6 @@ bool add_specs(const InputsRequest& r, const std::set<std::string>& images, cons
     return true;
 }
 
-// The kernel tarball: the first "sha256 size location" line of kernel-config/source.lock,
-// listed by the lock's hash and location (hashing 130 MB again would prove nothing new:
-// build-kernel.sh refuses a tarball that does not match the lock).
-bool add_kernel_source(Inputs& inputs, std::string& err) {
-    const std::string lock = "kernel-config/source.lock";
-    std::string text;
-    if (!seedboot::read_file(lock, "kernel source lock", text, err)) return false;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        std::istringstream words(line);
-        std::string sha, size, location;
-        if (!(words >> sha) || sha[0] == '#') continue;
-        if (!(words >> size >> location) || !seedboot::is_sha256_hex(sha)) {
-            err = lock + ": '" + line + "' (expected 'SHA256 SIZE LOCATION')";
-            return false;
-        }
-        inputs[location] = sha;
-        return true;
-    }
-    err = lock + ": no 'SHA256 SIZE LOCATION' line";
-    return false;
-}
-
 } // namespace
 
 bool collect_inputs(const InputsRequest& r, const std::set<std::string>& images, Inputs& out,
@@ -168,7 +167,7 @@ bool collect_inputs(const InputsRequest& r, const std::set<std::string>& images,
         }
     Inputs inputs;
     if (!add_specs(r, images, nm, inputs, err) || !add_path(nm, "rootfs", inputs, err) ||
-        !add_path(nm, "kernel-config", inputs, err) || !add_kernel_source(inputs, err))
+        !add_path(nm, "kernel-config", inputs, err))
         return false;
     out = std::move(inputs);
     return true;

@@ -13,6 +13,11 @@ inline std::string kernel_path(const std::string& build_dir, const seedboot::Arc
     return build_dir + "/kernel/" + std::string(arch.name) + "/" + std::string(arch.kernel_file);
 }
 
+// "sha256 size path version" of the kernel source the kernel was built from (build-kernel.sh).
+inline std::string kernel_source_path(const std::string& build_dir, const seedboot::Arch& arch) {
+    return build_dir + "/kernel/" + std::string(arch.name) + "/source";
+}
+
 inline std::string pid1_path(const std::string& build_dir, const seedboot::Arch& arch) {
     return build_dir + "/guest/" + std::string(arch.name) + "/init/init";
 }

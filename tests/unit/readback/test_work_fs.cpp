@@ -2,9 +2,9 @@
 // and filled with debugfs (no mount, no root), bare and inside a GPT disk, including one whose
 // journal really needs recovery (a transaction written with debugfs's journal commands).
 #include "builder/disk/gpt/gpt.hpp"
-#include "builder/disk/subprocess.hpp"
 #include "builder/disk/work_image.hpp"
 #include "builder/readback/work_fs.hpp"
+#include "libseedboot/sys/subprocess.hpp"
 
 #include "tests/support/files.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -42,7 +42,7 @@ std::string big_content() {
 void run(const std::vector<std::string>& argv) {
     std::string err;
     INFO(err);
-    REQUIRE(builder::run_program(argv, {}, err));
+    REQUIRE(seedboot::run_program(argv, {}, err));
 }
 
 // Runs debugfs commands on `img` read-write; debugfs exits 0 even when a command fails, so

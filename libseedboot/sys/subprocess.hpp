@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace builder {
+namespace seedboot {
 
 // Runs argv[0] from PATH with `env` added to a minimal environment (PATH, LC_ALL=C,
 // TZ=UTC). Exit statuses up to `max_ok` count as success (e2fsck exits 1 after fixing
@@ -17,4 +17,4 @@ bool run_program(const std::vector<std::string>& argv, const std::vector<std::st
 // ordinary user's PATH on Debian does not include.
 std::string sbin_program(const std::string& name);
 
-} // namespace builder
+} // namespace seedboot

@@ -1,6 +1,6 @@
 #include "subprocess.hpp"
 
-#include "libseedboot/sys/error.hpp"
+#include "error.hpp"
 
 #include <cerrno>
 #include <cstdlib>
@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-namespace builder {
+namespace seedboot {
 
 namespace {
 
@@ -86,4 +86,4 @@ std::string sbin_program(const std::string& name) {
     return name;
 }
 
-} // namespace builder
+} // namespace seedboot
