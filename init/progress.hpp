@@ -4,7 +4,7 @@
 // an estimate of what is left.
 #pragma once
 
-#include "plan.hpp"
+#include "libseedboot/format/plan.hpp"
 
 #include <cstdint>
 #include <string_view>

@@ -13,7 +13,7 @@
 
 #include "recipe.hpp"
 
-#include "plan.hpp"
+#include "libseedboot/format/plan.hpp"
 
 #include <map>
 #include <string>

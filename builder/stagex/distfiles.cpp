@@ -1,7 +1,7 @@
 #include "distfiles.hpp"
 
-#include "sha256.hpp"
-#include "text.hpp"
+#include "libseedboot/format/text.hpp"
+#include "libseedboot/sys/sha256.hpp"
 
 #include <filesystem>
 #include <fstream>

@@ -1,6 +1,6 @@
 #include "recipe.hpp"
 
-#include "text.hpp"
+#include "libseedboot/format/text.hpp"
 
 #include <algorithm>
 #include <set>

@@ -3,7 +3,7 @@
 // a fixed point (format(parse(format(p))) == format(p)).
 #include "fuzz_util.hpp"
 
-#include "plan.hpp"
+#include "libseedboot/format/plan.hpp"
 
 namespace {
 
