@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "disk_image.hpp"
 #include "root_image.hpp"
+#include "run_verdict.hpp"
 #include "spec.hpp"
 
 #include "machines.hpp"
@@ -81,6 +82,12 @@ int cmd_boot(const BootArgs& a) {
     if (r.outcome != qemu::Outcome::ok) {
         error(r.error);
         return qemu::exit_code(r.outcome);
+    }
+    // The console is not the verdict: the work disk must say ok too.
+    std::string why, disk = a.out_dir + (a.uefi ? "/disk.img" : "/work.img");
+    if (!work_disk_says_ok(a.out_dir + "/root.sqfs", disk, why)) {
+        error("the console said '" + r.result_line + "', but " + why + " (console in " + log + ")");
+        return qemu::exit_code(qemu::Outcome::failed);
     }
     std::printf("seedboot: %s on %s: ok in %.1f s wall\n", spec.name.c_str(), a.arch.c_str(),
                 r.seconds);

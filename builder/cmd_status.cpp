@@ -2,6 +2,7 @@
 // or work image (libext2fs, no mount), even one whose journal needs recovery.
 #include "commands.hpp"
 #include "root_image.hpp"
+#include "run_verdict.hpp"
 #include "squashfs_image.hpp"
 #include "work_fs.hpp"
 
@@ -106,7 +107,12 @@ int cmd_status(const std::string& image) {
                             image.c_str());
     } else {
         std::printf("  no result yet (the run did not finish)\n");
+        return 0;
     }
+    // An ok that the journal does not back is not believed.
+    std::string why;
+    if (text.find("\nresult ok\n") != std::string::npos && !ok_result_agrees(text, plan, j, why))
+        return error(image + ": refusing its result: " + why);
     return 0;
 }
 
