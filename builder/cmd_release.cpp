@@ -199,6 +199,27 @@ bool below_any(const std::vector<fs::path>& dirs, const fs::path& p) {
     return false;
 }
 
+// The kernel source an arch's kernel was really built from: build-kernel.sh records
+// "sha256 size path version..." beside the kernel (a smoke build may use a source that
+// differs from kernel-config/source.lock; make release refuses one that does).
+bool add_kernel_source(const std::string& build, const std::string& arch, Inputs& inputs,
+                       std::string& err) {
+    std::string record = build + "/kernel/" + arch + "/source", text;
+    if (!read_text(record, text, err)) {
+        err += " (written by kernel-config/build-kernel.sh: make kernel-" + arch + ")";
+        return false;
+    }
+    std::istringstream words(text);
+    std::string sha, size, path;
+    if (!(words >> sha >> size >> path) || !seedboot::is_sha256_hex(sha)) {
+        err = record + ": '" + text.substr(0, text.find('\n')) +
+              "' (expected 'SHA256 SIZE PATH VERSION', as build-kernel.sh writes it)";
+        return false;
+    }
+    inputs[path] = sha;
+    return true;
+}
+
 // What one spec puts into its image on `arch`: the kernel and PID 1 from the build folder,
 // the seeds and the sources. A locked upstream source (and seeds inside it) is named by its
 // lock in rootfs/locks, not by its files, which the user supplies from outside.
@@ -217,7 +238,7 @@ bool add_spec_files(const Spec& spec, const std::string& arch, const std::string
                 fs::absolute(host_path(spec, *pattern, arch, build)).lexically_normal());
     for (const auto& f : files)
         if (!below_any(locked, f) && !add_path(nm, f, inputs, err)) return false;
-    return true;
+    return add_kernel_source(build, arch, inputs, err);
 }
 
 // Every spec file, and what went into each image that SHA256SUMS lists (an image that
@@ -244,29 +265,6 @@ bool add_specs(const ReleaseArgs& a, const std::set<std::string>& images, const 
     return true;
 }
 
-// The kernel tarball: the first "sha256 size location" line of kernel-config/source.lock,
-// listed by the lock's hash and location (hashing 130 MB again would prove nothing new:
-// build-kernel.sh refuses a tarball that does not match the lock).
-bool add_kernel_source(Inputs& inputs, std::string& err) {
-    const std::string lock = "kernel-config/source.lock";
-    std::string text;
-    if (!read_text(lock, text, err)) return false;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        std::istringstream words(line);
-        std::string sha, size, location;
-        if (!(words >> sha) || sha[0] == '#') continue;
-        if (!(words >> size >> location) || !seedboot::is_sha256_hex(sha)) {
-            err = lock + ": '" + line + "' (expected 'SHA256 SIZE LOCATION')";
-            return false;
-        }
-        inputs[location] = sha;
-        return true;
-    }
-    err = lock + ": no 'SHA256 SIZE LOCATION' line";
-    return false;
-}
-
 bool collect_inputs(const ReleaseArgs& a, const std::set<std::string>& images, std::string& text,
                     std::string& err) {
     std::error_code ec;
@@ -278,7 +276,7 @@ bool collect_inputs(const ReleaseArgs& a, const std::set<std::string>& images, s
         }
     Inputs inputs;
     if (!add_specs(a, images, nm, inputs, err) || !add_path(nm, "rootfs", inputs, err) ||
-        !add_path(nm, "kernel-config", inputs, err) || !add_kernel_source(inputs, err))
+        !add_path(nm, "kernel-config", inputs, err))
         return false;
     text = "version " SEEDBOOT_VERSION "\n";
     for (const auto& [path, hex] : inputs) text += hex + "  " + path + "\n";

@@ -65,6 +65,7 @@ struct PackDirArgs {
 int cmd_pack_dir(const PackDirArgs& a);
 
 int cmd_lock(const std::string& path, const std::string& name);
+int cmd_get(const std::vector<std::string>& locks, const std::string& into);
 
 int cmd_audit_seed(const std::string& source, const std::string& binary);
 int cmd_plan(const std::string& spec, const std::string& arch, const std::string& build_dir);

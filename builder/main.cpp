@@ -135,6 +135,12 @@ void add_small(CLI::App& app, std::string& s1, std::string& s2, std::string& s3,
     lock->add_option("path", s1, "the source tree or tarball")->required();
     lock->add_option("--name", s2, "the source's name")->required();
     lock->callback([&] { run = [&] { return builder::cmd_lock(s1, s2); }; });
+    auto* get = app.add_subcommand(
+        "get", "fetch locked sources exactly as their locks' get lines say, and check them");
+    static std::vector<std::string> locks;
+    get->add_option("locks", locks, "source locks (rootfs/locks/NAME.lock)")->required();
+    get->add_option("--into", s3, "folder that receives NAME (what SOURCES= names)")->required();
+    get->callback([&] { run = [&] { return builder::cmd_get(locks, s3); }; });
     auto* plan = app.add_subcommand("plan", "print the plan a spec compiles to for an arch");
     plan->add_option("spec", s1, "image spec")->required();
     plan->add_option("--arch", s2, "i386, x86_64 or aarch64")->required();

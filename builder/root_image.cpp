@@ -117,7 +117,11 @@ seedboot::Plan compile_plan(const Spec& spec, const std::string& arch) {
     for (const auto& a : spec.answers) p.answers.push_back(expand(spec, a, arch));
     for (const auto& s : spec.steps) {
         if (!for_arch(s.arches, arch)) continue;
-        seedboot::PlanStep step{s.name, s.timeout_s, s.cwd, s.outputs, s.lines, {}};
+        seedboot::PlanStep step;
+        step.name = s.name;
+        step.timeout_s = s.timeout_s;
+        step.outputs = s.outputs;
+        step.expect_lines = s.lines;
         for (const auto& a : s.run) step.argv.push_back(expand(spec, a, arch));
         step.answers = expand(spec, s.answers, arch);
         step.cwd = expand(spec, s.cwd, arch);

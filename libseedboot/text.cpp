@@ -49,10 +49,10 @@ bool is_clean_abs_path(std::string_view p) {
     return true;
 }
 
-std::string encode_path(std::string_view path) {
+std::string encode_word(std::string_view text) {
     static const char digits[] = "0123456789ABCDEF";
     std::string out;
-    for (unsigned char c : path) {
+    for (unsigned char c : text) {
         if (c > ' ' && c < 0x7f && c != '%') {
             out += static_cast<char>(c);
         } else {
@@ -64,7 +64,7 @@ std::string encode_path(std::string_view path) {
     return out;
 }
 
-bool decode_path(std::string_view text, std::string& path) {
+bool decode_word(std::string_view text, std::string& word) {
     std::string out;
     for (size_t i = 0; i < text.size(); ++i) {
         if (text[i] != '%') {
@@ -74,12 +74,23 @@ bool decode_path(std::string_view text, std::string& path) {
         uint64_t v = 0;
         std::string hex(text.substr(i + 1, 2));
         for (char& c : hex) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (hex.size() != 2 || !parse_u64(hex, v, 16)) return false;
+        if (hex.size() != 2 || !parse_u64(hex, v, 16) || v == 0) return false;
         out += static_cast<char>(v);
         i += 2;
     }
+    word = std::move(out);
+    return true;
+}
+
+std::string encode_path(std::string_view path) {
+    return encode_word(path);
+}
+
+bool decode_path(std::string_view text, std::string& path) {
+    std::string out;
+    if (!decode_word(text, out) || !is_plain_abs_path(out)) return false;
     path = std::move(out);
-    return is_plain_abs_path(path);
+    return true;
 }
 
 bool is_plain_abs_path(std::string_view p) {

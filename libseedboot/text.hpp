@@ -25,6 +25,11 @@ bool is_clean_abs_path(std::string_view p);
 std::string encode_path(std::string_view path);
 bool decode_path(std::string_view text, std::string& path);
 
+// The same escape for any text (plan arguments, environment values); decoding refuses
+// a malformed escape and NUL, which no argument can carry.
+std::string encode_word(std::string_view text);
+bool decode_word(std::string_view text, std::string& word);
+
 // An absolute path whose components are non-empty, not "." or "..", without
 // NUL: any name a file system can hold (what the tree scan accepts).
 bool is_plain_abs_path(std::string_view p);

@@ -13,7 +13,7 @@ using namespace seedboot;
 namespace {
 
 const char* kPlan =
-    "seedboot-plan 1\n"
+    "seedboot-plan 2\n"
     "arch x86_64\n"
     "epoch 7\n"
     "env PATH=/bin\n"
@@ -27,7 +27,7 @@ const char* kPlan =
 std::string plan_error(const std::string& body) {
     Plan p;
     std::string err;
-    CHECK_FALSE(parse_plan("seedboot-plan 1\narch i386\n" + body, "/plan", p, err));
+    CHECK_FALSE(parse_plan("seedboot-plan 2\narch i386\n" + body, "/plan", p, err));
     return err;
 }
 
@@ -49,32 +49,84 @@ TEST_CASE("a plan parses and formats back to the same text", "[plan]") {
     CHECK(format_plan(p) == kPlan);
 }
 
+TEST_CASE("a plan with build roots, PID 1 actions and escaped words", "[plan]") {
+    const std::string text =
+        "seedboot-plan 2\n"
+        "arch i386\n"
+        "epoch 1\n"
+        "root sources\n"
+        "root package\n"
+        "digest package\n"
+        "step s1 do=start root=sources\n"
+        "step s2 do=copy root=sources from=image -- /sources/stagex/unpacked/a.tar.gz/ /\n"
+        "step s3 do=start root=package base=sources\n"
+        "step s4 do=mkdir root=package -- /build\n"
+        "step s5 root=package timeout=60 cwd=/build env=PATH=/build env=X=a%20b%25 -- "
+        "/bin/sh -c set%20-e%0Aecho%20$X%0A\n"
+        "step s6 do=copy root=package from=sources chmod=755 -- /a%20b /bin/\n";
+    Plan p;
+    std::string err;
+    REQUIRE(parse_plan(text, "/plan", p, err));
+    CHECK(p.roots == std::vector<std::string>{"sources", "package"});
+    CHECK(p.digest_root == "package");
+    CHECK(p.steps[0].action == StepAction::start);
+    CHECK(p.steps[1].from == "image");
+    CHECK(p.steps[2].base == "sources");
+    CHECK(p.steps[4].env == std::vector<std::string>{"PATH=/build", "X=a b%"});
+    CHECK(p.steps[4].argv == std::vector<std::string>{"/bin/sh", "-c", "set -e\necho $X\n"});
+    CHECK(p.steps[5].chmod == 0755);
+    CHECK(p.steps[5].argv == std::vector<std::string>{"/a b", "/bin/"});
+    CHECK(format_plan(p) == text);
+    auto bad = [&](const std::string& body) {
+        CHECK_FALSE(parse_plan("seedboot-plan 2\narch i386\nroot r\n" + body, "/plan", p, err));
+        return err;
+    };
+    CHECK(bad("step a root=nowhere timeout=5 -- /x\n") ==
+          "/plan:4: step 'a' works in root 'nowhere', which no root line names");
+    CHECK(bad("step a do=copy root=r from=elsewhere -- /a /b\n") ==
+          "/plan:4: step 'a' copies from 'elsewhere' (expected a root name or image)");
+    CHECK(bad("step a do=copy root=r from=image -- /a\n") ==
+          "/plan:4: step 'a' (do=copy) takes SOURCE... DESTINATION");
+    CHECK(
+        bad("step a do=mkdir root=r -- rel\n") ==
+        "/plan:4: folder 'rel' is not a clean absolute path (expected /a/b, no '.', '..', spaces)");
+    CHECK(bad("step a do=start root=r base=ghost\n") ==
+          "/plan:4: step 'a' starts from root 'ghost', which no root line names");
+    CHECK(bad("step a do=fly -- /x\n") == "/plan:4: do 'fly' (expected run, start, mkdir or copy)");
+    CHECK(bad("step a timeout=5 -- /x %zz\n") ==
+          "/plan:4: word '%zz' is not %-escaped text (expected %XX for spaces, '%' and control "
+          "bytes)");
+    CHECK(bad("step a do=copy root=r from=image chmod=99 -- /a /b\n") ==
+          "/plan:4: chmod '99' is not an octal mode such as 755");
+    CHECK(bad("root r\n") == "/plan:4: root 'r' is named twice");
+    CHECK(bad("digest ghost\n") == "/plan:4: digest names root 'ghost', which no root line names");
+}
+
 TEST_CASE("plan errors name the line and what was expected", "[plan]") {
     CHECK(plan_error("step a -- /x\n") == "/plan:3: step 'a' has no timeout=SECONDS");
     CHECK(plan_error("step a timeout=0 -- /x\n") ==
           "/plan:3: timeout '0' is not a number of seconds from 1 to 2592000");
     CHECK(plan_error("step a timeout=5\n") == "/plan:3: step 'a' has no '-- PROGRAM ARGS...'");
     CHECK(plan_error("step a timeout=5 --\n") == "/plan:3: step 'a' names no program after '--'");
-    CHECK(plan_error("step a timeout=5 -- rel/prog\n") ==
-          "/plan:3: program 'rel/prog' is not a clean absolute path (expected /a/b, no '.', '..', "
-          "spaces)");
     CHECK(plan_error("step a timeout=5 -- /x\nstep a timeout=5 -- /y\n") ==
           "/plan:4: step name 'a' is used twice");
     CHECK(plan_error("step a/b timeout=5 -- /x\n") ==
           "/plan:3: step needs a name of [A-Za-z0-9._+-] (1..64 characters)");
     CHECK(plan_error("frobnicate\n") == "/plan:3: unknown instruction 'frobnicate' (expected arch, "
-                                        "epoch, env, mkdir, bind, copy, answers or step)");
+                                        "epoch, env, mkdir, bind, copy, answers, root, digest or "
+                                        "step)");
     CHECK(plan_error("copy /a/../b /c\n") == "/plan:3: source '/a/../b' is not a clean absolute "
                                              "path (expected /a/b, no '.', '..', spaces)");
     CHECK(plan_error("step a timeout=5 speed=9 -- /x\n") ==
-          "/plan:3: unknown step option 'speed' (expected timeout, cwd, out, answers or lines)");
+          "/plan:3: unknown step option 'speed' (expected do, root, timeout, cwd, env, out, "
+          "answers, lines, base, from or chmod)");
     Plan p;
     std::string err;
     CHECK_FALSE(parse_plan("", "/plan", p, err));
-    CHECK(err == "/plan:0: empty plan (expected the header 'seedboot-plan 1')");
-    CHECK_FALSE(parse_plan("seedboot-plan 2\n", "/plan", p, err));
-    CHECK(err == "/plan:1: expected the header 'seedboot-plan 1'");
-    CHECK_FALSE(parse_plan("seedboot-plan 1\narch sparc\n", "/plan", p, err));
+    CHECK(err == "/plan:0: empty plan (expected the header 'seedboot-plan 2')");
+    CHECK_FALSE(parse_plan("seedboot-plan 1\n", "/plan", p, err));
+    CHECK(err == "/plan:1: expected the header 'seedboot-plan 2'");
+    CHECK_FALSE(parse_plan("seedboot-plan 2\narch sparc\n", "/plan", p, err));
     CHECK(err == "/plan:2: arch 'sparc' (expected i386, x86_64 or aarch64)");
 }
 

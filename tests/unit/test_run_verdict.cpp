@@ -14,8 +14,13 @@ namespace {
 seedboot::Plan two_steps() {
     seedboot::Plan p;
     p.arch = "x86_64";
-    p.steps = {{"attack", 60, "/", {}, 0, "", {"/sources/a"}},
-               {"victim", 60, "/", {}, 0, "", {"/sources/v"}}};
+    for (const char* name : {"attack", "victim"}) {
+        seedboot::PlanStep s;
+        s.name = name;
+        s.timeout_s = 60;
+        s.argv = {std::string("/sources/") + name};
+        p.steps.push_back(s);
+    }
     return p;
 }
 
