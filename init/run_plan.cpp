@@ -5,10 +5,12 @@
 #include "files.hpp"
 #include "run_step.hpp"
 #include "space.hpp"
+#include "step_action.hpp"
 #include "tree_paths.hpp"
 
 #include "libseedboot/format/answers.hpp"
 #include "libseedboot/format/journal.hpp"
+#include "libseedboot/format/tree_digest.hpp"
 #include "libseedboot/sys/fd.hpp"
 #include "libseedboot/sys/sha256.hpp"
 
@@ -79,10 +81,15 @@ bool check_answers_file(const std::string& file, Answers& a) {
     return ok;
 }
 
-std::string log_name(const Work& work, size_t index, const std::string& name) {
+// "NN-name": a step's checkpoint listing, log and aside folders are named by it.
+std::string step_id(size_t index, const std::string& name) {
     char nn[16];
     std::snprintf(nn, sizeof nn, "%02zu-", index + 1);
-    return work.logs() + "/" + nn + name + ".log";
+    return nn + name;
+}
+
+std::string log_name(const Work& work, size_t index, const std::string& name) {
+    return work.logs() + "/" + step_id(index, name) + ".log";
 }
 
 std::string result_text(const seedboot::Plan& plan, const seedboot::Journal& j, const Answers& a,
@@ -91,6 +98,7 @@ std::string result_text(const seedboot::Plan& plan, const seedboot::Journal& j, 
     t += o.ok ? "result ok\n"
               : "result fail step=" + o.failed_step + " status=" + std::to_string(o.status) + "\n";
     if (o.disk_full) t += "cause work-partition-full\n";
+    if (!o.digest.empty()) t += "tree " + o.digest + "\n";
     for (const auto& e : j.events)
         if (e.kind == "done")
             t += "step " + e.name + " status=" + std::to_string(e.status) +
@@ -109,31 +117,52 @@ void finish_log(const std::string& path, const std::string& tail) {
         fail_errno("complete log " + path);
 }
 
-// Before a step: record the tree. After a power cut inside it: set aside what
-// it had made (in aside/NN-name.K for its K-th unfinished attempt) and rerun.
-bool checkpoint(const Work& work, size_t i, const std::string& name, const seedboot::Journal& j) {
-    std::string id = log_name(work, i, name).substr(work.logs().size() + 1);
-    id.resize(id.size() - 4); // "NN-name" without ".log"
-    std::string listing = work.checkpoints() + "/" + id;
-    if (!j.unfinished(name)) return record_tree(work.build(), listing);
+// Where a step's K-th unfinished attempt leaves what it had made.
+std::string aside_for(const Work& work, size_t i, const std::string& name,
+                      const seedboot::Journal& j) {
     size_t tries = 0;
     for (const auto& e : j.events) tries += e.kind == "begin" && e.name == name;
-    say("[" + std::to_string(i + 1) + "] " + name +
+    return work.aside() + "/" + step_id(i, name) + "." + std::to_string(tries);
+}
+
+// Before a step: record its root. After a power cut inside it: set aside what
+// it had made and rerun. A start step makes its root: a cut-off one's whole root
+// goes aside when it starts again (step_action.cpp).
+bool checkpoint(const Work& work, size_t i, const seedboot::PlanStep& step,
+                const seedboot::Journal& j) {
+    if (step.action == seedboot::StepAction::start) return true;
+    std::string listing = work.checkpoints() + "/" + step_id(i, step.name);
+    std::string root = root_path(work, step.root);
+    if (!j.unfinished(step.name)) return record_tree(root, listing);
+    say("[" + std::to_string(i + 1) + "] " + step.name +
         " was cut off or failed: restoring its starting tree");
-    return set_aside_new(work.build(), listing,
-                         work.aside() + "/" + id + "." + std::to_string(tries));
+    return set_aside_new(root, listing, aside_for(work, i, step.name, j));
+}
+
+// The PID 1's own work between processes, timed and reported like a step.
+void act(const seedboot::PlanStep& step, const Work& work, const std::string& aside,
+         StepOutcome& so) {
+    double start = seconds_since_boot();
+    so = StepOutcome{};
+    so.status = run_action(step, work, aside) ? 0 : 1;
+    so.millis = static_cast<uint64_t>((seconds_since_boot() - start) * 1000.0);
 }
 
 bool run_one(const seedboot::Plan& plan, const Work& work, StepSandbox& box, size_t i, Answers& a,
              PlanOutcome& o, seedboot::Journal& j) {
     const auto& step = plan.steps[i];
     std::string tag = "[" + std::to_string(i + 1) + "/" + std::to_string(plan.steps.size()) + "] ";
-    if (!checkpoint(work, i, step.name, j)) return false;
+    std::string aside = aside_for(work, i, step.name, j);
+    if (!checkpoint(work, i, step, j)) return false;
     if (!append_durably(work.journal(), seedboot::journal_begin(i, step.name))) return false;
     j.events.push_back({"begin", i, step.name, 0, 0});
     say(tag + step.name + " start");
     StepOutcome so;
-    if (!run_step(plan, step, work.build(), box, log_name(work, i, step.name), so)) return false;
+    if (step.action != seedboot::StepAction::run)
+        act(step, work, aside, so);
+    else if (!run_step(plan, step, root_path(work, step.root), box, log_name(work, i, step.name),
+                       so))
+        return false;
     char took[32];
     std::snprintf(took, sizeof took, "%.2f s", static_cast<double>(so.millis) / 1000.0);
     say(tag + step.name + " end status=" + std::to_string(so.status) + " " + took);
@@ -160,6 +189,22 @@ bool run_one(const seedboot::Plan& plan, const Work& work, StepSandbox& box, siz
     return append_durably(work.journal(), line);
 }
 
+// A StageX stage's output, its package root, named by one digest for /result:
+// two builders compare stages by it, and the host checks the image it packs.
+bool digest_root(const seedboot::Plan& plan, const Work& work, PlanOutcome& o) {
+    if (plan.digest_root.empty()) return true;
+    seedboot::TreeDigest d;
+    std::string err;
+    if (!seedboot::tree_digest(root_path(work, plan.digest_root), d, err)) {
+        o.failed_step = "digest";
+        return fail("tree digest of build root " + plan.digest_root + ": " + err);
+    }
+    o.digest = plan.digest_root + " " + d.sha256 + " " + std::to_string(d.entries);
+    say("build root " + plan.digest_root + ": tree digest " + d.sha256 + " (" +
+        std::to_string(d.entries) + " entries)");
+    return true;
+}
+
 } // namespace
 
 PlanOutcome run_plan(const seedboot::Plan& plan, const Work& work) {
@@ -170,6 +215,7 @@ PlanOutcome run_plan(const seedboot::Plan& plan, const Work& work) {
     seedboot::Journal j;
     Answers a;
     if (!make_dirs(work.logs()) || !read_file(work.journal(), text)) return o;
+    if (!plan.roots.empty() && !make_dirs(work.roots())) return o;
     if (!seedboot::parse_journal(text, work.journal(), j, err)) {
         fail(err);
         return o;
@@ -218,7 +264,7 @@ PlanOutcome run_plan(const seedboot::Plan& plan, const Work& work) {
             o.failed_step = "answers";
             break;
         }
-    o.ok = o.failed_step.empty();
+    o.ok = o.failed_step.empty() && digest_root(plan, work, o);
     if (o.ok) o.status = 0;
     if (!write_file_atomic(work.result(), result_text(plan, j, a, o)) && o.ok) {
         o.ok = false;

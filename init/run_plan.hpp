@@ -14,6 +14,7 @@ struct PlanOutcome {
     std::string failed_step; // set when !ok
     int status = 0;
     bool disk_full = false; // the failed step left the work partition full
+    std::string digest;     // "ROOT SHA256 ENTRIES": the plan's digest root, once all passed
 };
 
 PlanOutcome run_plan(const seedboot::Plan& plan, const Work& work);

@@ -105,14 +105,18 @@ bool run_step(const seedboot::Plan& plan, const seedboot::PlanStep& step, const 
               StepSandbox& box, const std::string& log_path, StepOutcome& out) {
     out = StepOutcome{};
     std::vector<std::string> env = {"SOURCE_DATE_EPOCH=" + std::to_string(plan.epoch)};
-    env.insert(env.end(), plan.env.begin(), plan.env.end());
+    // A StageX step has the environment of its build stage (ENV, ARG), not the plan's.
+    const auto& own = step.env.empty() ? plan.env : step.env;
+    env.insert(env.end(), own.begin(), own.end());
     std::vector<char*> argv, envp;
     for (const auto& a : step.argv) argv.push_back(const_cast<char*>(a.c_str()));
     for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
     argv.push_back(nullptr);
     envp.push_back(nullptr);
     std::vector<StepBind> binds;
-    for (const auto& b : plan.binds) binds.push_back({b.from.c_str(), b.to.c_str()});
+    // The plan's binds are mount points of the build tree; build roots have none.
+    if (step.root == "build")
+        for (const auto& b : plan.binds) binds.push_back({b.from.c_str(), b.to.c_str()});
 
     Fd log(::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
     if (!log.ok()) return fail_errno("create log " + log_path);

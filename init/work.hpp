@@ -8,6 +8,7 @@ namespace init {
 struct Work {
     std::string dir = "/work";
     std::string build() const { return dir + "/build"; }
+    std::string roots() const { return dir + "/roots"; } // StageX build stages, one folder each
     std::string logs() const { return dir + "/logs"; }
     std::string journal() const { return dir + "/state"; }
     std::string result() const { return dir + "/result"; }

@@ -111,32 +111,6 @@ bool load_lock(const std::string& path, SourceLock& out, std::string& err) {
     return true;
 }
 
-bool tree_digest(const std::string& dir, TreeDigest& whole, std::string& err,
-                 std::map<std::string, TreeDigest>* parts) {
-    seedboot::Manifest m;
-    // Entry paths come out under "/t"; the digest covers the part below it.
-    if (!seedboot::scan_tree(dir, "/t", m, err)) return false;
-    seedboot::Sha256 h;
-    std::map<std::string, seedboot::Sha256> part_hash;
-    whole.entries = 0;
-    for (auto& e : m) {
-        if (e.path == "/t") continue;
-        e.mode = seedboot::normalized_mode(e.type, e.mode);
-        std::string rel = e.path.substr(3);
-        std::string line =
-            seedboot::describe_entry(e) + " " + seedboot::encode_path("/" + rel) + "\n";
-        h.update(line.data(), line.size());
-        ++whole.entries;
-        if (!parts) continue;
-        std::string top = rel.substr(0, rel.find('/'));
-        part_hash[top].update(line.data(), line.size());
-        ++(*parts)[top].entries;
-    }
-    whole.sha256 = h.hex();
-    for (auto& [top, hash] : part_hash) (*parts)[top].sha256 = hash.hex();
-    return true;
-}
-
 std::string how_to_get(const SourceLock& lock) {
     if (lock.get.kind == "git")
         return "get it with `seedboot get " + lock.file + " --into DIR` (git " + lock.get.url +

@@ -13,17 +13,17 @@
 //   get git <url> <commit>            (the recipe `seedboot get` runs: source_get.hpp)
 #pragma once
 
+#include "libseedboot/format/tree_digest.hpp"
+
 #include <cstdint>
 #include <map>
 #include <string>
 
 namespace builder {
 
-// A tree digest and its entry count.
-struct TreeDigest {
-    std::string sha256;
-    uint64_t entries = 0;
-};
+// A tree digest and its entry count (libseedboot: the PID 1 digests stage outputs the same way).
+using seedboot::TreeDigest;
+using seedboot::tree_digest;
 
 struct GetRecipe {
     std::string kind; // "git"; empty: the lock names no recipe
@@ -39,12 +39,6 @@ struct SourceLock {
 };
 
 bool load_lock(const std::string& path, SourceLock& out, std::string& err);
-
-// The tree digest: sha256 over the sorted "type mode size sha256 path" lines of
-// every entry below `dir` (modes normalized as in images), and the entry count.
-// `parts`, if given, gets the same digest per top-level entry (its lines only).
-bool tree_digest(const std::string& dir, TreeDigest& whole, std::string& err,
-                 std::map<std::string, TreeDigest>* parts = nullptr);
 
 // Checks `host` against the lock. The error names the path and both hashes, for a
 // tree the top-level entries that differ, and how to get the locked source.
