@@ -67,7 +67,10 @@ std::string encode_word(std::string_view text) {
 bool decode_word(std::string_view text, std::string& word) {
     std::string out;
     for (size_t i = 0; i < text.size(); ++i) {
-        if (text[i] != '%') {
+        auto c = static_cast<unsigned char>(text[i]);
+        if (c != '%') {
+            // Only what encode_word leaves as it is: a word reads back as it was written.
+            if (c <= ' ' || c >= 0x7f) return false;
             out += text[i];
             continue;
         }

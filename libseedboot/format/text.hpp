@@ -26,7 +26,8 @@ std::string encode_path(std::string_view path);
 bool decode_path(std::string_view text, std::string& path);
 
 // The same escape for any text (plan arguments, environment values); decoding refuses
-// a malformed escape and NUL, which no argument can carry.
+// a malformed escape, NUL (no argument can carry it) and any raw byte the encoder
+// would have escaped, so that every word reads back as it was written.
 std::string encode_word(std::string_view text);
 bool decode_word(std::string_view text, std::string& word);
 
