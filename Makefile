@@ -103,7 +103,7 @@ bench: host guests kernels
 # libFuzzer targets (tests/fuzz), built with clang and ASan/UBSan in $(BUILD)/fuzz; each runs
 # for FUZZ_SECONDS after replaying tests/fuzz/regressions. Fails if anything is found.
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS ?= plan manifest answers journal hex0 spec source_lock squashfs gpt work_fs
+FUZZ_TARGETS ?= plan manifest answers journal hex0 spec source_lock squashfs gpt work_fs stagex_package
 .PHONY: fuzz
 fuzz:
 	tools/install-deps.sh
