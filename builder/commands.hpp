@@ -67,6 +67,15 @@ int cmd_pack_dir(const PackDirArgs& a);
 int cmd_lock(const std::string& path, const std::string& name);
 int cmd_get(const std::vector<std::string>& locks, const std::string& into);
 
+// seedboot fetch (cmd_fetch.cpp): StageX package.toml sources into DIR/<package>/.
+struct FetchArgs {
+    std::vector<std::string> packages, only;
+    std::string into;
+    bool list = false;
+    long connect_seconds = 30, stall_seconds = 60;
+};
+int cmd_fetch(const FetchArgs& a);
+
 int cmd_audit_seed(const std::string& source, const std::string& binary);
 int cmd_plan(const std::string& spec, const std::string& arch, const std::string& build_dir);
 

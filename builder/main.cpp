@@ -149,6 +149,22 @@ void add_small(CLI::App& app, std::string& s1, std::string& s2, std::string& s3,
     plan->callback([&] { run = [&] { return builder::cmd_plan(s1, s2, s3); }; });
 }
 
+void add_fetch(CLI::App& app, builder::FetchArgs& a, Action& run) {
+    auto* c = app.add_subcommand(
+        "fetch", "download the sources of StageX package.toml files into DIR/<package>/, "
+                 "each mirror in turn, sha256 checked, partial files resumed");
+    c->add_option("packages", a.packages, "StageX package.toml files")->required();
+    c->add_option("--into", a.into, "the fetch folder (StageX's fetch/bootstrap)");
+    c->add_option("--only", a.only, "fetch only these files (names as --list shows them)");
+    c->add_flag("--list", a.list, "print the sources, mirrors and build arguments; fetch nothing");
+    c->add_option("--connect-timeout", a.connect_seconds, "seconds to connect to a mirror")
+        ->check(CLI::PositiveNumber);
+    c->add_option("--stall-timeout", a.stall_seconds,
+                  "seconds without data before a mirror counts as stalled")
+        ->check(CLI::PositiveNumber);
+    c->callback([&] { run = [&] { return builder::cmd_fetch(a); }; });
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -170,6 +186,8 @@ int main(int argc, char** argv) {
     add_small(app, s1, s2, s3, run);
     builder::PackDirArgs pack_dir;
     add_readback(app, s1, s2, s3, pack_dir, run);
+    builder::FetchArgs fetch;
+    add_fetch(app, fetch, run);
     builder::add_signing_commands(app, run);
     try {
         app.parse(argc, argv);
