@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <memory>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -30,13 +31,19 @@ struct Job {
     void say(const std::string& what) const { log << "fetch " << label << ": " << what << "\n"; }
 };
 
-// Opens the partial file to append to (emptied first when `restart`) and says how
-// many bytes it holds.
+// Opens the partial file to append to (emptied first when `restart`), locked so
+// that a second seedboot fetch on the same folder cannot write into it too, and
+// says how many bytes it holds.
 bool open_partial(const std::string& path, bool restart, File& f, uint64_t& size,
                   std::string& err) {
-    f.reset(std::fopen(path.c_str(), restart ? "wbe" : "abe"));
+    f.reset(std::fopen(path.c_str(), "abe"));
+    if (f && ::flock(fileno(f.get()), LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
+        err = "another seedboot fetch is writing " + path;
+        return false;
+    }
     struct stat st;
-    if (f && ::fstat(fileno(f.get()), &st) == 0) {
+    if (f && (!restart || ::ftruncate(fileno(f.get()), 0) == 0) &&
+        ::fstat(fileno(f.get()), &st) == 0) {
         size = uint64_t(st.st_size);
         return true;
     }
@@ -57,7 +64,7 @@ std::string verify_partial(const Job& j, std::optional<uint64_t> announced) {
     return what + "), expected " + j.source.sha256;
 }
 
-enum class Verdict { ok, next_mirror, give_up };
+enum class Verdict { ok, again, again_from_start, next_mirror, give_up };
 
 Transfer transfer(const Job& j, const std::string& url, std::FILE* f, uint64_t offset) {
     ProgressLine line(j.log, j.label, j.options.live_progress);
@@ -66,47 +73,57 @@ Transfer transfer(const Job& j, const std::string& url, std::FILE* f, uint64_t o
         [&](uint64_t done, std::optional<uint64_t> total) { line.update(done, total); });
 }
 
-// Downloads from `url` until the partial file is complete and right, or the mirror
-// failed (`what` says how). A resumed file that comes out wrong may owe its head to
-// an earlier transfer: it gets one more try from the start before the mirror is blamed.
-Verdict from_mirror(const Job& j, const std::string& url, std::string& what) {
-    using O = Transfer::Outcome;
-    bool restart = false, restarted = false;
+// One mirror's turn so far: a start from scratch and resumes are each limited.
+struct Turn {
+    bool restarted = false;
     unsigned resumes = 0;
-    for (;;) {
-        File f(nullptr, std::fclose);
-        uint64_t offset = 0;
-        if (!open_partial(j.partial, restart, f, offset, what)) return Verdict::give_up;
-        restart = false;
-        Transfer t = transfer(j, url, f.get(), offset);
-        f.reset();
-        if (t.outcome == O::local) {
-            what = t.what;
-            return Verdict::give_up;
-        }
-        bool whole = t.outcome == O::complete || (t.outcome == O::range_refused && offset > 0);
-        std::string wrong = whole ? verify_partial(j, t.total) : "";
-        if (whole && wrong.empty()) return Verdict::ok;
-        bool retry_from_start = whole ? offset > 0 : t.outcome == O::range_ignored;
-        if (retry_from_start && !restarted) {
-            j.say(url + ": " + (whole ? "the resumed file is " + wrong : t.what) +
-                  "; fetching it again from the start");
-            restart = restarted = true;
-            continue;
-        }
-        if (whole) {
-            std::remove(j.partial.c_str());
-            what = wrong + ": removed";
-            return Verdict::next_mirror;
-        }
-        if (t.outcome == O::network && t.received > 0 && resumes++ < j.options.resumes) {
-            j.say(url + ": cut off after " + std::to_string(offset + t.received) + " bytes (" +
-                  t.what + "); resuming");
-            continue;
-        }
-        what = t.what;
+};
+
+// What to do after a transfer that began at `offset`. A resumed file that comes out
+// wrong may owe its head to an earlier transfer: it gets one more try from the start
+// before the mirror is blamed; so does a file whose server ignored the Range.
+Verdict judge(const Job& j, const std::string& url, const Transfer& t, uint64_t offset, Turn& turn,
+              std::string& what) {
+    using O = Transfer::Outcome;
+    what = t.what;
+    if (t.outcome == O::local) return Verdict::give_up;
+    bool whole = t.outcome == O::complete || (t.outcome == O::range_refused && offset > 0);
+    std::string wrong = whole ? verify_partial(j, t.total) : "";
+    if (whole && wrong.empty()) return Verdict::ok;
+    if ((whole ? offset > 0 : t.outcome == O::range_ignored) && !turn.restarted) {
+        j.say(url + ": " + (whole ? "the resumed file is " + wrong : t.what) +
+              "; fetching it again from the start");
+        turn.restarted = true;
+        return Verdict::again_from_start;
+    }
+    if (whole) {
+        std::remove(j.partial.c_str());
+        what = wrong + ": removed";
         return Verdict::next_mirror;
     }
+    if (t.outcome == O::network && t.received > 0 && turn.resumes++ < j.options.resumes) {
+        j.say(url + ": cut off after " + std::to_string(offset + t.received) + " bytes (" + t.what +
+              "); resuming");
+        return Verdict::again;
+    }
+    return Verdict::next_mirror;
+}
+
+// Downloads from `url` until the partial file is complete and right, or the mirror
+// failed (`what` says how).
+Verdict from_mirror(const Job& j, const std::string& url, std::string& what) {
+    Turn turn;
+    Verdict v = Verdict::again;
+    while (v == Verdict::again || v == Verdict::again_from_start) {
+        File f(nullptr, std::fclose);
+        uint64_t offset = 0;
+        if (!open_partial(j.partial, v == Verdict::again_from_start, f, offset, what))
+            return Verdict::give_up;
+        Transfer t = transfer(j, url, f.get(), offset);
+        f.reset();
+        v = judge(j, url, t, offset, turn, what);
+    }
+    return v;
 }
 
 bool fsync_path(const std::string& path) {

@@ -36,7 +36,7 @@ std::string joined(const std::set<std::string>& keys) {
 }
 
 bool has_control(const std::string& s) {
-    return std::any_of(s.begin(), s.end(), [](char c) { return c < ' ' || c == 127; });
+    return std::any_of(s.begin(), s.end(), [](unsigned char c) { return c < ' ' || c == 127; });
 }
 
 // A name a file system holds as one entry: what the fetch folder may contain.
@@ -47,12 +47,12 @@ bool is_plain_file_name(const std::string& s) {
 
 // Python's urlsplit(url).path.split("/")[-1]: StageX's default file name.
 std::string url_file(const std::string& url) {
-    size_t start = url.find("://");
-    start = start == std::string::npos ? 0 : url.find_first_of("/?#", start + 3);
-    if (start == std::string::npos || url[start] != '/') return "";
+    size_t scheme = url.find("://");
+    size_t start = scheme == std::string::npos ? 0 : url.find_first_of("/?#", scheme + 3);
+    if (start == std::string::npos) return "";
     size_t end = url.find_first_of("?#", start);
     std::string path = url.substr(start, end == std::string::npos ? end : end - start);
-    return path.substr(path.rfind('/') + 1);
+    return path.substr(path.rfind('/') + 1); // rfind's npos + 1 is 0: the whole path
 }
 
 std::string field(const Fields& fields, const char* name) {
@@ -111,6 +111,8 @@ struct Reader {
         for (const auto& e : *a) {
             if (!e.is_string()) return fail(e, where + " " + key + ": expected only strings");
             out.push_back(e.as_string()->get());
+            if (has_control(out.back()))
+                return fail(e, where + " " + key + ": contains a control character");
         }
         return true;
     }
@@ -177,10 +179,12 @@ bool read_source(Reader& r, const Package& p, const std::string& name, const tom
     if (!t) return r.fail(node, where + ": expected a table");
     s.name = name;
     s.line = node.source().begin.line;
-    for (char c : name)
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-')
-            return r.fail(node, where + ": expected a name of letters, digits, '_' and '-' "
-                                        "(it names the build arguments NAME_VERSION, NAME_SOURCE)");
+    bool word = !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '_' || c == '-';
+    });
+    if (!word)
+        return r.fail(node, where + ": expected a name of letters, digits, '_' and '-' "
+                                    "(it names the build arguments NAME_VERSION, NAME_SOURCE)");
     if (!r.known_keys(*t, where, kSourceKeys) ||
         !r.string(*t, where, "hash", s.sha256, "the file's sha256, 64 lower-case hex digits") ||
         !r.strings(*t, where, "mirrors", s.mirrors, "an array of URLs") ||

@@ -13,8 +13,11 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <fcntl.h>
 #include <filesystem>
 #include <sstream>
+#include <sys/file.h>
+#include <unistd.h>
 
 using namespace builder;
 using testsupport::HttpServer;
@@ -240,6 +243,21 @@ TEST_CASE("fetch: a cut-off that never finishes keeps its partial file for the n
     CHECK(f.report.failed[0].tried[0].what == "stalled: no data for 1 s");
     CHECK(slurp(f.partial()) == f.body.substr(0, 20000));
     CHECK_FALSE(exists(f.dir + "/stage0/src.tgz"));
+}
+
+TEST_CASE("fetch: a partial file another fetch is writing is left alone", "[fetch]") {
+    Fixture f;
+    f.server.route("/s/src.tgz", f.body);
+    std::string partial = f.t.write("fetch/.partial/stage0/src.tgz", f.body.substr(0, 10));
+    int fd = ::open(partial.c_str(), O_RDONLY | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    REQUIRE(::flock(fd, LOCK_EX) == 0); // as a second seedboot fetch holds it
+    f.run(f.package({"/s/src.tgz"}));
+    ::close(fd);
+    REQUIRE(f.report.failed.size() == 1);
+    CHECK(f.report.failed[0].tried[0].what == "another seedboot fetch is writing " + partial);
+    CHECK(f.server.requests("/s/src.tgz") == 0);
+    CHECK(slurp(partial) == f.body.substr(0, 10));
 }
 
 TEST_CASE("fetch: --only fetches the named files only", "[fetch]") {

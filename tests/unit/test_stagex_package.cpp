@@ -284,6 +284,11 @@ TEST_CASE("stagex: file names and URLs that cannot be", "[stagex]") {
                  "URL without spaces");
     CHECK(load_err(t, src("s", "file = \"f\\n\"\nmirrors = [\"https://x/f\"]\n")) ==
           path + ":5: [sources.s] file: contains a control character");
+    CHECK(load_err(t, src("s", "file = \"f\"\nmirrors = [\"https://x/\\tf\"]\n")) ==
+          path + ":6: [sources.s] mirrors: contains a control character");
+    CHECK_THAT(load_err(t, src("\"\"", "file = \"f\"\nmirrors = [\"https://x/f\"]\n")),
+               Catch::EndsWith(":3: [sources.]: expected a name of letters, digits, '_' and '-' "
+                               "(it names the build arguments NAME_VERSION, NAME_SOURCE)"));
     CHECK(load_err(t, src("a", "file = \"f\"\nmirrors = [\"https://x/f\"]\n") + "[sources.b]\n" +
                           "hash = \"" + kHashB + "\"\nmirrors = [\"https://y/f\"]\n") ==
           path + ":7: [sources.b] file 'f' is also the file of the source at line 3 (expected "
