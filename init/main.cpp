@@ -8,8 +8,9 @@
 #include "space.hpp"
 #include "verify.hpp"
 
-#include "journal.hpp"
-#include "plan.hpp"
+#include "libseedboot/format/journal.hpp"
+#include "libseedboot/format/plan.hpp"
+#include "libseedboot/platform.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -22,7 +23,6 @@
 
 namespace {
 
-constexpr const char* kWorkLabel = "seedboot-work";
 constexpr int kWaitForDisk = 10; // seconds; USB disks enumerate after the kernel hands over
 
 struct Boot {
@@ -89,7 +89,7 @@ bool prepare(Boot& b, Stages& stage) {
     stage.enter("seed-audit");
     if (!init::audit_seeds()) return false;
     stage.enter("work");
-    if (!init::find_partition(kWorkLabel, kWaitForDisk, device)) return false;
+    if (!init::find_partition(seedboot::kWorkLabel, kWaitForDisk, device)) return false;
     stage.enter("work-mount");
     if (!init::mount_work(device, b.work.dir.c_str())) return false;
     b.work_mounted = true;

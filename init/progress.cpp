@@ -18,9 +18,14 @@ Progress::Progress(const seedboot::PlanStep& step) : step_(step) {
 uint64_t Progress::feed(std::string_view chunk) {
     uint64_t n = static_cast<uint64_t>(std::count(chunk.begin(), chunk.end(), '\n'));
     lines_ += n;
-    for (size_t i = 0; i < chunk.size(); ++i) {
-        if (at_line_start_ && chunk.substr(i, 4) == " +> ") ++commands_;
-        at_line_start_ = chunk[i] == '\n';
+    static constexpr std::string_view kMarker = " +> ";
+    for (char c : chunk) {
+        if (c == '\n') {
+            marker_ = 0;
+        } else if (marker_ >= 0) {
+            marker_ = c == kMarker[static_cast<size_t>(marker_)] ? marker_ + 1 : -1;
+            if (marker_ == static_cast<int>(kMarker.size())) ++commands_, marker_ = -1;
+        }
     }
     if (n && chunk.back() == '\n') maybe_report(); // never split a line of the step's
     return n;

@@ -1,7 +1,8 @@
 #include "tree_copy.hpp"
 
 #include "console.hpp"
-#include "fd.hpp"
+
+#include "libseedboot/sys/fd.hpp"
 
 #include <cerrno>
 #include <dirent.h>
@@ -13,6 +14,8 @@
 #include <vector>
 
 namespace init {
+
+using seedboot::Fd;
 
 namespace {
 

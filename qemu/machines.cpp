@@ -1,5 +1,7 @@
 #include "machines.hpp"
 
+#include "libseedboot/platform.hpp"
+
 #include <algorithm>
 #include <filesystem>
 
@@ -8,7 +10,7 @@ namespace qemu {
 namespace {
 
 struct Machine {
-    const char* arch;
+    seedboot::ArchId arch;
     const char* emulator;
     std::vector<std::string> board;
     const char* uefi_code;
@@ -21,20 +23,20 @@ struct Machine {
 // only way in or out. -no-reboot turns the kernel's panic reboot into an exit.
 const std::vector<Machine>& machines() {
     static const std::vector<Machine> m = {
-        {"x86_64",
+        {seedboot::ArchId::x86_64,
          "qemu-system-x86_64",
          {"-machine", "q35", "-cpu", "max"},
          "/usr/share/OVMF/OVMF_CODE_4M.fd",
          "/usr/share/OVMF/OVMF_VARS_4M.fd",
          "virtio-blk-pci"},
-        {"i386",
+        {seedboot::ArchId::i386,
          "qemu-system-i386",
          {"-machine", "q35,smm=on", "-cpu", "max", "-global",
           "driver=cfi.pflash01,property=secure,value=on"},
          "/usr/share/OVMF/OVMF32_CODE_4M.secboot.fd",
          "/usr/share/OVMF/OVMF32_VARS_4M.fd",
          "virtio-blk-pci"},
-        {"aarch64",
+        {seedboot::ArchId::aarch64,
          "qemu-system-aarch64",
          {"-machine", "virt", "-cpu", "cortex-a57"},
          "/usr/share/AAVMF/AAVMF_CODE.fd",
@@ -45,8 +47,9 @@ const std::vector<Machine>& machines() {
 }
 
 const Machine* find(const std::string& arch) {
+    const seedboot::Arch* a = seedboot::find_arch(arch);
     for (const auto& m : machines())
-        if (arch == m.arch) return &m;
+        if (a && a->id == m.arch) return &m;
     return nullptr;
 }
 
@@ -55,7 +58,8 @@ const Machine* find(const std::string& arch) {
 bool qemu_command(const BootConfig& cfg, std::vector<std::string>& argv, std::string& err) {
     const Machine* m = find(cfg.arch);
     if (!m) {
-        err = "unknown arch '" + cfg.arch + "' (expected i386, x86_64 or aarch64)";
+        err =
+            "unknown arch '" + cfg.arch + "' (expected " + std::string(seedboot::kArchNames) + ")";
         return false;
     }
     argv = {m->emulator};

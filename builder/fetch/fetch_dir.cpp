@@ -1,11 +1,8 @@
 #include "fetch_dir.hpp"
 
-#include "sha256.hpp"
+#include "libseedboot/sys/files.hpp"
 
 #include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <memory>
 
 namespace builder::fetch {
 
@@ -21,11 +18,9 @@ std::string partial_path(const std::string& dir, const std::string& package,
 
 bool file_sha256(const std::string& path, std::string& hex, uint64_t& size, bool& exists,
                  std::string& err) {
-    std::unique_ptr<std::FILE, decltype(&std::fclose)> f(std::fopen(path.c_str(), "rbe"),
-                                                         std::fclose);
-    exists = f || (errno != ENOENT && errno != ENOTDIR);
-    if (f && seedboot::sha256_fd(fileno(f.get()), hex, size)) return true;
-    err = path + ": cannot read: " + std::strerror(errno);
+    exists = true;
+    if (seedboot::sha256_file(path, hex, size, err)) return true;
+    exists = errno != ENOENT && errno != ENOTDIR; // as sha256_file's open(2) left it
     return false;
 }
 

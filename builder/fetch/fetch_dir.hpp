@@ -10,7 +10,7 @@
 //   DIR/.partial/<package>/<file>   downloads in progress, resumed by the next run
 #pragma once
 
-#include "package_toml.hpp"
+#include "builder/stagex/package_toml.hpp"
 
 #include <cstdint>
 #include <string>
@@ -23,8 +23,8 @@ std::string fetched_path(const std::string& dir, const std::string& package,
 std::string partial_path(const std::string& dir, const std::string& package,
                          const std::string& file);
 
-// The sha256 and size of a file. False with `err` ("PATH: cannot read: ...") if it
-// cannot be read; `exists` tells a missing file from an unreadable one.
+// The sha256 and size of a file (seedboot::sha256_file). False with `err` ("PATH: cannot
+// open: ...") if it cannot be read; `exists` tells a missing file from an unreadable one.
 bool file_sha256(const std::string& path, std::string& hex, uint64_t& size, bool& exists,
                  std::string& err);
 

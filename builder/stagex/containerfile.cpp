@@ -1,6 +1,6 @@
 #include "containerfile.hpp"
 
-#include "text.hpp"
+#include "libseedboot/format/text.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -2,10 +2,10 @@
 
 #include "placeholders.hpp"
 
-#include "sha256.hpp"
-#include "text.hpp"
+#include "libseedboot/format/text.hpp"
+#include "libseedboot/sys/sha256.hpp"
 
-#include "toml_file.hpp"
+#include "builder/spec/toml_file.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -1,6 +1,6 @@
 #include "recipe.hpp"
 
-#include "text.hpp"
+#include "libseedboot/format/text.hpp"
 
 #include <algorithm>
 #include <set>
@@ -133,7 +133,7 @@ struct Reader {
         state.env = state.image_env;
         r.stages.push_back(std::move(st));
         states.push_back(std::move(state));
-        r.actions.push_back({Action::Kind::start, ins->line, stage_index()});
+        r.actions.push_back({Action::Kind::start, ins->line, "FROM", stage_index()});
         return true;
     }
 
@@ -189,14 +189,14 @@ struct Reader {
         if (ins->args.size() != 1) return fail("WORKDIR takes one path");
         if (!expand(ins->args[0], cur().env.vars, dir)) return false;
         cur().workdir = join_path(cur().workdir, dir);
-        Action a{Action::Kind::mkdir, ins->line, stage_index()};
+        Action a{Action::Kind::mkdir, ins->line, "WORKDIR", stage_index()};
         a.dest = cur().workdir;
         r.actions.push_back(std::move(a));
         return true;
     }
 
     bool run() {
-        Action a{Action::Kind::run, ins->line, stage_index()};
+        Action a{Action::Kind::run, ins->line, "RUN", stage_index()};
         for (const auto& [k, v] : ins->flags)
             if (k == "network" && v != "none" && v != "default")
                 return fail("RUN --network=" + v + " (the guest has no network: none or default)");
@@ -238,7 +238,7 @@ struct Reader {
     }
 
     bool copy() {
-        Action a{Action::Kind::copy, ins->line, stage_index()};
+        Action a{Action::Kind::copy, ins->line, ins->keyword, stage_index()};
         bool add = ins->keyword == "ADD";
         for (const auto& [k, v] : ins->flags) {
             if (k == "from" && !origin(v, a.origin)) return false;

@@ -36,8 +36,9 @@ struct Origin {
 
 struct Action {
     enum class Kind { start, mkdir, copy, run } kind = Kind::run;
-    size_t line = 0;  // the instruction's line in the Containerfile
-    size_t stage = 0; // index into Recipe::stages
+    size_t line = 0;         // the instruction's line in the Containerfile
+    std::string instruction; // FROM, WORKDIR, COPY, ADD or RUN
+    size_t stage = 0;        // index into Recipe::stages
     // mkdir: path. copy: the sources (paths in the origin) and the destination.
     std::vector<std::string> sources;
     std::string dest;

@@ -4,9 +4,10 @@
 // SOURCE_DATE_EPOCH=1 as the first build argument.
 #include "fuzz_util.hpp"
 
-#include "package_toml.hpp"
-#include "sha256.hpp"
-#include "text.hpp"
+#include "builder/stagex/package_toml.hpp"
+
+#include "libseedboot/format/text.hpp"
+#include "libseedboot/sys/sha256.hpp"
 
 #include <set>
 

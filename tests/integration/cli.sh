@@ -52,4 +52,10 @@ expect_error "$tmp/not-a-dir/sub: cannot use as block cache: " \
   --build-dir "$BUILD" --block-cache "$tmp/not-a-dir/sub" -o "$tmp/r.sqfs"
 [ ! -e "$tmp/p.sqfs" ] && [ ! -e "$tmp/r.sqfs" ] || fail "a failed pack left an image behind"
 expect_error "--work-size 'lots' (expected a size like 64M or 2G)" "$SEEDBOOT" disk --arch x86_64 --work-size lots -o "$tmp/d.img"
+# Outputs replace files, never folders or devices; grow refuses a device before reading it.
+mkdir "$tmp/out.img"
+expect_error "$tmp/out.img: not a regular file (expected a file to replace, or nothing)" \
+  "$SEEDBOOT" disk --arch x86_64 --work-size 16M -o "$tmp/out.img"
+expect_error "/dev/null: not a regular file (a device cannot be enlarged by seedboot grow" \
+  "$SEEDBOOT" grow /dev/null --work-size 4G
 echo "cli: ok"
