@@ -35,8 +35,12 @@ std::string parent_of(const std::string& path) {
 bool read_file(const std::string& path, std::string& out, size_t limit) {
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd.ok()) return fail_errno("open " + path);
+    return read_open_file(fd.get(), path, out, limit);
+}
+
+bool read_open_file(int fd, const std::string& path, std::string& out, size_t limit) {
     struct stat st {};
-    if (::fstat(fd.get(), &st) != 0) return fail_errno("stat " + path);
+    if (::fstat(fd, &st) != 0) return fail_errno("stat " + path);
     if (!S_ISREG(st.st_mode)) return fail(path + " is not a regular file");
     if (static_cast<size_t>(st.st_size) > limit)
         return fail(path + " has " + std::to_string(st.st_size) + " bytes (at most " +
@@ -44,7 +48,7 @@ bool read_file(const std::string& path, std::string& out, size_t limit) {
     out.resize(static_cast<size_t>(st.st_size));
     size_t done = 0;
     while (done < out.size()) {
-        ssize_t n = ::read(fd.get(), out.data() + done, out.size() - done);
+        ssize_t n = ::read(fd, out.data() + done, out.size() - done);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return fail_errno("read " + path);
         if (n == 0) break;

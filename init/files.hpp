@@ -8,6 +8,8 @@ namespace init {
 
 // Reads a whole regular file of at most `limit` bytes.
 bool read_file(const std::string& path, std::string& out, size_t limit = 64u << 20);
+// The same for a file already open (`path` names it in messages).
+bool read_open_file(int fd, const std::string& path, std::string& out, size_t limit = 64u << 20);
 
 // Writes `data` to `path` through a temporary file, fsync and rename, so a
 // reader finds either the old content or the new, never a torn file.

@@ -1,8 +1,9 @@
 #include "layout.hpp"
 
 #include "console.hpp"
+#include "libseedboot/sys/fd.hpp"
 #include "files.hpp"
-#include "mounts.hpp"
+#include "tree_paths.hpp"
 
 #include <fcntl.h>
 #include <filesystem>
@@ -51,25 +52,13 @@ bool lay_out(const seedboot::Plan& plan, const std::string& root, const std::str
     return true;
 }
 
-// A bind needs a mount point of the same kind as its source: a directory for a
-// directory, an empty file for a file.
-static bool make_mount_point(const std::string& from, const std::string& to) {
-    struct stat st {};
-    if (::stat(from.c_str(), &st) != 0) return fail_errno("bind source " + from);
-    if (S_ISDIR(st.st_mode)) return make_dirs(to);
-    if (!make_dirs(fs::path(to).parent_path().string())) return false;
-    int fd = ::open(to.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return fail_errno("create mount point " + to);
-    ::close(fd);
-    return true;
-}
-
-bool bind_views(const seedboot::Plan& plan, const std::string& root,
-                std::vector<std::string>& mounted) {
+bool make_mount_points(const seedboot::Plan& plan, const std::string& root) {
+    Fd tree(::open(root.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!tree.ok()) return fail_errno("open the build tree " + root);
     for (const auto& b : plan.binds) {
-        if (!make_mount_point(b.from, root + b.to) || !bind_readonly(b.from, root + b.to))
-            return false;
-        mounted.push_back(root + b.to);
+        struct stat st {};
+        if (::stat(b.from.c_str(), &st) != 0) return fail_errno("bind source " + b.from);
+        if (!make_mount_point(tree.get(), b.to, S_ISDIR(st.st_mode))) return false;
     }
     return true;
 }

@@ -1,11 +1,10 @@
 // The build tree on the work partition: laid out once from the root image, and
-// given its read-only views of the root image at every boot.
+// ready at every boot for the steps' read-only views of the root image.
 #pragma once
 
 #include "libseedboot/format/plan.hpp"
 
 #include <string>
-#include <vector>
 
 namespace init {
 
@@ -14,8 +13,9 @@ namespace init {
 // A half-made tree from a cut-off first boot is removed first.
 bool lay_out(const seedboot::Plan& plan, const std::string& root, const std::string& journal);
 
-// Every boot: the plan's read-only binds; `mounted` lists what to unmount, in order.
-bool bind_views(const seedboot::Plan& plan, const std::string& root,
-                std::vector<std::string>& mounted);
+// Every boot, before any step: the mount points of the plan's read-only binds
+// in the tree (a directory, or an empty file for a file), made through no symlink.
+// Each step's reaper binds over them in the step's own mount namespace.
+bool make_mount_points(const seedboot::Plan& plan, const std::string& root);
 
 } // namespace init

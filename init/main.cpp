@@ -16,7 +16,6 @@
 #include <cstdio>
 #include <cstring>
 #include <sodium.h>
-#include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -28,7 +27,6 @@ constexpr int kWaitForDisk = 10; // seconds; USB disks enumerate after the kerne
 struct Boot {
     init::Work work;
     seedboot::Plan plan;
-    std::vector<std::string> binds;
     bool work_mounted = false;
 };
 
@@ -107,11 +105,10 @@ bool prepare(Boot& b, Stages& stage) {
         init::report_if_full(b.work, "laying out the build tree");
         return false;
     }
-    return init::bind_views(b.plan, b.work.build(), b.binds);
+    return init::make_mount_points(b.plan, b.work.build());
 }
 
 [[noreturn]] void power_off(Boot& b, const std::string& result_line) {
-    for (auto it = b.binds.rbegin(); it != b.binds.rend(); ++it) ::umount2(it->c_str(), MNT_DETACH);
     if (b.work_mounted) init::unmount_work(b.work.dir.c_str());
     ::sync();
     init::write_all(1, result_line + "\n");

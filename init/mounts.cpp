@@ -51,16 +51,6 @@ bool mount_work(const std::string& device, const char* dir) {
     return fail_errno("mount ext4 work partition " + device + " on " + dir);
 }
 
-bool bind_readonly(const std::string& from, const std::string& to) {
-    if (::mount(from.c_str(), to.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
-        return fail_errno("bind " + from + " on " + to);
-    // A bind inherits the source's flags only from its superblock; make it read-only itself.
-    unsigned long ro = MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV;
-    if (::mount(nullptr, to.c_str(), nullptr, ro, nullptr) != 0)
-        return fail_errno("remount " + to + " read-only");
-    return true;
-}
-
 void unmount_work(const char* dir) {
     ::sync();
     if (::umount2(dir, 0) == 0) return;

@@ -16,9 +16,6 @@ bool find_partition(const char* partlabel, int wait_s, std::string& device);
 // journal if the last run was cut off.
 bool mount_work(const std::string& device, const char* dir);
 
-// Read-only bind of `from` at `to` (both absolute).
-bool bind_readonly(const std::string& from, const std::string& to);
-
 // Unmounts the work file system so that the next reader finds it clean.
 void unmount_work(const char* dir);
 

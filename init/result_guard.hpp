@@ -1,8 +1,12 @@
 // A step's output reaches the console through this filter. The QEMU runner
-// trusts a console line that starts with "SEEDBOOT-RESULT: " as the run's
-// result, so a step's line that starts like that gets "> " in front: only the
-// PID 1 can end a run. The filter also ends a step's unfinished last line, so
-// that the PID 1's next line (its result line, say) starts a line of its own.
+// trusts a console line that starts with "SEEDBOOT-RESULT: " as the run's result,
+// and people read the console too: every line of a step's output starts with
+// "> ", however the output is cut into chunks, so only the PID 1 can end a run.
+// Control bytes other than tab and newline (a carriage return that would move
+// the cursor back over the "> ", terminal escapes) are shown as '?'.
+// When the PID 1 must write a line of its own while the step's line is
+// unfinished (a kernel message, the step's end), finish() ends that line first;
+// the rest of it comes later as a line of its own, marked again.
 #pragma once
 
 #include <string>
@@ -12,17 +16,13 @@ namespace init {
 
 class ResultGuard {
   public:
-    // What to write to the console now. While the start of a line could still
-    // become the prefix, up to its length is held back.
+    // What to write to the console for this chunk of the step's output.
     std::string feed(std::string_view chunk);
-    // At the end of a step: what was held back, and a newline if the step's
-    // last line was unfinished.
+    // A newline if the step's current line is unfinished, else nothing.
     std::string finish();
 
   private:
-    std::string held_;     // the current line's start: a proper prefix of the result prefix
-    bool deciding_ = true; // the current line's start is still being read
-    bool mid_line_ = false;
+    bool line_start_ = true;
 };
 
 } // namespace init

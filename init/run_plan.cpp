@@ -5,6 +5,7 @@
 #include "files.hpp"
 #include "run_step.hpp"
 #include "space.hpp"
+#include "tree_paths.hpp"
 
 #include "libseedboot/format/answers.hpp"
 #include "libseedboot/format/journal.hpp"
@@ -21,34 +22,43 @@ using seedboot::Fd;
 
 namespace {
 
+// What outputs are checked against. The answers come from the verified root
+// image only: the build tree is the steps' to write.
 struct Answers {
+    int tree = -1;                           // the build tree's root directory
     std::map<std::string, std::string> want; // path -> sha256
     std::map<std::string, std::string> seen; // path -> sha256 of outputs hashed so far
 };
 
-bool load_answers(const seedboot::Plan& plan, const Work& work, Answers& a) {
+bool read_answers(const std::string& file, std::vector<seedboot::Answer>& list) {
+    std::string text, err;
+    if (!read_image_file(file, text)) return false;
+    return seedboot::parse_answers(text, file, list, err) || fail(err);
+}
+
+bool load_answers(const seedboot::Plan& plan, Answers& a) {
     for (const auto& file : plan.answers) {
-        std::string text, err;
         std::vector<seedboot::Answer> list;
-        if (!read_file(work.build() + file, text)) return false;
-        if (!seedboot::parse_answers(text, file, list, err)) return fail(err);
+        if (!read_answers(file, list)) return false;
         for (auto& ans : list) a.want[ans.path] = ans.sha256;
     }
     return true;
 }
 
-bool hash_output(const Work& work, const std::string& path, std::string& sha) {
-    Fd fd(::open((work.build() + path).c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd.ok()) return fail_errno("output " + path);
+// A regular file of the tree, reached through no symlink, opened by the PID 1
+// once no process of any step is left.
+bool hash_output(int tree, const std::string& path, std::string& sha) {
+    Fd fd;
+    if (!open_output(tree, path, fd)) return false;
     uint64_t size = 0;
     if (!seedboot::sha256_fd(fd.get(), sha, size)) return fail_errno("read output " + path);
     return true;
 }
 
 // Hashes `path` and compares it with the answers, if they name it.
-bool check_output(const Work& work, const std::string& path, Answers& a) {
+bool check_output(const std::string& path, Answers& a) {
     std::string sha;
-    if (!hash_output(work, path, sha)) return false;
+    if (!hash_output(a.tree, path, sha)) return false;
     a.seen[path] = sha;
     auto it = a.want.find(path);
     if (it != a.want.end() && it->second != sha)
@@ -58,15 +68,13 @@ bool check_output(const Work& work, const std::string& path, Answers& a) {
 }
 
 // Checks every line of an answers file now (a step's own answers).
-bool check_answers_file(const Work& work, const std::string& file, Answers& a) {
-    std::string text, err;
+bool check_answers_file(const std::string& file, Answers& a) {
     std::vector<seedboot::Answer> list;
-    if (!read_file(work.build() + file, text)) return false;
-    if (!seedboot::parse_answers(text, file, list, err)) return fail(err);
+    if (!read_answers(file, list)) return false;
     bool ok = true;
     for (const auto& ans : list) {
         a.want[ans.path] = ans.sha256;
-        ok = check_output(work, ans.path, a) && ok;
+        ok = check_output(ans.path, a) && ok;
     }
     return ok;
 }
@@ -116,8 +124,8 @@ bool checkpoint(const Work& work, size_t i, const std::string& name, const seedb
                          work.aside() + "/" + id + "." + std::to_string(tries));
 }
 
-bool run_one(const seedboot::Plan& plan, const Work& work, size_t i, Answers& a, PlanOutcome& o,
-             seedboot::Journal& j) {
+bool run_one(const seedboot::Plan& plan, const Work& work, StepSandbox& box, size_t i, Answers& a,
+             PlanOutcome& o, seedboot::Journal& j) {
     const auto& step = plan.steps[i];
     std::string tag = "[" + std::to_string(i + 1) + "/" + std::to_string(plan.steps.size()) + "] ";
     if (!checkpoint(work, i, step.name, j)) return false;
@@ -125,13 +133,13 @@ bool run_one(const seedboot::Plan& plan, const Work& work, size_t i, Answers& a,
     j.events.push_back({"begin", i, step.name, 0, 0});
     say(tag + step.name + " start");
     StepOutcome so;
-    if (!run_step(plan, step, work.build(), log_name(work, i, step.name), so)) return false;
+    if (!run_step(plan, step, work.build(), box, log_name(work, i, step.name), so)) return false;
     char took[32];
     std::snprintf(took, sizeof took, "%.2f s", static_cast<double>(so.millis) / 1000.0);
     say(tag + step.name + " end status=" + std::to_string(so.status) + " " + took);
     bool ok = so.status == 0;
-    for (const auto& out : step.outputs) ok = ok && check_output(work, out, a);
-    if (ok && !step.answers.empty()) ok = check_answers_file(work, step.answers, a);
+    for (const auto& out : step.outputs) ok = ok && check_output(out, a);
+    if (ok && !step.answers.empty()) ok = check_answers_file(step.answers, a);
     if (!ok) {
         o.failed_step = step.name;
         o.status = so.status ? so.status : 1;
@@ -167,7 +175,13 @@ PlanOutcome run_plan(const seedboot::Plan& plan, const Work& work) {
         return o;
     }
     o.failed_step = "answers";
-    if (!load_answers(plan, work, a)) return o;
+    Fd tree(::open(work.build().c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!tree.ok()) fail_errno("open the build tree " + work.build());
+    a.tree = tree.get();
+    if (!tree.ok() || !load_answers(plan, a)) return o;
+    o.failed_step = "sandbox";
+    StepSandbox box;
+    if (!prepare_steps(box)) return o;
     o.failed_step.clear();
     bool first_run = true;
     for (size_t i = 0; i < plan.steps.size(); ++i) {
@@ -175,8 +189,7 @@ PlanOutcome run_plan(const seedboot::Plan& plan, const Work& work) {
             say("[" + std::to_string(i + 1) + "/" + std::to_string(plan.steps.size()) + "] " +
                 plan.steps[i].name + " already done (journal)");
             bool intact = true;
-            for (const auto& out : plan.steps[i].outputs)
-                intact = intact && check_output(work, out, a);
+            for (const auto& out : plan.steps[i].outputs) intact = intact && check_output(out, a);
             if (!intact) {
                 o.failed_step = plan.steps[i].name;
                 return o;
@@ -190,7 +203,7 @@ PlanOutcome run_plan(const seedboot::Plan& plan, const Work& work) {
             say(at);
             first_run = false;
         }
-        if (!run_one(plan, work, i, a, o, j)) {
+        if (!run_one(plan, work, box, i, a, o, j)) {
             if (o.failed_step.empty()) {
                 o.failed_step = plan.steps[i].name;
                 o.disk_full = report_if_full(work, "preparing step " + o.failed_step);
@@ -201,7 +214,7 @@ PlanOutcome run_plan(const seedboot::Plan& plan, const Work& work) {
     }
     // Every answer must have been checked: an answer no step declared is checked now.
     for (const auto& [path, sha] : a.want)
-        if (!a.seen.count(path) && !check_output(work, path, a)) {
+        if (!a.seen.count(path) && !check_output(path, a)) {
             o.failed_step = "answers";
             break;
         }

@@ -1,7 +1,13 @@
-// Runs one plan step: a fresh process, chrooted into the build tree, with a
+// Runs one plan step: its processes in a PID namespace, a mount namespace and a
+// cgroup of their own (step_process.hpp), chrooted into the build tree, with a
 // cleared environment, in the sandbox, under a wall-clock limit; its output goes
-// to the console and to the step's log file.
+// to the console (every line marked) and to the step's log file. When run_step
+// returns, no process of the step is left.
 #pragma once
+
+#include "libseedboot/sys/fd.hpp"
+#include "kernel_log.hpp"
+#include "sandbox.hpp"
 
 #include "libseedboot/format/plan.hpp"
 
@@ -9,6 +15,8 @@
 #include <string>
 
 namespace init {
+
+using seedboot::Fd;
 
 struct StepOutcome {
     int status = 0; // exit status, 128+signal, or 124 when the time limit hit
@@ -21,11 +29,22 @@ struct StepOutcome {
     std::string tail;
 };
 
+// What every step shares, made once per boot by prepare_steps().
+struct StepSandbox {
+    SandboxFilter filter;
+    Fd cgroup;
+    KernelLog kernel;
+};
+
 constexpr int kStatusTimeout = 124;
 constexpr int kStatusExecFailed = 127;
 
-// Returns false only when the step could not be started at all (the console says why).
+// The seccomp filter, the steps' cgroup and the kernel log; false (told why) on failure.
+bool prepare_steps(StepSandbox& box);
+
+// Returns false only when the step could not be started, or something of it
+// outlived it (the console says why).
 bool run_step(const seedboot::Plan& plan, const seedboot::PlanStep& step, const std::string& root,
-              const std::string& log_path, StepOutcome& out);
+              StepSandbox& box, const std::string& log_path, StepOutcome& out);
 
 } // namespace init

@@ -1,13 +1,36 @@
-// The confinement of a build step, applied in the child between fork and exec.
+// The confinement of a build step. The filter is built once by the PID 1
+// (libseccomp allocates); the child applies it between fork and exec without
+// allocating anything.
 #pragma once
+
+#include <linux/filter.h>
+#include <vector>
 
 namespace init {
 
-// no_new_privs plus a seccomp filter that refuses (EPERM) everything a build
-// has no business doing: mounts, namespaces, ptrace, reboot, kexec, modules,
-// bpf, perf, swap, clock changes, keyrings, and any socket but AF_UNIX.
-// Applies to the native ABI and the compat one (i386 on x86_64, arm on aarch64).
-// Returns false with the console told why; the caller must not exec then.
-bool enter_sandbox();
+struct SandboxFilter {
+    std::vector<sock_filter> code; // the compiled BPF program, every ABI the kernel runs
+};
+
+// Compiles the seccomp filter: EPERM for every call of sandbox_rules.hpp
+// (mounts, namespaces, ptrace, pidfds, kcmp, syslog, reboot, kexec, modules, bpf,
+// perf, swap, clock changes, keyrings, ...), prlimit64 on any pid but the caller's,
+// block and character device nodes, and any socket but AF_UNIX. Covers the native
+// ABI and the compat one (i386 on x86_64, arm on aarch64); any other ABI is killed.
+// Returns false with the console told why.
+bool build_sandbox(SandboxFilter& out);
+
+// In the step's process, right before exec: drops every capability but
+// sandbox_rules.hpp's kKeptCapabilities from the bounding, ambient, permitted,
+// effective and inheritable sets, sets no_new_privs and loads the filter.
+// Allocates nothing. On failure returns false with errno set and `what` naming the call.
+bool enter_sandbox(const SandboxFilter& filter, const char*& what);
+
+// The step's reaper, once it has forked the step, waits as uid and gid 65534 with
+// no supplementary group: the change of uid drops all its capabilities, and a step
+// (uid 0 without CAP_KILL, CAP_SYS_NICE or CAP_SYS_PTRACE) can then neither signal,
+// renice nor trace it. Allocates nothing.
+inline constexpr unsigned kReaperId = 65534;
+bool leave_root();
 
 } // namespace init

@@ -1,5 +1,6 @@
 #include "runner.hpp"
 
+#include "console_filter.hpp"
 #include "console_watch.hpp"
 
 #include "libseedboot/format/journal.hpp"
@@ -90,20 +91,13 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
     pid_t pid = spawn(argv, fds[1], r.error);
     ::close(fds[1]);
     ConsoleWatch watch;
+    ConsoleFilter filter;
     watch.cut_after = opt.power_cut_after;
     bool timed_out = false;
     char buf[16384];
-    Clock::time_point result_at{};
+    // No console line ends the run: only QEMU's own exit (the guest powered off)
+    // or the wall-clock limit. A result line is believed only after a power-off.
     while (pid > 0) {
-        // After the result line the guest only syncs and powers off; if it does
-        // not, the result still stands and QEMU is stopped.
-        if (!watch.result_line.empty() && result_at == Clock::time_point{})
-            result_at = Clock::now();
-        if (result_at != Clock::time_point{} &&
-            Clock::now() - result_at > std::chrono::seconds(30)) {
-            ::kill(pid, SIGTERM);
-            result_at = Clock::now() + std::chrono::hours(1);
-        }
         auto left = std::chrono::seconds(timeout_s) - (Clock::now() - start);
         if (left <= Clock::duration::zero()) {
             timed_out = true;
@@ -119,22 +113,24 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
         ssize_t got = ::read(fds[0], buf, sizeof buf);
         if (got < 0 && errno == EINTR) continue;
         if (got <= 0) break; // QEMU closed the console: it has exited
-        std::string_view chunk(buf, static_cast<size_t>(got));
+        std::string text = filter.feed({buf, static_cast<size_t>(got)});
         // A console that cannot be copied is no reason to stop the guest.
-        if (echo) seedboot::write_all(1, chunk);
-        seedboot::write_all(log, chunk);
-        watch.feed(chunk);
+        if (echo) seedboot::write_all(1, text);
+        seedboot::write_all(log, text);
+        watch.feed(text);
         if (watch.cut) {
             ::kill(pid, SIGKILL);
             break;
         }
     }
     ::close(fds[0]);
+    int status = 0;
     if (pid > 0) {
         if (timed_out)
             stop(pid);
         else
-            ::waitpid(pid, nullptr, 0);
+            while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+            }
     }
     ::close(log);
     r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -143,15 +139,25 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
     if (watch.cut) {
         r.outcome = Outcome::power_cut;
         r.error = "power cut after '" + opt.power_cut_after + "' (as asked)";
-    } else if (timed_out && r.result_line.empty()) {
+    } else if (timed_out) {
         r.outcome = Outcome::timed_out;
         r.error = "the guest ran past the limit of " + std::to_string(timeout_s) +
-                  " s and was stopped (console in " + log_path + ")";
+                  " s and was stopped" +
+                  (r.result_line.empty() ? std::string()
+                                         : " after the line '" + r.result_line +
+                                               "' (a run counts only once the guest powers off)") +
+                  " (console in " + log_path + ")";
     } else if (r.result_line.empty()) {
         r.outcome = Outcome::no_result;
         r.error =
             "QEMU exited without a SEEDBOOT-RESULT line (kernel panic or no /init?); console in " +
             log_path;
+    } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        r.outcome = Outcome::failed;
+        r.error = "QEMU " +
+                  (WIFEXITED(status) ? "exited with status " + std::to_string(WEXITSTATUS(status))
+                                     : "was killed by signal " + std::to_string(WTERMSIG(status))) +
+                  " after the line '" + r.result_line + "' (console in " + log_path + ")";
     } else {
         seedboot::ResultLine result;
         std::string why;

@@ -1,6 +1,9 @@
 // Boots a machine, copies its console to the terminal and a log file, and turns
-// the PID 1's result line into an exit code. A guest that hangs is killed at
-// the wall-clock limit; one that dies without a result line is a failure.
+// the PID 1's result line into an exit code. The run ends only when QEMU exits by
+// itself (the guest powered off) or at the wall-clock limit, never on a console
+// line: "ok" needs the ok line and a clean exit of QEMU. A guest that hangs is
+// killed at the limit (timed out, whatever it printed); one that dies without a
+// result line is a failure. The caller still checks the work disk (run_verdict.hpp).
 #pragma once
 
 #include <string>
@@ -9,8 +12,8 @@
 namespace qemu {
 
 enum class Outcome {
-    ok,         // "SEEDBOOT-RESULT: ok"
-    failed,     // "SEEDBOOT-RESULT: fail ..."
+    ok,         // "SEEDBOOT-RESULT: ok", and QEMU exited 0 by itself
+    failed,     // "SEEDBOOT-RESULT: fail ...", or QEMU itself failed
     no_result,  // QEMU exited without a result line (kernel panic, missing init, ...)
     timed_out,  // the wall-clock limit ended it
     power_cut,  // killed on purpose (RunOptions::power_cut_after), as a power loss would

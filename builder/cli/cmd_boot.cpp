@@ -3,6 +3,7 @@
 #include "command.hpp"
 
 #include "builder/disk/disk_image.hpp"
+#include "builder/readback/run_verdict.hpp"
 #include "builder/image/pack.hpp"
 #include "builder/spec/spec.hpp"
 
@@ -103,6 +104,12 @@ int cmd_boot(const BootArgs& a) {
     if (r.outcome != qemu::Outcome::ok) {
         error(r.error);
         return qemu::exit_code(r.outcome);
+    }
+    // The console is not the verdict: the work disk must say ok too.
+    std::string why, disk = a.out_dir + (a.uefi ? "/disk.img" : "/work.img");
+    if (!work_disk_says_ok(a.out_dir + "/root.sqfs", disk, why)) {
+        error("the console said '" + r.result_line + "', but " + why + " (console in " + log + ")");
+        return qemu::exit_code(qemu::Outcome::failed);
     }
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.1f", r.seconds);

@@ -4,6 +4,7 @@
 #include "command.hpp"
 
 #include "builder/readback/run_state.hpp"
+#include "builder/readback/run_verdict.hpp"
 #include "builder/readback/work_fs.hpp"
 
 #include "libseedboot/format/text.hpp"
@@ -49,11 +50,12 @@ void print_space(const WorkFs& fs) {
                 static_cast<unsigned long long>(s.free_inodes));
 }
 
-void print_result(WorkFs& fs, const std::string& image) {
+// Prints the run's /result and returns its text ("" when there is none).
+std::string print_result(WorkFs& fs, const std::string& image) {
     std::string text, err;
     if (!read_work_file(fs, "/result", text, err)) {
         std::printf("  no result yet (the run did not finish)\n");
-        return;
+        return "";
     }
     auto lines = seedboot::split_lines(text);
     std::printf("  %s\n", lines.size() > 2 ? std::string(lines[2]).c_str() : "result: unreadable");
@@ -63,6 +65,7 @@ void print_result(WorkFs& fs, const std::string& image) {
                         "`seedboot grow %s --work-size SIZE` and boot again (finished steps "
                         "are kept)\n",
                         image.c_str());
+    return text;
 }
 
 int cmd_status(const StatusArgs& a) {
@@ -87,7 +90,11 @@ int cmd_status(const StatusArgs& a) {
         if (states[i].state != "done" && states[i].state != "pending")
             print_tail(fs, step_log_path(i, plan.steps[i].name), 10);
     print_space(fs);
-    print_result(fs, a.image);
+    std::string result = print_result(fs, a.image);
+    // An ok that the journal does not back is not believed.
+    std::string why;
+    if (result.find("\nresult ok\n") != std::string::npos && !ok_result_agrees(result, plan, j, why))
+        return error(a.image + ": refusing its result: " + why);
     return 0;
 }
 

@@ -74,19 +74,46 @@ bool add_sources(const Spec& spec, const std::string& arch, const std::string& b
     return true;
 }
 
+// The PID 1 reads answers from the verified root image, never from the tree the
+// steps write: each answers file the plan names must be a file of the image.
+bool answers_in_image(const seedboot::Plan& plan, const seedboot::Manifest& manifest,
+                      const std::string& file, std::string& err) {
+    std::vector<std::string> files = plan.answers;
+    for (const auto& s : plan.steps)
+        if (!s.answers.empty()) files.push_back(s.answers);
+    for (const auto& a : files) {
+        bool found = std::any_of(manifest.begin(), manifest.end(),
+                                 [&](const auto& e) { return e.path == a && e.type == 'f'; });
+        if (!found) {
+            err = file + ": answers '" + a +
+                  "' is not a file of the root image (expected /sources/NAME/... or /seed/...: "
+                  "the build tree is the steps' to write, so answers are read from the image)";
+            return false;
+        }
+    }
+    return true;
+}
+
 seedboot::Plan compile_plan(const Spec& spec, const std::string& arch) {
     seedboot::Plan p;
     p.arch = arch;
     p.epoch = spec.epoch;
     p.env = spec.env;
     p.mkdirs = spec.dirs;
+    // /seed and /sources each one read-only mount in the tree: a mount point cannot be
+    // renamed away, so no step can put a /sources of its own there for a later one.
     p.binds.push_back({"/seed", "/seed"});
+    p.binds.push_back({"/sources", "/sources"});
     for (const auto& seed : spec.seeds)
         if (!seed.into.empty())
             p.binds.push_back({"/seed/" + seed.name, expand(spec, seed.into, arch)});
-    for (const auto& src : spec.sources)
-        if (applies_to(src.arches, arch))
-            (src.copy ? p.copies : p.binds).push_back({"/sources/" + src.name, src.into});
+    for (const auto& src : spec.sources) {
+        if (!applies_to(src.arches, arch)) continue;
+        if (src.copy)
+            p.copies.push_back({"/sources/" + src.name, src.into});
+        else if (src.into != "/sources/" + src.name)
+            p.binds.push_back({"/sources/" + src.name, src.into});
+    }
     for (const auto& a : spec.answers) p.answers.push_back(expand(spec, a, arch));
     for (const auto& s : spec.steps) {
         if (!applies_to(s.arches, arch)) continue;
@@ -94,7 +121,8 @@ seedboot::Plan compile_plan(const Spec& spec, const std::string& arch) {
         step.name = s.name;
         step.timeout_s = s.timeout_s;
         step.outputs = s.outputs;
-        step.expect_lines = s.lines;
+        auto lines = s.lines_by_arch.find(arch);
+        step.expect_lines = lines == s.lines_by_arch.end() ? s.lines : lines->second;
         for (const auto& a : s.run) step.argv.push_back(expand(spec, a, arch));
         step.answers = expand(spec, s.answers, arch);
         step.cwd = expand(spec, s.cwd, arch);
@@ -147,6 +175,7 @@ bool compose_root_image(const Spec& spec, const std::string& arch, const std::st
             return false;
         }
     img.plan = compile_plan(spec, arch);
+    if (!answers_in_image(img.plan, manifest, spec.file, err)) return false;
     // The PID 1 will parse this text: make sure it reads back as what we meant.
     seedboot::Plan reread;
     if (!seedboot::parse_plan(seedboot::format_plan(img.plan), spec.file + " (compiled plan)",

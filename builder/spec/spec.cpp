@@ -47,6 +47,28 @@ struct Reader {
         return true;
     }
 
+    // `key = N`, or `key = { ARCH = N, ... }` when the figure differs per arch.
+    bool per_arch_integer(const toml::table& t, const char* key, uint64_t& all,
+                          std::map<std::string, uint64_t>& by_arch) {
+        const toml::node* n = t.get(key);
+        if (!n || n->is_integer()) return integer(t, key, all, false);
+        const toml::table* arches = n->as_table();
+        if (!arches)
+            return fail(*n, std::string("'") + key +
+                                "' must be a non-negative integer or a table of them by arch");
+        for (const auto& [arch, v] : *arches) {
+            std::string name(arch.str());
+            if (!seedboot::find_arch(name))
+                return fail(v, std::string("'") + key + "' names arch '" + name + "' (expected " +
+                                   std::string(seedboot::kArchNames) + ")");
+            if (!v.is_integer() || v.as_integer()->get() < 0)
+                return fail(v, std::string("'") + key + "." + name +
+                                   "' must be a non-negative integer");
+            by_arch[name] = static_cast<uint64_t>(v.as_integer()->get());
+        }
+        return true;
+    }
+
     bool strings(const toml::table& t, const char* key, std::vector<std::string>& out,
                  bool required) {
         const toml::node* n = t.get(key);
@@ -209,7 +231,8 @@ bool read_step(const toml::table& t, StepSpec& step, Reader& r) {
         !r.string(t, "name", step.name, true) || !r.name(t, "step name", step.name) ||
         !r.strings(t, "run", step.run, true) || !r.integer(t, "timeout", step.timeout_s, true) ||
         !r.string(t, "cwd", step.cwd, false) || !r.strings(t, "outputs", step.outputs, false) ||
-        !r.integer(t, "lines", step.lines, false) || !r.string(t, "answers", step.answers, false) ||
+        !r.per_arch_integer(t, "lines", step.lines, step.lines_by_arch) ||
+        !r.string(t, "answers", step.answers, false) ||
         !r.strings(t, "arches", step.arches, false) || !r.arch_list(t, step.arches))
         return false;
     if (step.run.empty())

@@ -6,9 +6,9 @@
 //   epoch 1
 //   env PATH=/bin
 //   mkdir /bin
-//   bind /seed /seed                  (root image path -> build tree path, read-only, every boot)
+//   bind /seed /seed                  (root image path -> build tree path, read-only, every step)
 //   copy /sources/x /src/x            (root image path -> build tree path, first boot)
-//   answers /sources/chain/chain.answers
+//   answers /sources/chain/chain.answers   (a file of the root image, never of the tree)
 //   step hex0 timeout=60 cwd=/ out=/bin/hex0 -- /seed/hex0-seed /seed/hex0-seed.hex0 /bin/hex0
 //
 // Build roots beside the build tree (StageX's build stages, one folder each):
@@ -52,8 +52,8 @@ struct PlanStep {
                                    // copy: SOURCE... DESTINATION (a trailing '/': into it)
 };
 
-// A root-image path made visible in the build tree: bound read-only at every
-// boot, or copied (writable) once on the first boot.
+// A root-image path made visible in the build tree: bound read-only in every
+// step's own mount namespace, or copied (writable) once on the first boot.
 struct PlanMapping {
     std::string from; // path in the root image (/seed/..., /sources/...)
     std::string to;   // path in the build tree
@@ -66,7 +66,7 @@ struct Plan {
     std::vector<std::string> mkdirs; // build-tree directories made on first boot
     std::vector<PlanMapping> binds;
     std::vector<PlanMapping> copies;
-    std::vector<std::string> answers; // sha256sum-format files in the build tree
+    std::vector<std::string> answers; // sha256sum-format files of the root image
     std::vector<std::string> roots;   // build roots besides "build", in /work/roots/NAME
     std::string digest_root;          // its tree digest goes into /result; empty: none
     std::vector<PlanStep> steps;

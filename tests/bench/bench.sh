@@ -361,7 +361,7 @@ for r in $(seq 1 "$REPS"); do
   "$SB" boot "$V/verify.toml" --arch x86_64 --kernel "$(kernel_of x86_64)" --init "$(init_of x86_64)" \
     --build-dir "$BUILD" --out-dir "$V/run" -q >/dev/null 2>&1 || die "the verification boot failed: $V/run/console.log"
   manifest_ms=$(tr -d '\r' <"$V/run/console.log" | sed -n 's/.*PID 1 share: .*manifest \([0-9]*\),.*/\1/p')
-  plain_ms=$(tr -d '\r' <"$V/run/console.log" | sed -n 's/^sha256 [0-9]* bytes in \([0-9.]*\) ms.*/\1/p')
+  plain_ms=$(tr -d '\r' <"$V/run/console.log" | sed -n 's/^> sha256 [0-9]* bytes in \([0-9.]*\) ms.*/\1/p')
   [ -n "$manifest_ms" ] && [ -n "$plain_ms" ] || die "no timings in $V/run/console.log"
   # Our time scaled to the blob's bytes: the manifest check also hashed the probe binary.
   rec verify.pid1.time "$r" "$(awk -v m="$manifest_ms" -v b="$blob_bytes" -v p="$probe_bytes" 'BEGIN { printf "%.4f", m / 1000 * b / (b + p) }')"

@@ -15,6 +15,7 @@
 #include <string>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -126,6 +127,12 @@ const Probe kProbes[] = {
     {"unshare", SYS_unshare, {0}},
     {"swapon", SYS_swapon, {L(kMissing)}},
     {"swapoff", SYS_swapoff, {L(kMissing)}},
+    {"pidfd_open", SYS_pidfd_open, {1, 0}},
+    {"pidfd_getfd", SYS_pidfd_getfd, {-1, 0, 0}},
+    {"pidfd_send_signal", SYS_pidfd_send_signal, {-1, 0, 0, 0}},
+    {"kcmp", SYS_kcmp, {1, 1, -1, 0, 0}}, // an unknown comparison type
+    {"process_madvise", SYS_process_madvise, {-1, 0, 0, 0, 0}},
+    {"syslog", SYS_syslog, {10 /* SYSLOG_ACTION_SIZE_BUFFER */, 0, 0}},
     {"settimeofday", SYS_settimeofday, {0, 0}},
     {"clock_settime", SYS_clock_settime, {CLOCK_MONOTONIC, 0}},
     {"clock_settime64", NR_clock_settime64, {CLOCK_MONOTONIC, 0}},
@@ -165,6 +172,21 @@ void denied_calls() {
             const long* a = p->args;
             refused(what.c_str(), syscall(p->number, a[0], a[1], a[2], a[3], a[4], a[5]));
         }
+    }
+}
+
+// kSelfOnlySyscalls: refused for any pid but 0 (the caller), allowed for 0.
+void self_only_calls() {
+    for (const char* name : init::kSelfOnlySyscalls) {
+        if (std::strcmp(name, "prlimit64") != 0) {
+            check((std::string(name) + " self-only").c_str(), false,
+                  "the filter has this rule but the probe has no call for it");
+            continue;
+        }
+        rlimit64 old{};
+        refused("prlimit64 on pid 1 refused", syscall(SYS_prlimit64, 1, RLIMIT_NOFILE, 0, &old));
+        long rc = syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, 0, &old);
+        check("prlimit64 on the caller (pid 0) allowed", rc == 0, std::strerror(errno));
     }
 }
 
@@ -291,6 +313,7 @@ int main(int argc, char** argv) {
     }
     network();
     denied_calls();
+    self_only_calls();
     device_nodes();
     confinement();
     files();

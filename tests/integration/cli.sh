@@ -28,6 +28,10 @@ mkdir -p "$tmp/images" && sed 's|rootfs/chain/{arch}|rootfs/missing/{arch}|' "$S
 cp -r "$SRC/rootfs" "$tmp/rootfs"
 expect_error "$tmp/rootfs/missing/x86_64: No such file or directory" "$SEEDBOOT" plan "$tmp/images/d.toml" --arch x86_64
 expect_error "arch 'sparc' is not in its [image] arches" "$SEEDBOOT" plan "$SRC/images/default.toml" --arch sparc
+# Answers are read from the root image, never from the tree the steps write.
+sed 's|^answers = .*|answers = ["/tmp/chain.answers"]|' "$SRC/images/default.toml" > "$tmp/images/a.toml"
+expect_error "$tmp/images/a.toml: answers '/tmp/chain.answers' is not a file of the root image (expected /sources/NAME/... or /seed/...: the build tree is the steps' to write, so answers are read from the image)" \
+  "$SEEDBOOT" plan "$tmp/images/a.toml" --arch x86_64
 
 # Upstream sources: missing -> what to get and where; not the locked tree -> both digests.
 cp "$SRC/images/stage0.toml" "$tmp/images/"

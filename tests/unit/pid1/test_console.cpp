@@ -20,33 +20,55 @@ std::string guarded(std::string_view text, size_t size) {
 
 } // namespace
 
-TEST_CASE("a step's line that looks like the result line is marked, however it is cut",
-          "[console]") {
+TEST_CASE("every line of a step's output is marked, however it is cut", "[console]") {
     const std::string step =
         "building\nSEEDBOOT-RESULT: ok\nSEEDBOOT-RESULT: fail step=x status=1\n";
     const std::string want =
-        "building\n> SEEDBOOT-RESULT: ok\n> SEEDBOOT-RESULT: fail step=x status=1\n";
+        "> building\n> SEEDBOOT-RESULT: ok\n> SEEDBOOT-RESULT: fail step=x status=1\n";
     for (size_t size : {1, 2, 5, 16, 17, 18, 1000}) CHECK(guarded(step, size) == want);
 }
 
-TEST_CASE("other lines pass unchanged; an unfinished last line is ended", "[console]") {
-    CHECK(guarded("SEEDBOOT-RESUL\nxSEEDBOOT-RESULT: ok\n", 3) ==
-          "SEEDBOOT-RESUL\nxSEEDBOOT-RESULT: ok\n");
-    CHECK(guarded("no newline", 4) == "no newline\n");
-    CHECK(guarded("SEEDBOOT-RES", 4) == "SEEDBOOT-RES\n");
-    CHECK(guarded("SEEDBOOT-RESULT: ok", 7) == "> SEEDBOOT-RESULT: ok\n");
+TEST_CASE("control bytes are shown as '?'; an unfinished last line is ended", "[console]") {
+    CHECK(guarded("a\rSEEDBOOT-RESULT: ok\n", 3) == "> a?SEEDBOOT-RESULT: ok\n");
+    CHECK(guarded("\x1b[2K\tx\x7f\n", 2) == "> ?[2K\tx?\n");
+    CHECK(guarded("no newline", 4) == "> no newline\n");
+    CHECK(guarded("\n\n", 1) == "> \n> \n");
     CHECK(guarded("", 1).empty());
+    CHECK(guarded("\xc3\xa9t\xc3\xa9\n", 1) == "> \xc3\xa9t\xc3\xa9\n"); // UTF-8 passes
 }
 
-TEST_CASE("no step output, however odd, reads as a result line on the host", "[console]") {
+TEST_CASE("a line the PID 1 cuts to speak goes on marked after it", "[console]") {
+    init::ResultGuard g;
+    std::string console = g.feed("x");
+    console += g.finish() + "seedboot: kernel: [   25.720000] Out of memory: Killed process 9\n";
+    console += g.feed("SEEDBOOT-RESULT: ok\n");
+    console += g.finish(); // at a line start: nothing to end
+    CHECK(console == "> x\nseedboot: kernel: [   25.720000] Out of memory: Killed process 9\n"
+                     "> SEEDBOOT-RESULT: ok\n");
+    qemu::ConsoleWatch w;
+    w.feed(console);
+    CHECK(w.result_line.empty());
+}
+
+TEST_CASE("no step output, however odd or interrupted, reads as a result line on the host",
+          "[console]") {
     std::mt19937 rng(7);
     const std::string alphabet = "SEDBOT-RUL: okfaistep=u1\n\r";
     for (int round = 0; round < 2000; ++round) {
         std::string text;
         for (int i = 0, n = int(rng() % 200); i < n; ++i) text += alphabet[rng() % alphabet.size()];
         if (round % 3 == 0) text = "SEEDBOOT-RESULT: ok\n" + text;
+        init::ResultGuard g;
+        std::string console;
+        for (size_t i = 0; i < text.size();) {
+            size_t size = 1 + rng() % 20;
+            console += g.feed(std::string_view(text).substr(i, size));
+            if (rng() % 4 == 0) console += g.finish() + "seedboot: kernel: message\n";
+            i += size;
+        }
+        console += g.finish();
         qemu::ConsoleWatch w;
-        w.feed(guarded(text, 1 + rng() % 20));
+        w.feed(console);
         INFO(text);
         CHECK(w.result_line.empty());
     }

@@ -102,6 +102,25 @@ TEST_CASE("spec errors name the file, the line and what was expected", "[spec]")
           ":3: env sets SOURCE_DATE_EPOCH: use [image] epoch instead");
     CHECK(spec_error(base + "[[step]]\nname = \"s\"\nrun = \"/x\"\ntimeout = 5\n") ==
           ":5: 'run' must be an array of strings");
+    CHECK(spec_error(base + step + "lines = { sparc = 3 }\n") ==
+          ":7: 'lines' names arch 'sparc' (expected i386, x86_64 or aarch64)");
+    CHECK(spec_error(base + step + "lines = { i386 = -1 }\n") ==
+          ":7: 'lines.i386' must be a non-negative integer");
+    CHECK(spec_error(base + step + "lines = \"many\"\n") ==
+          ":7: 'lines' must be a non-negative integer or a table of them by arch");
+}
+
+TEST_CASE("a step's expected command count may differ per arch", "[spec]") {
+    TempDir t;
+    std::string base = "[image]\narches = [\"x86_64\", \"i386\"]\n[[step]]\nname = \"s\"\n"
+                       "run = [\"/x\"]\ntimeout = 5\n";
+    Spec s;
+    std::string err;
+    REQUIRE(load_spec(t.write("a.toml", base + "lines = { x86_64 = 42 }\n"), s, err));
+    CHECK(s.steps[0].lines == 0);
+    CHECK(s.steps[0].lines_by_arch == std::map<std::string, uint64_t>{{"x86_64", 42}});
+    REQUIRE(load_spec(t.write("b.toml", base + "lines = 7\n"), s, err));
+    CHECK(s.steps[0].lines == 7);
 }
 
 // toml++ 3.3.0 reached __builtin_unreachable() on such characters where it looks for

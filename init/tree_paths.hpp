@@ -1,0 +1,34 @@
+// Paths the PID 1 opens in places a step could have written: resolved by the
+// kernel (openat2) without following any symlink, so that no link a step left
+// can point the PID 1 at something else. The build tree is hostile: a step may
+// leave symlinks, directories or FIFOs where the plan expects files.
+#pragma once
+
+#include "libseedboot/sys/fd.hpp"
+
+#include <string>
+
+namespace init {
+
+using seedboot::Fd;
+
+// openat2(dir, path, flags) resolved inside `dir` as its root (RESOLVE_IN_ROOT)
+// and through no symlink at all (RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS).
+// An absolute `path` starts at `dir`. Sets errno on failure (ELOOP: a symlink).
+Fd open_beneath(int dir, const std::string& path, int flags);
+
+// Opens the declared output `path` of the build tree whose root is `root`
+// for reading; false (the console says why) unless it is a regular file reached
+// through no symlink. Never blocks, even on a FIFO.
+bool open_output(int root, const std::string& path, Fd& out);
+
+// Reads a file of the verified root image (`path` under /sources/ or /seed/),
+// through no symlink and without leaving the root image's file system.
+bool read_image_file(const std::string& path, std::string& out);
+
+// Makes `path` in the tree whose root is `root` a mount point of the right kind
+// (a directory, or an empty file), making its parents as needed; refuses (the
+// console says why) when something in the way is a symlink or of the wrong kind.
+bool make_mount_point(int root, const std::string& path, bool directory);
+
+} // namespace init
