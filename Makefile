@@ -64,6 +64,20 @@ $(addprefix stage0-,$(ARCHES)): stage0-%: host init-% kernel-%
 	sha256sum out/stage0-$*.sqfs
 	$(MAKE) qemu-$* IMAGE=stage0-hello
 
+# StageX's sources for its bootstrap stages (STAGE=0, or STAGE="0 1 2 3"), on a connected
+# machine: from the StageX tree STAGEX (default SOURCES/stagex, as `seedboot get
+# rootfs/locks/stagex.lock` makes it) into DIR (default SOURCES/stagex-fetch) as
+# DIR/stageN/FILE, each mirror in turn, sha256 checked, partial files resumed.
+STAGE ?= 0
+STAGEX ?= $(if $(SOURCES),$(SOURCES)/stagex)
+DIR ?= $(if $(SOURCES),$(SOURCES)/stagex-fetch)
+.PHONY: sources
+sources: host
+	@[ -n "$(STAGEX)" ] && [ -n "$(DIR)" ] || { echo "make sources: set SOURCES=folder" \
+	  "(or STAGEX=StageX tree and DIR=fetch folder)" >&2; exit 1; }
+	$(SEEDBOOT) fetch $(foreach s,$(STAGE),$(STAGEX)/packages/bootstrap/stage$(s)/package.toml) \
+	  --into $(DIR)
+
 # Every spec for every arch as one UEFI-bootable disk, and out/SHA256SUMS. The block
 # cache only saves time: the images are the same bytes with or without it. The
 # reproducible paths build kernels only from the locked source (smoke boots warn instead).

@@ -25,6 +25,7 @@ void register_release(CLI::App& app, Action& run);
 void register_audit_seed(CLI::App& app, Action& run);
 void register_lock(CLI::App& app, Action& run);
 void register_get(CLI::App& app, Action& run);
+void register_fetch(CLI::App& app, Action& run);
 void register_plan(CLI::App& app, Action& run);
 void register_status(CLI::App& app, Action& run);
 void register_grow(CLI::App& app, Action& run);

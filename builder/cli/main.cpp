@@ -12,10 +12,11 @@ int main(int argc, char** argv) {
     CLI::App app{"seedboot: bootable, reproducible bootstrap images from a hex0 seed"};
     app.require_subcommand(1);
     Action run;
-    for (Register add : {register_pack, register_disk, register_boot, register_images,
-                         register_release, register_audit_seed, register_lock, register_get,
-                         register_plan, register_status, register_grow, register_extract,
-                         register_pack_dir, register_keygen, register_sign, register_verify})
+    for (Register add :
+         {register_pack, register_disk, register_boot, register_images, register_release,
+          register_audit_seed, register_lock, register_get, register_fetch, register_plan,
+          register_status, register_grow, register_extract, register_pack_dir, register_keygen,
+          register_sign, register_verify})
         add(app, run);
     try {
         app.parse(argc, argv);

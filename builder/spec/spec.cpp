@@ -3,10 +3,7 @@
 #include "libseedboot/format/text.hpp"
 #include "libseedboot/platform.hpp"
 
-#define TOML_EXCEPTIONS 0
-// Before toml++: its Unicode tables are undefined behavior on some non-ASCII input (see there).
-#include "toml_unicode_ub_fix.hpp"
-#include <toml++/toml.h>
+#include "toml_file.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -334,12 +331,8 @@ bool load_spec(const std::string& path, Spec& out, std::string& err) {
         err = path + ": spec not found (expected images/NAME.toml)";
         return false;
     }
-    toml::parse_result parsed = toml::parse_file(path);
-    if (!parsed) {
-        const auto& e = parsed.error();
-        err = seedboot::located(path, e.source().begin.line, std::string(e.description()));
-        return false;
-    }
+    toml::parse_result parsed;
+    if (!parse_toml_file(path, parsed, err)) return false;
     const toml::table& root = parsed.table();
     Reader r{s, err};
     if (!r.known_keys(root, "the spec", {"image", "vars", "seed", "source", "build", "step"}))

@@ -1,4 +1,4 @@
-// Included by spec.cpp before toml++ (toml++.h then skips what this already compiled).
+// Included by toml_file.hpp before toml++ (toml++.h then skips what this already compiled).
 //
 // toml++ 3.3.0 (Debian 12's libtomlplusplus-dev) reaches __builtin_unreachable() in its
 // generated Unicode tables (is_non_ascii_horizontal_whitespace) for most non-ASCII code
