@@ -19,8 +19,9 @@ pkgs=(
   # image tools and QEMU
   qemu-system-x86 qemu-system-arm ovmf ovmf-ia32 qemu-efi-aarch64
   squashfs-tools squashfs-tools-ng e2fsprogs dosfstools mtools gdisk fdisk minisign
-  # tests: the screen test reads the framebuffer with OCR; git for the lock tests
-  tesseract-ocr git
+  # tests: the screen test reads the framebuffer with OCR (socat talks to the QEMU monitor);
+  # git for the lock tests
+  tesseract-ocr socat git
 )
 # Extra apt-get options, e.g. -o Dir::Etc::sourceparts=DIR (tests/integration/deps.sh uses it).
 read -r -a apt_opts <<< "${SEEDBOOT_APT_OPTS:-}"
