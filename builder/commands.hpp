@@ -23,6 +23,7 @@ int cmd_pack(const PackArgs& a);
 struct DiskArgs {
     std::string arch, root, kernel, out;
     std::string work_size; // empty: no work partition
+    std::string work_for;  // a work-only disk's root image (its /identity names the partition)
     uint64_t epoch = 1;
 };
 int cmd_disk(const DiskArgs& a);
@@ -34,7 +35,11 @@ struct BootArgs {
     bool resume = false;    // keep the work disk of the previous run
     unsigned timeout_s = 0; // 0: the spec's boot_timeout
     bool quiet = false;
-    std::string power_cut_after; // test hook, see qemu::RunOptions
+    std::string power_cut_after;     // test hook, see qemu::RunOptions
+    std::string disk_bus = "virtio"; // qemu::BootConfig::disk_bus
+    bool screen = false;             // a display (not shown); the guest holds the result on it
+    std::string monitor;             // a QEMU monitor socket (screendump)
+    std::vector<std::string> attach; // more disks after the run's own (another seedboot disk)
 };
 int cmd_boot(const BootArgs& a);
 

@@ -2,6 +2,7 @@
 
 #include "esp_image.hpp"
 #include "gpt.hpp"
+#include "image_identity.hpp"
 #include "work_image.hpp"
 
 #include "sha256.hpp"
@@ -52,6 +53,13 @@ bool make_disk(const DiskContent& c, const std::string& out, std::string& err) {
         if (!file_digest(f, digest, err)) return false;
         seed += ":" + digest;
     }
+    // The PID 1 takes only a work partition whose PARTUUID is its image's identity.
+    Guid identity;
+    const std::string& owner = c.root.empty() ? c.work_for : c.root;
+    if (c.work_size && !owner.empty()) {
+        if (!read_image_identity(owner, identity, err)) return false;
+        seed += ":work-for:" + format_guid(identity);
+    }
     DiskSpec spec;
     spec.guid_seed = seed;
     TempFiles tmp;
@@ -67,7 +75,7 @@ bool make_disk(const DiskContent& c, const std::string& out, std::string& err) {
         tmp.paths.push_back(out + ".work.tmp");
         if (!make_work_fs(tmp.paths.back(), c.work_size, seed, c.epoch, err)) return false;
         spec.partitions.push_back(
-            {"seedboot-work", gpt_type::linux_data, tmp.paths.back(), c.work_size});
+            {"seedboot-work", gpt_type::linux_data, tmp.paths.back(), c.work_size, identity});
     }
     return write_gpt_disk(spec, out, err);
 }

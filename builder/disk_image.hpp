@@ -13,6 +13,9 @@ struct DiskContent {
     std::string root;       // non-empty: partition seedboot-root holding this squashfs
     uint64_t work_size = 0; // non-zero: partition seedboot-work with an empty ext4
     uint64_t epoch = 1;
+    // The root image whose /identity becomes the work partition's PARTUUID, for a work-only
+    // disk (direct kernel boot); with `root` set, the work partition is that root's.
+    std::string work_for;
 };
 
 bool make_disk(const DiskContent& c, const std::string& out, std::string& err);

@@ -40,6 +40,9 @@ void add_disk(CLI::App& app, builder::DiskArgs& a, Action& run) {
     c->add_option("--arch", a.arch, "i386, x86_64 or aarch64")->required();
     c->add_option("--root", a.root, "root squashfs for the seedboot-root partition");
     c->add_option("--work-size", a.work_size, "size of the seedboot-work partition (64M, 2G)");
+    c->add_option("--work-for", a.work_for,
+                  "root squashfs whose PID 1 may use this disk's work partition (a work-only "
+                  "disk for direct kernel boot)");
     c->add_option("--kernel", a.kernel, "EFI-stub kernel: adds an ESP that boots it");
     c->add_option("--epoch", a.epoch, "timestamp for everything in the disk (SOURCE_DATE_EPOCH)");
     c->add_option("-o,--output", a.out, "disk image to write")->required();
@@ -66,6 +69,14 @@ void add_boot(CLI::App& app, builder::BootArgs& a, Action& run) {
     c->add_option("--timeout", a.timeout_s,
                   "wall-clock limit in seconds (default: the spec's boot_timeout)");
     c->add_flag("-q,--quiet", a.quiet, "do not copy the console to the terminal");
+    c->add_option("--disk-bus", a.disk_bus,
+                  "how the disks attach: virtio, usb (a stick on xHCI), nvme or ahci (SATA)");
+    c->add_flag("--screen", a.screen,
+                "give the machine a display (x86 -vga std, arm64 ramfb; not shown): the guest "
+                "also writes to it and holds the result there for a minute");
+    c->add_option("--monitor", a.monitor, "a QEMU monitor on this unix socket (screendump)");
+    c->add_option("--attach", a.attach,
+                  "another disk image to attach after the run's own (repeatable)");
     c->callback([&] { run = [&] { return builder::cmd_boot(a); }; });
 }
 

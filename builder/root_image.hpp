@@ -1,5 +1,6 @@
 // Turns a spec into the content of one arch's root image: /init, /seed,
-// /sources, the compiled /plan and the /manifest that the PID 1 checks.
+// /sources, the compiled /plan, the /manifest that the PID 1 checks and the
+// /identity of its work partition (image_identity.hpp).
 #pragma once
 
 #include "spec.hpp"
