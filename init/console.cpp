@@ -1,5 +1,7 @@
 #include "console.hpp"
 
+#include "journal.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -7,6 +9,48 @@
 #include <unistd.h>
 
 namespace init {
+
+namespace {
+
+struct Screen {
+    ScreenKind kind = ScreenKind::none;
+    int fd = -1; // ScreenKind::beside; open for the PID 1's whole life
+};
+Screen screen;
+
+} // namespace
+
+void use_screen(ScreenKind kind, int fd) {
+    if (screen.fd >= 0) ::close(screen.fd);
+    screen = {kind, kind == ScreenKind::beside ? fd : -1};
+}
+
+bool has_screen() {
+    return screen.kind != ScreenKind::none;
+}
+
+bool write_console(std::string_view data) {
+    // A screen that fails (unplugged, gone) must not cost the console its line.
+    if (screen.fd >= 0) write_all(screen.fd, data);
+    return write_all(1, data);
+}
+
+std::string screen_result(std::string_view line) {
+    bool ok = line == seedboot::result_line_ok();
+    // Bold white on green or red; ESC[K paints the rest of the row in the same colour.
+    std::string bar = ok ? "\033[1;37;42m" : "\033[1;37;41m";
+    return "\n" + bar + "\033[K " + std::string(line) + "\033[K\033[0m\n\n";
+}
+
+void write_result(std::string_view line) {
+    std::string plain = std::string(line) + "\n";
+    if (screen.kind == ScreenKind::is_console) {
+        write_all(1, screen_result(line));
+        return;
+    }
+    if (screen.fd >= 0) write_all(screen.fd, screen_result(line));
+    write_all(1, plain);
+}
 
 bool write_all(int fd, std::string_view data) {
     while (!data.empty()) {
@@ -22,7 +66,7 @@ void say(std::string_view line) {
     std::string text = "seedboot: ";
     text += line;
     text += '\n';
-    write_all(1, text);
+    write_console(text);
 }
 
 bool fail(std::string_view what) {

@@ -5,8 +5,10 @@
 #include "layout.hpp"
 #include "mounts.hpp"
 #include "run_plan.hpp"
+#include "screen.hpp"
 #include "space.hpp"
 #include "verify.hpp"
+#include "work_disk.hpp"
 
 #include "journal.hpp"
 #include "plan.hpp"
@@ -22,8 +24,9 @@
 
 namespace {
 
-constexpr const char* kWorkLabel = "seedboot-work";
-constexpr int kWaitForDisk = 10; // seconds; USB disks enumerate after the kernel hands over
+// Seconds. The root's disk is there (the kernel waited for it, rootwait=); a work disk of
+// its own (direct kernel boot) may enumerate later.
+constexpr int kWaitForDisk = 10;
 
 struct Boot {
     init::Work work;
@@ -77,6 +80,7 @@ struct Stages {
 bool prepare(Boot& b, Stages& stage) {
     stage.enter("mount");
     if (!init::mount_kernel_filesystems()) return false;
+    init::attach_screen();
     init::say("PID 1 up at " + std::to_string(init::seconds_since_boot()) + " s since boot");
     stage.enter("plan");
     std::string text, err, device;
@@ -89,7 +93,7 @@ bool prepare(Boot& b, Stages& stage) {
     stage.enter("seed-audit");
     if (!init::audit_seeds()) return false;
     stage.enter("work");
-    if (!init::find_partition(kWorkLabel, kWaitForDisk, device)) return false;
+    if (!init::find_work_partition(kWaitForDisk, device)) return false;
     stage.enter("work-mount");
     if (!init::mount_work(device, b.work.dir.c_str())) return false;
     b.work_mounted = true;
@@ -114,7 +118,12 @@ bool prepare(Boot& b, Stages& stage) {
     for (auto it = b.binds.rbegin(); it != b.binds.rend(); ++it) ::umount2(it->c_str(), MNT_DETACH);
     if (b.work_mounted) init::unmount_work(b.work.dir.c_str());
     ::sync();
-    init::write_all(1, result_line + "\n");
+    // Nothing is written after this point: cutting the power during the hold loses nothing.
+    if (init::has_screen())
+        init::say("the screen keeps the result for " + std::to_string(init::kScreenHoldSeconds) +
+                  " s, then the machine powers off");
+    init::write_result(result_line);
+    if (init::has_screen()) ::sleep(init::kScreenHoldSeconds);
     ::reboot(RB_POWER_OFF);
     init::fail_errno("power off");
     for (;;) ::pause(); // PID 1 must not exit: the kernel would panic

@@ -107,7 +107,7 @@ void pump_output(int pipe_fd, int log_fd, Child child, const seedboot::PlanStep&
             if (n < 0 && errno != EINTR) return; // a broken pipe: stop reading, reap()
             if (n > 0) {
                 std::string_view chunk(buf, static_cast<size_t>(n));
-                write_all(1, guard.feed(chunk));
+                write_console(guard.feed(chunk));
                 // Once the log refuses output (a full disk), its end is kept in memory.
                 if (!out.log_short && !write_all(log_fd, chunk)) out.log_short = true;
                 if (out.log_short) keep_tail(out.tail, chunk);
@@ -127,7 +127,7 @@ void pump_output(int pipe_fd, int log_fd, Child child, const seedboot::PlanStep&
 void pump(int pipe_fd, int log_fd, Child child, const seedboot::PlanStep& step, StepOutcome& out) {
     ResultGuard guard;
     pump_output(pipe_fd, log_fd, child, step, out, guard);
-    write_all(1, guard.finish());
+    write_console(guard.finish());
 }
 
 } // namespace
