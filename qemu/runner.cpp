@@ -4,6 +4,7 @@
 
 #include "journal.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -108,7 +109,7 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
         if (!watch.result_line.empty() && result_at == Clock::time_point{})
             result_at = Clock::now();
         if (result_at != Clock::time_point{} &&
-            Clock::now() - result_at > std::chrono::seconds(30)) {
+            Clock::now() - result_at > std::chrono::seconds(opt.after_result_s)) {
             ::kill(pid, SIGTERM);
             result_at = Clock::now() + std::chrono::hours(1);
         }
@@ -118,9 +119,9 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
             break;
         }
         pollfd p{fds[0], POLLIN, 0};
-        int ms =
-            static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(left).count()) +
-            1;
+        // Wake up at least every second: the limit after the result line counts too.
+        int ms = static_cast<int>(std::min<int64_t>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(left).count() + 1, 1000));
         int n = ::poll(&p, 1, ms);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) continue;
@@ -130,7 +131,7 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
         if (echo) write_all(1, buf, static_cast<size_t>(got));
         write_all(log, buf, static_cast<size_t>(got));
         watch.feed(std::string_view(buf, static_cast<size_t>(got)));
-        if (watch.cut) {
+        if (watch.cut || !watch.panic_line.empty()) {
             ::kill(pid, SIGKILL);
             break;
         }
@@ -153,6 +154,9 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
         r.outcome = Outcome::timed_out;
         r.error = "the guest ran past the limit of " + std::to_string(timeout_s) +
                   " s and was stopped (console in " + log_path + ")";
+    } else if (!watch.panic_line.empty()) {
+        r.outcome = Outcome::no_result;
+        r.error = "the kernel panicked: " + watch.panic_line + " (console in " + log_path + ")";
     } else if (r.result_line.empty()) {
         r.outcome = Outcome::no_result;
         r.error =

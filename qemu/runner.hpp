@@ -30,6 +30,9 @@ struct RunOptions {
     // Test hook: SIGKILL QEMU the moment a console line contains this text,
     // which is what a power cut does to the guest (no sync, no unmount).
     std::string power_cut_after;
+    // After the result line the guest only syncs and powers off; past this it is stopped. A
+    // guest with a screen holds the result there for a minute first (init/screen.hpp).
+    unsigned after_result_s = 30;
 };
 
 RunReport run_machine(const std::vector<std::string>& argv, const std::string& log_path,
