@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <poll.h>
 #include <string>
 #include <unistd.h>
 
@@ -87,6 +88,12 @@ double seconds_since_boot() {
     timespec ts{};
     clock_gettime(CLOCK_BOOTTIME, &ts);
     return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+void sleep_ms(unsigned ms) {
+    const double until = seconds_since_boot() + ms / 1000.0;
+    for (double left; (left = until - seconds_since_boot()) > 0;)
+        ::poll(nullptr, 0, static_cast<int>(left * 1000) + 1); // EINTR: the loop goes on
 }
 
 } // namespace init

@@ -13,6 +13,9 @@ bool fail(std::string_view what);              // "seedboot: error: <what>", ret
 bool fail_errno(std::string_view what);        // ... ": <strerror(errno)>", returns false
 bool write_all(int fd, std::string_view data); // retries on EINTR/short writes; false: gave up
 double seconds_since_boot();                   // CLOCK_BOOTTIME
+// Waits `ms` milliseconds with poll(2): glibc turns a short sleep() or usleep() into the
+// 32-bit-time nanosleep, which the i386 kernel lacks (no CONFIG_COMPAT_32BIT_TIME: ENOSYS).
+void sleep_ms(unsigned ms);
 
 // Where the screen is: nowhere (serial only, as under QEMU -nographic), a VT beside the
 // serial console (`fd`, which the console keeps open), or /dev/console itself.

@@ -123,7 +123,7 @@ bool prepare(Boot& b, Stages& stage) {
         init::say("the screen keeps the result for " + std::to_string(init::kScreenHoldSeconds) +
                   " s, then the machine powers off");
     init::write_result(result_line);
-    if (init::has_screen()) ::sleep(init::kScreenHoldSeconds);
+    if (init::has_screen()) init::sleep_ms(init::kScreenHoldSeconds * 1000);
     ::reboot(RB_POWER_OFF);
     init::fail_errno("power off");
     for (;;) ::pause(); // PID 1 must not exit: the kernel would panic

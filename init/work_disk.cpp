@@ -173,7 +173,7 @@ bool find_work_partition(int wait_s, std::string& device) {
         if (first)
             say("waiting up to " + std::to_string(wait_s) +
                 " s for this image's work partition (a late disk?)");
-        ::usleep(100 * 1000);
+        sleep_ms(100);
     }
 }
 
