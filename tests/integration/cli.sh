@@ -62,6 +62,10 @@ expect_error "QEMU's SATA disks cannot be read-only, and direct kernel boot atta
 expect_error "--screen needs --uefi (the screen is the UEFI firmware's framebuffer" boot_x86 --screen
 expect_error "--attach $tmp/nope.img: no such disk image (expected a raw disk image file)" \
   boot_x86 --uefi --attach "$tmp/nope.img"
+touch "$tmp/x.img"
+expect_error "7 disks on AHCI (it has 6 ports)" boot_x86 --uefi --disk-bus ahci \
+  --attach "$tmp/x.img" --attach "$tmp/x.img" --attach "$tmp/x.img" --attach "$tmp/x.img" \
+  --attach "$tmp/x.img" --attach "$tmp/x.img"
 [ ! -e "$tmp/run/root.sqfs" ] || fail "a refused boot packed an image"
 # A work-only disk belongs to one root image (its /identity), which must have one.
 expect_error "--work-for belongs to a work-only disk: give --work-size and no --root" \
