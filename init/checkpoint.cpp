@@ -3,7 +3,7 @@
 #include "console.hpp"
 #include "files.hpp"
 
-#include "text.hpp"
+#include "libseedboot/format/text.hpp"
 
 #include <filesystem>
 #include <map>

@@ -1,6 +1,6 @@
 #include "console.hpp"
 
-#include "journal.hpp"
+#include "libseedboot/format/journal.hpp"
 
 #include <cerrno>
 #include <cstring>

@@ -1,7 +1,8 @@
 #include "files.hpp"
 
 #include "console.hpp"
-#include "fd.hpp"
+
+#include "libseedboot/sys/fd.hpp"
 
 #include <cerrno>
 #include <fcntl.h>
@@ -9,6 +10,8 @@
 #include <unistd.h>
 
 namespace init {
+
+using seedboot::Fd;
 
 namespace {
 

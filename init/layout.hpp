@@ -2,7 +2,7 @@
 // given its read-only views of the root image at every boot.
 #pragma once
 
-#include "plan.hpp"
+#include "libseedboot/format/plan.hpp"
 
 #include <string>
 #include <vector>

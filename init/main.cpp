@@ -10,8 +10,8 @@
 #include "verify.hpp"
 #include "work_disk.hpp"
 
-#include "journal.hpp"
-#include "plan.hpp"
+#include "libseedboot/format/journal.hpp"
+#include "libseedboot/format/plan.hpp"
 
 #include <cmath>
 #include <cstdio>

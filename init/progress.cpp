@@ -18,9 +18,14 @@ Progress::Progress(const seedboot::PlanStep& step) : step_(step) {
 uint64_t Progress::feed(std::string_view chunk) {
     uint64_t n = static_cast<uint64_t>(std::count(chunk.begin(), chunk.end(), '\n'));
     lines_ += n;
-    for (size_t i = 0; i < chunk.size(); ++i) {
-        if (at_line_start_ && chunk.substr(i, 4) == " +> ") ++commands_;
-        at_line_start_ = chunk[i] == '\n';
+    static constexpr std::string_view kMarker = " +> ";
+    for (char c : chunk) {
+        if (c == '\n') {
+            marker_ = 0;
+        } else if (marker_ >= 0) {
+            marker_ = c == kMarker[static_cast<size_t>(marker_)] ? marker_ + 1 : -1;
+            if (marker_ == static_cast<int>(kMarker.size())) ++commands_, marker_ = -1;
+        }
     }
     if (n && chunk.back() == '\n') maybe_report(); // never split a line of the step's
     return n;
@@ -34,7 +39,9 @@ void Progress::maybe_report() {
     uint64_t done = commands_ ? commands_ : lines_;
     const char* unit = commands_ ? "commands" : "lines";
     char text[160];
-    if (step_.expect_lines > 0 && done > 0) {
+    // The expectation comes from an earlier run (or the spec) and may be wrong for this
+    // tree or arch: once passed, the line claims no total rather than a false one.
+    if (step_.expect_lines > 0 && done > 0 && done <= step_.expect_lines) {
         double left = elapsed * double(step_.expect_lines) / double(done) - elapsed;
         std::snprintf(text, sizeof text,
                       "progress %s: %llu/%llu %s, %.0f s elapsed, about %.0f s left",

@@ -4,7 +4,7 @@
 // an estimate of what is left.
 #pragma once
 
-#include "plan.hpp"
+#include "libseedboot/format/plan.hpp"
 
 #include <cstdint>
 #include <string_view>
@@ -16,6 +16,7 @@ class Progress {
     explicit Progress(const seedboot::PlanStep& step);
     // Counts the complete lines in `chunk`; returns how many it saw.
     uint64_t feed(std::string_view chunk);
+    uint64_t commands() const { return commands_; }
 
   private:
     void maybe_report();
@@ -23,7 +24,9 @@ class Progress {
     const seedboot::PlanStep& step_;
     uint64_t lines_ = 0;
     uint64_t commands_ = 0;
-    bool at_line_start_ = true;
+    // How much of " +> " the current line has begun with so far: kaem writes the
+    // marker in pieces, so it can span chunks of the pipe (-1: this line is not one).
+    int marker_ = 0;
     double start_s_ = 0;
     double last_report_s_ = 0;
 };

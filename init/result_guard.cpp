@@ -1,6 +1,6 @@
 #include "result_guard.hpp"
 
-#include "journal.hpp"
+#include "libseedboot/format/journal.hpp"
 
 namespace init {
 

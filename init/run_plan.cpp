@@ -2,20 +2,22 @@
 
 #include "checkpoint.hpp"
 #include "console.hpp"
-#include "fd.hpp"
 #include "files.hpp"
 #include "run_step.hpp"
 #include "space.hpp"
 
-#include "answers.hpp"
-#include "journal.hpp"
-#include "sha256.hpp"
+#include "libseedboot/format/answers.hpp"
+#include "libseedboot/format/journal.hpp"
+#include "libseedboot/sys/fd.hpp"
+#include "libseedboot/sys/sha256.hpp"
 
 #include <cstdio>
 #include <fcntl.h>
 #include <map>
 
 namespace init {
+
+using seedboot::Fd;
 
 namespace {
 

@@ -2,7 +2,7 @@
 // step's outputs against the answers, journals it, and writes /result.
 #pragma once
 
-#include "plan.hpp"
+#include "libseedboot/format/plan.hpp"
 #include "work.hpp"
 
 #include <string>

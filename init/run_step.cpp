@@ -1,10 +1,11 @@
 #include "run_step.hpp"
 
 #include "console.hpp"
-#include "fd.hpp"
 #include "progress.hpp"
 #include "result_guard.hpp"
 #include "sandbox.hpp"
+
+#include "libseedboot/sys/fd.hpp"
 
 #include <cerrno>
 #include <csignal>
@@ -18,6 +19,8 @@
 #include <vector>
 
 namespace init {
+
+using seedboot::Fd;
 
 namespace {
 

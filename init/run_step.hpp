@@ -3,7 +3,7 @@
 // to the console and to the step's log file.
 #pragma once
 
-#include "plan.hpp"
+#include "libseedboot/format/plan.hpp"
 
 #include <cstdint>
 #include <string>

@@ -1,7 +1,8 @@
 #include "screen.hpp"
 
 #include "console.hpp"
-#include "fd.hpp"
+
+#include "libseedboot/sys/fd.hpp"
 
 #include <cerrno>
 #include <fcntl.h>
@@ -25,7 +26,7 @@ void attach_screen() {
     struct stat st {};
     if (::stat("/sys/class/graphics/fb0", &st) != 0) return; // no framebuffer: serial only
     char active[256] = {};
-    Fd fd(::open("/sys/class/tty/console/active", O_RDONLY | O_CLOEXEC));
+    seedboot::Fd fd(::open("/sys/class/tty/console/active", O_RDONLY | O_CLOEXEC));
     ssize_t n = fd.ok() ? ::read(fd.get(), active, sizeof active - 1) : -1;
     if (n > 0 && console_is_vt(std::string_view(active, static_cast<size_t>(n)))) {
         use_screen(ScreenKind::is_console);

@@ -1,8 +1,9 @@
 #include "space.hpp"
 
 #include "console.hpp"
-#include "fd.hpp"
 #include "files.hpp"
+
+#include "libseedboot/sys/fd.hpp"
 
 #include <cerrno>
 #include <fcntl.h>
@@ -10,6 +11,8 @@
 #include <unistd.h>
 
 namespace init {
+
+using seedboot::Fd;
 
 namespace {
 

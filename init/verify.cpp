@@ -3,9 +3,9 @@
 #include "console.hpp"
 #include "files.hpp"
 
-#include "hex0.hpp"
-#include "manifest.hpp"
-#include "tree.hpp"
+#include "libseedboot/format/hex0.hpp"
+#include "libseedboot/format/manifest.hpp"
+#include "libseedboot/format/tree.hpp"
 
 #include <algorithm>
 #include <string>

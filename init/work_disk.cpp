@@ -1,9 +1,11 @@
 #include "work_disk.hpp"
 
 #include "console.hpp"
-#include "fd.hpp"
 #include "files.hpp"
 #include "work_choice.hpp"
+
+#include "libseedboot/platform.hpp"
+#include "libseedboot/sys/fd.hpp"
 
 #include <algorithm>
 #include <blkid/blkid.h>
@@ -20,8 +22,10 @@ namespace init {
 
 namespace {
 
-constexpr const char* kWorkName = "seedboot-work";
-constexpr const char* kRootName = "seedboot-root";
+using seedboot::Fd;
+using seedboot::kRootLabel;
+using seedboot::kWorkLabel;
+
 constexpr const char* kIdentity = "/identity";
 
 // A sysfs attribute, quietly: a disk may go away between the listing and the read.
@@ -106,9 +110,9 @@ void list_partitions(const std::string& root_disk, std::vector<WorkCandidate>& w
         std::string uevent;
         if (!read_attr("/sys/class/block/" + name + "/uevent", uevent)) continue;
         std::string label = uevent_value(uevent, "PARTNAME");
-        if (label != kWorkName && label != kRootName) continue;
+        if (label != kWorkLabel && label != kRootLabel) continue;
         std::string disk = disk_of("/sys/class/block/" + name);
-        if (label == kRootName) {
+        if (label == kRootLabel) {
             if (disk != root_disk) other_roots += (other_roots.empty() ? "" : ", ") + disk;
             continue;
         }

@@ -1,6 +1,6 @@
 #include "console_watch.hpp"
 
-#include "journal.hpp"
+#include "libseedboot/format/journal.hpp"
 
 namespace qemu {
 

@@ -1,5 +1,7 @@
 #include "machines.hpp"
 
+#include "libseedboot/platform.hpp"
+
 #include <filesystem>
 
 namespace qemu {
@@ -7,7 +9,7 @@ namespace qemu {
 namespace {
 
 struct Machine {
-    const char* arch;
+    seedboot::ArchId arch;
     const char* emulator;
     std::vector<std::string> board;
     const char* uefi_code;
@@ -19,20 +21,20 @@ struct Machine {
 // console is the only way in or out. -no-reboot turns the kernel's panic reboot into an exit.
 const std::vector<Machine>& machines() {
     static const std::vector<Machine> m = {
-        {"x86_64",
+        {seedboot::ArchId::x86_64,
          "qemu-system-x86_64",
          {"-machine", "q35", "-cpu", "max"},
          "/usr/share/OVMF/OVMF_CODE_4M.fd",
          "/usr/share/OVMF/OVMF_VARS_4M.fd",
          "virtio-blk-pci"},
-        {"i386",
+        {seedboot::ArchId::i386,
          "qemu-system-i386",
          {"-machine", "q35,smm=on", "-cpu", "max", "-global",
           "driver=cfi.pflash01,property=secure,value=on"},
          "/usr/share/OVMF/OVMF32_CODE_4M.secboot.fd",
          "/usr/share/OVMF/OVMF32_VARS_4M.fd",
          "virtio-blk-pci"},
-        {"aarch64",
+        {seedboot::ArchId::aarch64,
          "qemu-system-aarch64",
          {"-machine", "virt", "-cpu", "cortex-a57"},
          "/usr/share/AAVMF/AAVMF_CODE.fd",
@@ -43,8 +45,9 @@ const std::vector<Machine>& machines() {
 }
 
 const Machine* find(const std::string& arch) {
+    const seedboot::Arch* a = seedboot::find_arch(arch);
     for (const auto& m : machines())
-        if (arch == m.arch) return &m;
+        if (a && a->id == m.arch) return &m;
     return nullptr;
 }
 
@@ -52,7 +55,7 @@ const Machine* find(const std::string& arch) {
 // (buses ide.0 to ide.5); arm64 virt gets the same ICH9 AHCI on PCI.
 void add_controller(const Machine& m, const std::string& bus, std::vector<std::string>& argv) {
     if (bus == "usb") argv.insert(argv.end(), {"-device", "qemu-xhci,id=xhci"});
-    if (bus == "ahci" && std::string(m.arch) == "aarch64")
+    if (bus == "ahci" && m.arch == seedboot::ArchId::aarch64)
         argv.insert(argv.end(), {"-device", "ich9-ahci,id=ahci"});
 }
 
@@ -62,8 +65,8 @@ std::string disk_device(const Machine& m, const std::string& bus, size_t i) {
     if (bus == "usb") return "usb-storage,bus=xhci.0" + drive;
     if (bus == "nvme") return "nvme,serial=seedboot" + n + drive;
     if (bus == "ahci")
-        return std::string("ide-hd,bus=") + (std::string(m.arch) == "aarch64" ? "ahci." : "ide.") +
-               n + drive;
+        return std::string("ide-hd,bus=") +
+               (m.arch == seedboot::ArchId::aarch64 ? "ahci." : "ide.") + n + drive;
     return m.disk_device + drive;
 }
 
@@ -76,7 +79,8 @@ const char* disk_buses() {
 bool qemu_command(const BootConfig& cfg, std::vector<std::string>& argv, std::string& err) {
     const Machine* m = find(cfg.arch);
     if (!m) {
-        err = "unknown arch '" + cfg.arch + "' (expected i386, x86_64 or aarch64)";
+        err =
+            "unknown arch '" + cfg.arch + "' (expected " + std::string(seedboot::kArchNames) + ")";
         return false;
     }
     const std::string& bus = cfg.disk_bus;
@@ -101,7 +105,7 @@ bool qemu_command(const BootConfig& cfg, std::vector<std::string>& argv, std::st
     argv.push_back("-nodefaults");
     if (!cfg.screen)
         argv.push_back("-nographic");
-    else if (std::string(m->arch) == "aarch64")
+    else if (m->arch == seedboot::ArchId::aarch64)
         argv.insert(argv.end(), {"-display", "none", "-device", "ramfb"});
     else
         argv.insert(argv.end(), {"-display", "none", "-vga", "std"});

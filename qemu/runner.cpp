@@ -2,7 +2,9 @@
 
 #include "console_watch.hpp"
 
-#include "journal.hpp"
+#include "libseedboot/format/journal.hpp"
+#include "libseedboot/sys/error.hpp"
+#include "libseedboot/sys/io.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -22,16 +24,6 @@ namespace qemu {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-void write_all(int fd, const char* p, size_t n) {
-    while (n > 0) {
-        ssize_t w = ::write(fd, p, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return;
-        p += w;
-        n -= static_cast<size_t>(w);
-    }
-}
 
 pid_t spawn(const std::vector<std::string>& argv, int out_fd, std::string& err) {
     std::vector<char*> cargv;
@@ -86,12 +78,12 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
     RunReport r;
     int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (log < 0) {
-        r.error = "cannot create console log " + log_path + ": " + std::strerror(errno);
+        r.error = seedboot::sys_error("cannot create console log " + log_path);
         return r;
     }
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) {
-        r.error = std::string("pipe: ") + std::strerror(errno);
+        r.error = seedboot::sys_error("pipe");
         ::close(log);
         return r;
     }
@@ -128,9 +120,11 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
         ssize_t got = ::read(fds[0], buf, sizeof buf);
         if (got < 0 && errno == EINTR) continue;
         if (got <= 0) break; // QEMU closed the console: it has exited
-        if (echo) write_all(1, buf, static_cast<size_t>(got));
-        write_all(log, buf, static_cast<size_t>(got));
-        watch.feed(std::string_view(buf, static_cast<size_t>(got)));
+        std::string_view chunk(buf, static_cast<size_t>(got));
+        // A console that cannot be copied is no reason to stop the guest.
+        if (echo) seedboot::write_all(1, chunk);
+        seedboot::write_all(log, chunk);
+        watch.feed(chunk);
         if (watch.cut || !watch.panic_line.empty()) {
             ::kill(pid, SIGKILL);
             break;

@@ -20,9 +20,12 @@ pkgs=(
   qemu-system-x86 qemu-system-arm ovmf ovmf-ia32 qemu-efi-aarch64
   squashfs-tools squashfs-tools-ng e2fsprogs dosfstools mtools gdisk fdisk minisign
   # tests: the screen test reads the framebuffer with OCR (socat talks to the QEMU monitor);
-  # git for the lock tests
-  tesseract-ocr socat git
+  # git for the lock tests; strace kills a release at a chosen system call
+  tesseract-ocr socat git strace
 )
+# Tests add a package no index has, to see the refusal (tests/integration/deps.sh).
+read -r -a extra <<< "${SEEDBOOT_EXTRA_PACKAGES:-}"
+pkgs+=("${extra[@]}")
 # Extra apt-get options, e.g. -o Dir::Etc::sourceparts=DIR (tests/integration/deps.sh uses it).
 read -r -a apt_opts <<< "${SEEDBOOT_APT_OPTS:-}"
 
@@ -45,19 +48,21 @@ fi
 # guest programs link (tools/make-sysroot.sh); nothing foreign is installed.
 for a in "${foreign[@]}"; do $sudo dpkg --add-architecture "$a"; done
 
-# apt-get update exits 100 when any one index fails (a mirror mid-sync, a size
-# mismatch); the others are still usable. Retry, then go on with what came.
+# apt-get update exits 100 when an index fails its check (a mirror mid-sync, a size
+# mismatch) and 0 with a warning when one cannot be reached; the others are usable
+# either way. Retry, then go on with what came.
 update_log=$(mktemp)
 trap 'rm -f "$update_log"' EXIT
 updated=0
 for attempt in 1 2 3; do
-  if $sudo apt-get "${apt_opts[@]}" update -q >"$update_log" 2>&1; then updated=1; break; fi
+  if $sudo apt-get "${apt_opts[@]}" update -q >"$update_log" 2>&1 &&
+    ! grep -q 'Failed to fetch' "$update_log"; then updated=1; break; fi
   say "apt-get update failed (attempt $attempt of 3)"
-  [ "$attempt" = 3 ] || sleep $((attempt * 5))
+  [ "$attempt" = 3 ] || sleep $((attempt * ${SEEDBOOT_APT_RETRY_PAUSE:-5}))
 done
 if [ "$updated" = 0 ]; then
   say "going on with the package indexes that did download; these did not:"
-  grep -E '^(E|W): ' "$update_log" | sed 's/^/  /' | head -n 20 >&2 || true
+  grep -E '^(E|W): Failed to fetch' "$update_log" | sed 's/^/  /' | head -n 20 >&2 || true
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0

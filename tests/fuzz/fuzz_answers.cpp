@@ -2,9 +2,9 @@
 // answer has a sha256 and a clean absolute path.
 #include "fuzz_util.hpp"
 
-#include "answers.hpp"
-#include "sha256.hpp"
-#include "text.hpp"
+#include "libseedboot/format/answers.hpp"
+#include "libseedboot/format/text.hpp"
+#include "libseedboot/sys/sha256.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::vector<seedboot::Answer> answers;

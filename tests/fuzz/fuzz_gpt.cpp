@@ -4,7 +4,7 @@
 // area that do not overlap, and find_partition finds each by its name.
 #include "fuzz_util.hpp"
 
-#include "gpt.hpp"
+#include "builder/disk/gpt/gpt.hpp"
 
 #include <algorithm>
 

@@ -3,7 +3,7 @@
 // audit that agrees with a plain comparison, and a mismatch it reports must be the first one.
 #include "fuzz_util.hpp"
 
-#include "hex0.hpp"
+#include "libseedboot/format/hex0.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view text = fuzz::as_text(data, size);

@@ -10,11 +10,11 @@
 // output, through the PID 1's ResultGuard, must never give the host a result line.
 #include "fuzz_util.hpp"
 
-#include "journal.hpp"
-#include "text.hpp"
+#include "init/result_guard.hpp"
+#include "qemu/console_watch.hpp"
 
-#include "../../init/result_guard.cpp"
-#include "../../qemu/console_watch.cpp"
+#include "libseedboot/format/journal.hpp"
+#include "libseedboot/format/text.hpp"
 
 namespace {
 

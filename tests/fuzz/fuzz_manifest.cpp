@@ -2,9 +2,9 @@
 // manifest is sorted and unique, and parse(format(parse(x))) == parse(x).
 #include "fuzz_util.hpp"
 
-#include "manifest.hpp"
-#include "sha256.hpp"
-#include "text.hpp"
+#include "libseedboot/format/manifest.hpp"
+#include "libseedboot/format/text.hpp"
+#include "libseedboot/sys/sha256.hpp"
 
 namespace {
 

@@ -3,14 +3,15 @@
 // a fixed point (format(parse(format(p))) == format(p)).
 #include "fuzz_util.hpp"
 
-#include "plan.hpp"
+#include "libseedboot/format/plan.hpp"
 
 namespace {
 
 bool same(const seedboot::PlanStep& a, const seedboot::PlanStep& b) {
-    return a.name == b.name && a.timeout_s == b.timeout_s && a.cwd == b.cwd &&
+    return a.name == b.name && a.action == b.action && a.root == b.root &&
+           a.timeout_s == b.timeout_s && a.cwd == b.cwd && a.env == b.env &&
            a.outputs == b.outputs && a.expect_lines == b.expect_lines && a.answers == b.answers &&
-           a.argv == b.argv;
+           a.base == b.base && a.from == b.from && a.chmod == b.chmod && a.argv == b.argv;
 }
 
 bool same(const seedboot::PlanMapping& a, const seedboot::PlanMapping& b) {
@@ -27,7 +28,7 @@ template <typename T> bool same_list(const std::vector<T>& a, const std::vector<
 bool same(const seedboot::Plan& a, const seedboot::Plan& b) {
     return a.arch == b.arch && a.epoch == b.epoch && a.env == b.env && a.mkdirs == b.mkdirs &&
            same_list(a.binds, b.binds) && same_list(a.copies, b.copies) && a.answers == b.answers &&
-           same_list(a.steps, b.steps);
+           a.roots == b.roots && a.digest_root == b.digest_root && same_list(a.steps, b.steps);
 }
 
 } // namespace

@@ -2,8 +2,9 @@
 // the file, never crash; a loaded lock has a name, a known kind and a sha256.
 #include "fuzz_util.hpp"
 
-#include "sha256.hpp"
-#include "source_lock.hpp"
+#include "builder/spec/source_lock.hpp"
+
+#include "libseedboot/sys/sha256.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string& path = fuzz::write_temp("lock", data, size);

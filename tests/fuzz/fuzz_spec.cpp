@@ -2,9 +2,10 @@
 // refused with "FILE:LINE: ...", never crash; what loads passes the checks the reader promises.
 #include "fuzz_util.hpp"
 
-#include "plan.hpp"
-#include "spec.hpp"
-#include "text.hpp"
+#include "builder/spec/spec.hpp"
+
+#include "libseedboot/format/text.hpp"
+#include "libseedboot/platform.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string& path = fuzz::write_temp("spec.toml", data, size);
@@ -16,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     if (spec.arches.empty()) fuzz::fail("a loaded spec has no arches");
     for (const auto& a : spec.arches)
-        if (!seedboot::is_known_arch(a)) fuzz::fail("a loaded spec has an unknown arch", a);
+        if (!seedboot::find_arch(a)) fuzz::fail("a loaded spec has an unknown arch", a);
     if (spec.steps.empty()) fuzz::fail("a loaded spec has no steps");
     if (spec.work_size < (16ull << 20)) fuzz::fail("work_size below 16M");
     for (const auto& s : spec.steps) {

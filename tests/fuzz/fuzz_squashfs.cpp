@@ -7,7 +7,7 @@
 // fails (an error the reader reports) rather than ending the run (tests/fuzz/run.sh does).
 #include "fuzz_util.hpp"
 
-#include "squashfs_image.hpp"
+#include "builder/image/squashfs/squashfs.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string& path = fuzz::write_temp("sqfs", data, size);

@@ -1,6 +1,8 @@
 // Helpers shared by the libFuzzer targets in this folder (see README.md, "Fuzzing").
 #pragma once
 
+#include "libseedboot/sys/le.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -70,15 +72,8 @@ inline uint32_t crc32(const uint8_t* p, size_t n) {
     return ~c;
 }
 
-inline uint64_t get_le(const uint8_t* p, int n) {
-    uint64_t v = 0;
-    for (int i = n - 1; i >= 0; i--) v = v << 8 | p[i];
-    return v;
-}
-
-inline void put_le32(uint8_t* p, uint32_t v) {
-    for (int i = 0; i < 4; i++) p[i] = static_cast<uint8_t>(v >> (8 * i));
-}
+using seedboot::get_le;
+using seedboot::put_le32;
 
 inline void fix_gpt_header(std::string& disk, uint64_t lba) {
     constexpr uint64_t kSector = 512;

@@ -12,7 +12,7 @@
 // over-reads on a symlink whose i_size exceeds what it can hold (regressions/work_fs/).
 #include "fuzz_util.hpp"
 
-#include "work_fs.hpp"
+#include "builder/readback/work_fs.hpp"
 
 #include <cstdlib>
 

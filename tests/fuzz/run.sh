@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# run.sh BUILD_DIR SECONDS TARGET...: what `make fuzz` runs after building BUILD_DIR (cmake
-# -DSEEDBOOT_FUZZ=ON with clang++). For each target:
+# run.sh BUILD_DIR SECONDS [TARGET...]: what `make fuzz` runs after building BUILD_DIR (cmake
+# -DSEEDBOOT_FUZZ=ON with clang++). Without TARGETs, every target tests/fuzz/CMakeLists.txt
+# lists (it writes them to BUILD_DIR/fuzz-targets). For each target:
 #   1. replays tests/fuzz/regressions/TARGET/* once (inputs that once crashed: they must not now);
 #   2. fuzzes for SECONDS from the committed seeds in tests/fuzz/corpus/TARGET, writing what it
 #      learns to BUILD_DIR/corpus/TARGET (the committed corpus is only read) and anything it
@@ -11,9 +12,14 @@
 # anything was found, in a regression replay or by fuzzing.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-build=${1:?usage: run.sh BUILD_DIR SECONDS TARGET...}
-seconds=${2:?usage: run.sh BUILD_DIR SECONDS TARGET...}
+build=${1:?usage: run.sh BUILD_DIR SECONDS [TARGET...]}
+seconds=${2:?usage: run.sh BUILD_DIR SECONDS [TARGET...]}
 shift 2
+if [ $# -eq 0 ]; then
+  [ -f "$build/fuzz-targets" ] || { echo "run.sh: $build/fuzz-targets is missing (build $build first)" >&2; exit 2; }
+  mapfile -t targets <"$build/fuzz-targets"
+  set -- "${targets[@]}"
+fi
 
 # Crafted headers make libsquashfs and libext2fs malloc whatever size they name: such a malloc
 # above 1 GiB returns NULL (the library reports an error) instead of aborting the run; libFuzzer's

@@ -31,10 +31,10 @@ expect_error "arch 'sparc' is not in its [image] arches" "$SEEDBOOT" plan "$SRC/
 
 # Upstream sources: missing -> what to get and where; not the locked tree -> both digests.
 cp "$SRC/images/stage0.toml" "$tmp/images/"
-expect_error "$tmp/sources/stage0-posix: source 'stage0-posix' is missing (locked by $tmp/rootfs/locks/stage0-posix.lock; get it from https://github.com/oriansj/stage0-posix" \
+expect_error "$tmp/sources/stage0-posix: source 'stage0-posix' is missing (locked by $tmp/rootfs/locks/stage0-posix.lock; get it with \`seedboot get $tmp/rootfs/locks/stage0-posix.lock --into DIR\` (git https://github.com/oriansj/stage0-posix at 643598041bf7639883874fe2cdc9d9693c9b03d5 with every submodule, nested ones too))" \
   "$SEEDBOOT" plan "$tmp/images/stage0.toml" --arch x86_64
-mkdir -p "$tmp/sources/stage0-posix" && echo "not stage0" > "$tmp/sources/stage0-posix/README"
-expect_error "expects $(awk '/^sha256/{print $2}' "$SRC/rootfs/locks/stage0-posix.lock") (897): refusing a source that is not the locked one" \
+mkdir -p "$tmp/sources/stage0-posix" && echo "not stage0" > "$tmp/sources/stage0-posix/README.md"
+expect_error "expects $(awk '/^sha256/{print $2}' "$SRC/rootfs/locks/stage0-posix.lock") (1512); top-level entries that differ: README.md (1 entries, lock 1); missing: .github, .gitmodules," \
   "$SEEDBOOT" plan "$tmp/images/stage0.toml" --arch x86_64
 
 # Boot and disk: a missing kernel and a missing PID 1 are named.
@@ -76,4 +76,10 @@ expect_error "$tmp/old.sqfs: \"/identity\": no such file in the image (packed by
 expect_error "$tmp/not-a-dir: not a squashfs image" \
   "$SEEDBOOT" disk --arch x86_64 --work-size 64M --work-for "$tmp/not-a-dir" -o "$tmp/d.img"
 [ ! -e "$tmp/d.img" ] || fail "a refused disk was written"
+# Outputs replace files, never folders or devices; grow refuses a device before reading it.
+mkdir "$tmp/out.img"
+expect_error "$tmp/out.img: not a regular file (expected a file to replace, or nothing)" \
+  "$SEEDBOOT" disk --arch x86_64 --work-size 16M -o "$tmp/out.img"
+expect_error "/dev/null: not a regular file (a device cannot be enlarged by seedboot grow" \
+  "$SEEDBOOT" grow /dev/null --work-size 4G
 echo "cli: ok"

@@ -34,7 +34,10 @@ done
 # INPUTS: the version, then sorted "sha256  path" lines naming no folder of this run.
 head -n1 out/INPUTS | grep -qx 'version [0-9][0-9.]*' || fail "INPUTS does not start with a version"
 tail -n +2 out/INPUTS | LC_ALL=C sort -c -k2 || fail "INPUTS lines are not sorted by path"
-tarball=$(awk '!/^#/ && NF {print $3; exit}' kernel-config/source.lock)
+# The kernel source the kernels were really built from (build-kernel.sh's record).
+tarball=$(cut -d' ' -f3 "$BUILD/kernel/x86_64/source")
+grep -qF "$(cut -d' ' -f1 "$BUILD/kernel/x86_64/source")  $tarball" out/INPUTS ||
+  fail "INPUTS does not record the kernel source the kernels were built from"
 for p in images/default.toml rootfs/locks/stage0-posix.lock kernel-config/source.lock \
   kernel-config/build-kernel.sh tests/guest/sandbox-probe/x86_64.answers '{build}/kernel/x86_64/bzImage' \
   '{build}/guest/aarch64/init/init' "$tarball"; do

@@ -1,0 +1,190 @@
+// seedboot boot: pack a spec for an arch, make its disks, boot it under QEMU and exit with the
+// chain's result. What `make qemu-ARCH` runs.
+#include "command.hpp"
+
+#include "builder/disk/disk_image.hpp"
+#include "builder/image/image_identity.hpp"
+#include "builder/image/pack.hpp"
+#include "builder/spec/spec.hpp"
+
+#include "libseedboot/platform.hpp"
+
+#include "qemu/machines.hpp"
+#include "qemu/runner.hpp"
+
+#include <cstdio>
+#include <filesystem>
+
+namespace builder::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct BootArgs {
+    std::string spec, arch, kernel, init, build_dir, out_dir;
+    std::string sources;
+    bool uefi = false;
+    bool resume = false;    // keep the work disk of the previous run
+    unsigned timeout_s = 0; // 0: the spec's boot_timeout
+    bool quiet = false;
+    std::string power_cut_after;     // test hook, see qemu::RunOptions
+    std::string disk_bus = "virtio"; // qemu::BootConfig::disk_bus
+    bool screen = false;             // a display (not shown); the guest holds the result on it
+    std::string monitor;             // a QEMU monitor socket (screendump)
+    std::vector<std::string> attach; // more disks after the run's own (another seedboot disk)
+};
+
+// UEFI: one disk (ESP + root + work) and a writable copy of the firmware's variables.
+bool uefi_disk(const BootArgs& a, DiskContent c, const std::string& disk, bool reuse,
+               qemu::BootConfig& cfg, std::string& err) {
+    if (!reuse && !make_disk(c, disk, err)) return false;
+    cfg.disks = {disk};
+    cfg.read_only = {false};
+    std::string vars_src;
+    if (!qemu::uefi_firmware(a.arch, cfg.firmware_code, vars_src, err)) return false;
+    cfg.firmware_vars = a.out_dir + "/efivars.fd";
+    std::error_code ec;
+    fs::copy_file(vars_src, cfg.firmware_vars, fs::copy_options::overwrite_existing, ec);
+    if (ec) err = "copy " + vars_src + ": " + ec.message();
+    return !ec;
+}
+
+// Direct kernel boot: the root disk attaches read-only, the work disk apart.
+bool direct_disks(const BootArgs& a, const Spec& spec, const DiskContent& c, qemu::BootConfig& cfg,
+                  std::string& err) {
+    cfg.kernel = a.kernel;
+    std::string root_disk = a.out_dir + "/root.img", work_disk = a.out_dir + "/work.img";
+    if (!make_disk(c, root_disk, err)) return false;
+    DiskContent w{.arch = a.arch,
+                  .work_size = spec.work_size,
+                  .epoch = spec.epoch,
+                  .work_identity = c.work_identity};
+    if (!(a.resume && fs::exists(work_disk)) && !make_disk(w, work_disk, err)) return false;
+    cfg.disks = {root_disk, work_disk};
+    cfg.read_only = {true, false};
+    return true;
+}
+
+bool make_disks(const BootArgs& a, const Spec& spec, qemu::BootConfig& cfg, std::string& err) {
+    // Both boots need the kernel (direct, or on the ESP unless a resumed UEFI disk has it):
+    // say so before packing for minutes.
+    std::string disk = a.out_dir + "/disk.img";
+    bool reuse_disk = a.uefi && a.resume && fs::exists(disk);
+    if (!reuse_disk && !fs::is_regular_file(a.kernel)) {
+        err = a.kernel + ": kernel not found (build it with make kernel-" + a.arch + ")";
+        return false;
+    }
+    PackRequest pack{.spec = a.spec,
+                     .arch = a.arch,
+                     .init = a.init,
+                     .build_dir = a.build_dir,
+                     .sources = a.sources,
+                     .out = a.out_dir + "/root.sqfs"};
+    PackResult packed;
+    if (!pack_spec(pack, packed, err)) return false;
+    say(describe(pack, packed));
+    DiskContent c{.arch = a.arch, .root = pack.out, .epoch = spec.epoch};
+    // The PID 1 takes only a work partition whose PARTUUID is its image's identity.
+    if (!read_image_identity(pack.out, c.work_identity, err)) return false;
+    if (!a.uefi) return direct_disks(a, spec, c, cfg, err);
+    c.kernel = a.kernel;
+    c.work_size = spec.work_size;
+    return uefi_disk(a, c, disk, reuse_disk, cfg, err);
+}
+
+// What QEMU would refuse only after minutes of packing.
+bool check_options(const BootArgs& a, std::string& err) {
+    // The machine QEMU will get, with the disks' names for now: an unknown bus, or a bus
+    // that cannot carry these disks, is refused here.
+    qemu::BootConfig dry;
+    dry.arch = a.arch;
+    dry.disk_bus = a.disk_bus;
+    dry.disks = a.uefi ? std::vector<std::string>{"disk.img"}
+                       : std::vector<std::string>{"root.img", "work.img"};
+    dry.read_only = {!a.uefi};
+    dry.disks.insert(dry.disks.end(), a.attach.begin(), a.attach.end());
+    std::vector<std::string> argv;
+    if (!qemu::qemu_command(dry, argv, err)) return false;
+    if (a.screen && !a.uefi) {
+        err = "--screen needs --uefi (the screen is the UEFI firmware's framebuffer; direct "
+              "kernel boot has none)";
+        return false;
+    }
+    for (const auto& d : a.attach)
+        if (!fs::is_regular_file(d)) {
+            err = "--attach " + d + ": no such disk image (expected a raw disk image file)";
+            return false;
+        }
+    return true;
+}
+
+int cmd_boot(const BootArgs& a) {
+    Spec spec;
+    std::string err;
+    if (!load_spec(a.spec, spec, err)) return error(err);
+    std::error_code ec;
+    fs::create_directories(a.out_dir, ec);
+    if (ec) return error(a.out_dir + ": " + ec.message());
+    qemu::BootConfig cfg;
+    cfg.arch = a.arch;
+    cfg.disk_bus = a.disk_bus;
+    cfg.screen = a.screen;
+    cfg.monitor = a.monitor;
+    std::vector<std::string> argv;
+    if (!check_options(a, err) || !make_disks(a, spec, cfg, err)) return error(err);
+    cfg.disks.insert(cfg.disks.end(), a.attach.begin(), a.attach.end());
+    cfg.read_only.resize(cfg.disks.size(), false);
+    if (!qemu::qemu_command(cfg, argv, err)) return error(err);
+    unsigned timeout = a.timeout_s ? a.timeout_s : static_cast<unsigned>(spec.boot_timeout_s);
+    std::string log = a.out_dir + "/console.log";
+    say("seedboot: booting " + spec.name + " on " + a.arch + " (" +
+        (a.uefi ? "UEFI" : "direct kernel boot") + ", " + a.disk_bus + " disks), limit " +
+        std::to_string(timeout) + " s, console also in " + log);
+    qemu::RunOptions opt{timeout, !a.quiet, a.power_cut_after};
+    if (a.screen) opt.after_result_s += 60; // the guest's hold (init/screen.hpp)
+    qemu::RunReport r = qemu::run_machine(argv, log, opt);
+    if (r.outcome != qemu::Outcome::ok) {
+        error(r.error);
+        return qemu::exit_code(r.outcome);
+    }
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.1f", r.seconds);
+    say("seedboot: " + spec.name + " on " + a.arch + ": ok in " + seconds + " s wall");
+    return 0;
+}
+
+} // namespace
+
+void register_boot(CLI::App& app, Action& run) {
+    auto [c, a] = add_command<BootArgs>(
+        app, run, "boot",
+        "pack, make the disks and boot a spec under QEMU; exit 0 iff the chain passed", cmd_boot);
+    c->add_option("spec", a->spec, "image spec (images/NAME.toml)")->required();
+    c->add_option("--arch", a->arch, std::string(seedboot::kArchNames))->required();
+    c->add_option("--kernel", a->kernel, "kernel image (bzImage or Image)")->required();
+    c->add_option("--init", a->init, "the static PID 1 built for the arch")->required();
+    c->add_option("--build-dir", a->build_dir, "what {build} in the spec stands for")
+        ->default_val("build");
+    c->add_option("--out-dir", a->out_dir, "where the images and console log go")->required();
+    c->add_option("--sources", a->sources, "folder of user-supplied upstream sources ({sources})");
+    c->add_option("--power-cut-after", a->power_cut_after,
+                  "test hook: kill QEMU (like a power cut) once the console shows this text");
+    c->add_flag("--uefi", a->uefi,
+                "boot one disk through UEFI firmware instead of direct kernel boot");
+    c->add_flag("--resume", a->resume,
+                "keep the work disk of the previous run and resume its journal");
+    c->add_option("--timeout", a->timeout_s,
+                  "wall-clock limit in seconds (default: the spec's boot_timeout)");
+    c->add_flag("-q,--quiet", a->quiet, "do not copy the console to the terminal");
+    c->add_option("--disk-bus", a->disk_bus,
+                  "how the disks attach: virtio, usb (a stick on xHCI), nvme or ahci (SATA)");
+    c->add_flag("--screen", a->screen,
+                "give the machine a display (x86 -vga std, arm64 ramfb; not shown): the guest "
+                "also writes to it and holds the result there for a minute");
+    c->add_option("--monitor", a->monitor, "a QEMU monitor on this unix socket (screendump)");
+    c->add_option("--attach", a->attach,
+                  "another disk image to attach after the run's own (repeatable)");
+}
+
+} // namespace builder::cli

@@ -1,0 +1,35 @@
+// seedboot images: every spec in a folder, for every arch it names, as one UEFI-bootable disk
+// (ESP + root + work) in OUT, with OUT/SHA256SUMS.
+#include "command.hpp"
+
+#include "builder/release/images.hpp"
+
+namespace builder::cli {
+
+namespace {
+
+int cmd_images(const ImagesRequest& a) {
+    size_t count = 0;
+    std::string err;
+    if (!build_images(a, say, count, err)) return error(err);
+    say("seedboot: " + std::to_string(count) + " disk images and SHA256SUMS in " + a.out);
+    return 0;
+}
+
+} // namespace
+
+void register_images(CLI::App& app, Action& run) {
+    auto [c, a] = add_command<ImagesRequest>(
+        app, run, "images", "every spec for every arch as a UEFI-bootable disk, with SHA256SUMS",
+        cmd_images);
+    c->add_option("--specs", a->specs, "folder of image specs")->default_val("images");
+    c->add_option("--build-dir", a->build_dir, "where the kernels and PID 1s were built")
+        ->default_val("build");
+    c->add_option("-o,--output", a->out, "output folder")->default_val("out");
+    c->add_option("--sources", a->sources, "folder of user-supplied upstream sources ({sources})");
+    c->add_flag("--skip-missing", a->skip_missing,
+                "leave out specs whose locked sources are not supplied");
+    add_block_cache(*c, a->block_cache);
+}
+
+} // namespace builder::cli

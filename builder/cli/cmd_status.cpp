@@ -1,0 +1,103 @@
+// seedboot status: a run's state read back out of a disk or work image (libext2fs, no mount),
+// even one whose journal needs recovery: steps done, the failed or cut-off step's last log
+// lines, free space, the result.
+#include "command.hpp"
+
+#include "builder/readback/run_state.hpp"
+#include "builder/readback/work_fs.hpp"
+
+#include "libseedboot/format/text.hpp"
+
+#include <cstdio>
+
+namespace builder::cli {
+
+namespace {
+
+struct StatusArgs {
+    std::string image;
+};
+
+void print_tail(WorkFs& fs, const std::string& path, size_t lines) {
+    std::string text, err;
+    if (!read_work_file(fs, path, text, err)) return;
+    auto all = seedboot::split_lines(text);
+    size_t from = all.size() > lines ? all.size() - lines : 0;
+    std::printf("  last lines of %s:\n", path.c_str());
+    for (size_t i = from; i < all.size(); ++i)
+        std::printf("    | %.*s\n", int(all[i].size()), all[i].data());
+}
+
+void print_steps(const seedboot::Plan& plan, const std::vector<StepState>& states) {
+    size_t done = 0;
+    for (const auto& s : states) done += s.state == "done";
+    std::printf("  arch %s, %zu of %zu steps done\n", plan.arch.c_str(), done, plan.steps.size());
+    for (size_t i = 0; i < states.size(); ++i) {
+        std::printf("  [%zu/%zu] %-24s %s", i + 1, states.size(), plan.steps[i].name.c_str(),
+                    states[i].state.c_str());
+        if (states[i].state == "done" || states[i].state == "failed")
+            std::printf(" (status %d, %.2f s)", states[i].status,
+                        double(states[i].millis) / 1000.0);
+        std::printf("\n");
+    }
+}
+
+void print_space(const WorkFs& fs) {
+    WorkFsSpace s = work_fs_space(fs);
+    std::printf("  work file system: %.1f MiB of %.1f MiB free, %llu inodes free\n",
+                double(s.free_bytes) / (1 << 20), double(s.total_bytes) / (1 << 20),
+                static_cast<unsigned long long>(s.free_inodes));
+}
+
+void print_result(WorkFs& fs, const std::string& image) {
+    std::string text, err;
+    if (!read_work_file(fs, "/result", text, err)) {
+        std::printf("  no result yet (the run did not finish)\n");
+        return;
+    }
+    auto lines = seedboot::split_lines(text);
+    std::printf("  %s\n", lines.size() > 2 ? std::string(lines[2]).c_str() : "result: unreadable");
+    for (auto line : lines)
+        if (line == "cause work-partition-full")
+            std::printf("  the failed step filled the work partition: enlarge it with "
+                        "`seedboot grow %s --work-size SIZE` and boot again (finished steps "
+                        "are kept)\n",
+                        image.c_str());
+}
+
+int cmd_status(const StatusArgs& a) {
+    WorkFs fs;
+    std::string err, text;
+    if (!open_work_fs(a.image, fs, err)) return error(err);
+    std::printf("seedboot status: %s\n", a.image.c_str());
+    if (fs.recovered)
+        std::printf("  (the run was cut off: its ext4 journal was replayed on a private copy)\n");
+    seedboot::Plan plan;
+    seedboot::Journal j;
+    if (!read_work_file(fs, "/plan", text, err)) {
+        std::printf("  no run has laid out its build tree on this disk yet\n");
+        return 0;
+    }
+    if (!seedboot::parse_plan(text, "/plan", plan, err)) return error(a.image + ": " + err);
+    if (read_work_file(fs, "/state", text, err) && !seedboot::parse_journal(text, "/state", j, err))
+        return error(a.image + ": " + err);
+    auto states = step_states(plan, j);
+    print_steps(plan, states);
+    for (size_t i = 0; i < states.size(); ++i)
+        if (states[i].state != "done" && states[i].state != "pending")
+            print_tail(fs, step_log_path(i, plan.steps[i].name), 10);
+    print_space(fs);
+    print_result(fs, a.image);
+    return 0;
+}
+
+} // namespace
+
+void register_status(CLI::App& app, Action& run) {
+    auto [c, a] = add_command<StatusArgs>(
+        app, run, "status",
+        "steps done/total, the running or failed step's last log lines, the result", cmd_status);
+    c->add_option("image", a->image, "disk image or work image")->required();
+}
+
+} // namespace builder::cli

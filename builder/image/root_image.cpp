@@ -1,0 +1,168 @@
+#include "root_image.hpp"
+
+#include "image_identity.hpp"
+
+#include "builder/spec/source_lock.hpp"
+
+#include "libseedboot/format/manifest.hpp"
+#include "libseedboot/format/tree.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+namespace builder {
+
+namespace {
+
+// The image entry at `path` for the scanned host entry `e` at `host`: its content is read
+// from there when the image is written, a symlink's target now.
+bool host_entry(const seedboot::ManifestEntry& e, const std::string& path, const std::string& host,
+                ImageEntry& out, std::string& err) {
+    out = {path, e.type, seedboot::normalized_mode(e.type, e.mode), "", ""};
+    if (e.type == 'f') out.host_file = host;
+    if (e.type != 'l') return true;
+    std::error_code ec;
+    out.data = std::filesystem::read_symlink(host, ec).string();
+    if (ec) err = "readlink " + host + ": " + ec.message();
+    return !ec;
+}
+
+// Scans a host file or tree into image entries under `prefix`, with normalized
+// modes, appending both to the image and to the manifest.
+bool add_host_tree(const std::string& host, const std::string& prefix, RootImage& img,
+                   seedboot::Manifest& manifest, std::string& err) {
+    seedboot::Manifest scanned;
+    if (!seedboot::scan_tree(host, prefix, scanned, err)) return false;
+    for (auto& e : scanned) {
+        ImageEntry ie;
+        if (!host_entry(e, e.path, host + e.path.substr(prefix.size()), ie, err)) return false;
+        e.mode = ie.mode;
+        img.entries.push_back(std::move(ie));
+        manifest.push_back(std::move(e));
+    }
+    return true;
+}
+
+bool add_seeds(const Spec& spec, const std::string& arch, const std::string& build_dir,
+               RootImage& img, seedboot::Manifest& manifest, std::string& err) {
+    manifest.push_back({'d', 0755, 0, "-", "/seed"});
+    img.entries.push_back({"/seed", 'd', 0755, "", ""});
+    for (const auto& seed : spec.seeds) {
+        if (!add_host_tree(host_path(spec, seed.binary, arch, build_dir), "/seed/" + seed.name, img,
+                           manifest, err) ||
+            !add_host_tree(host_path(spec, seed.source, arch, build_dir),
+                           "/seed/" + seed.name + ".hex0", img, manifest, err))
+            return false;
+    }
+    return true;
+}
+
+bool add_sources(const Spec& spec, const std::string& arch, const std::string& build_dir,
+                 RootImage& img, seedboot::Manifest& manifest, std::string& err) {
+    manifest.push_back({'d', 0755, 0, "-", "/sources"});
+    img.entries.push_back({"/sources", 'd', 0755, "", ""});
+    for (const auto& src : spec.sources) {
+        if (!applies_to(src.arches, arch)) continue;
+        std::string host = host_path(spec, src.path, arch, build_dir);
+        SourceLock lock;
+        if (!src.lock.empty() &&
+            (!load_lock(host_path(spec, src.lock, arch, build_dir), lock, err) ||
+             !check_lock(lock, host, err)))
+            return false;
+        std::string part = src.subdir.empty() ? host : host + "/" + expand(spec, src.subdir, arch);
+        if (!add_host_tree(part, "/sources/" + src.name, img, manifest, err)) return false;
+    }
+    return true;
+}
+
+seedboot::Plan compile_plan(const Spec& spec, const std::string& arch) {
+    seedboot::Plan p;
+    p.arch = arch;
+    p.epoch = spec.epoch;
+    p.env = spec.env;
+    p.mkdirs = spec.dirs;
+    p.binds.push_back({"/seed", "/seed"});
+    for (const auto& seed : spec.seeds)
+        if (!seed.into.empty())
+            p.binds.push_back({"/seed/" + seed.name, expand(spec, seed.into, arch)});
+    for (const auto& src : spec.sources)
+        if (applies_to(src.arches, arch))
+            (src.copy ? p.copies : p.binds).push_back({"/sources/" + src.name, src.into});
+    for (const auto& a : spec.answers) p.answers.push_back(expand(spec, a, arch));
+    for (const auto& s : spec.steps) {
+        if (!applies_to(s.arches, arch)) continue;
+        seedboot::PlanStep step;
+        step.name = s.name;
+        step.timeout_s = s.timeout_s;
+        step.outputs = s.outputs;
+        step.expect_lines = s.lines;
+        for (const auto& a : s.run) step.argv.push_back(expand(spec, a, arch));
+        step.answers = expand(spec, s.answers, arch);
+        step.cwd = expand(spec, s.cwd, arch);
+        for (auto& o : step.outputs) o = expand(spec, o, arch);
+        p.steps.push_back(std::move(step));
+    }
+    return p;
+}
+
+} // namespace
+
+bool dir_entries(const std::string& dir, std::vector<ImageEntry>& out, std::string& err) {
+    seedboot::Manifest m;
+    // Entry paths come out under "/t"; the image's are what follows it.
+    if (!seedboot::scan_tree(dir, "/t", m, err, seedboot::Contents::listed)) return false;
+    std::vector<ImageEntry> entries;
+    for (const auto& e : m) {
+        std::string path = e.path == "/t" ? "/" : e.path.substr(2);
+        entries.emplace_back();
+        if (!host_entry(e, path, dir + e.path.substr(2), entries.back(), err)) return false;
+    }
+    out = std::move(entries);
+    return true;
+}
+
+bool compose_root_image(const Spec& spec, const std::string& arch, const std::string& init,
+                        const std::string& build_dir, RootImage& out, std::string& err) {
+    if (std::find(spec.arches.begin(), spec.arches.end(), arch) == spec.arches.end()) {
+        err = spec.file + ": arch '" + arch + "' is not in its [image] arches";
+        return false;
+    }
+    RootImage img;
+    seedboot::Manifest manifest;
+    for (const char* dir : {"/", "/dev", "/proc", "/sys", "/work"})
+        img.entries.push_back({dir, 'd', 0755, "", ""});
+    if (!std::filesystem::is_regular_file(init)) {
+        err = init + ": PID 1 binary not found (build it with make init-" + arch + ")";
+        return false;
+    }
+    img.entries.push_back({"/init", 'f', 0755, init, ""});
+    // Sources first: a missing upstream tree is reported with where to get it.
+    if (!add_sources(spec, arch, build_dir, img, manifest, err) ||
+        !add_seeds(spec, arch, build_dir, img, manifest, err))
+        return false;
+    std::sort(manifest.begin(), manifest.end(),
+              [](const auto& a, const auto& b) { return a.path < b.path; });
+    for (size_t i = 1; i < manifest.size(); ++i)
+        if (manifest[i].path == manifest[i - 1].path) {
+            err = spec.file + ": two seeds or sources both want " + manifest[i].path;
+            return false;
+        }
+    img.plan = compile_plan(spec, arch);
+    // The PID 1 will parse this text: make sure it reads back as what we meant.
+    seedboot::Plan reread;
+    if (!seedboot::parse_plan(seedboot::format_plan(img.plan), spec.file + " (compiled plan)",
+                              reread, err))
+        return false;
+    img.manifest = seedboot::format_manifest(manifest);
+    img.entries.push_back({"/plan", 'f', 0644, "", seedboot::format_plan(img.plan)});
+    img.entries.push_back({"/manifest", 'f', 0644, "", img.manifest});
+    Guid identity;
+    if (!image_identity(seedboot::format_plan(img.plan), img.manifest, init, identity, err))
+        return false;
+    img.entries.push_back({kIdentityPath, 'f', 0644, "", identity_file(identity)});
+    out = std::move(img);
+    return true;
+}
+
+} // namespace builder

@@ -1,0 +1,89 @@
+#include "images.hpp"
+
+#include "sums.hpp"
+
+#include "builder/disk/disk_image.hpp"
+#include "builder/image/image_identity.hpp"
+#include "builder/image/pack.hpp"
+#include "builder/spec/build_dir.hpp"
+#include "builder/spec/spec.hpp"
+
+#include "libseedboot/platform.hpp"
+#include "libseedboot/sys/atomic_file.hpp"
+
+#include <filesystem>
+#include <vector>
+
+namespace builder {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The first locked source of `spec` that is not supplied, or "".
+std::string missing_source(const Spec& spec, const std::string& arch, const std::string& build) {
+    for (const auto& src : spec.sources) {
+        std::string host = host_path(spec, src.path, arch, build);
+        if (!src.lock.empty() && !fs::exists(host)) return host;
+    }
+    return "";
+}
+
+// One spec on one arch: the root squashfs, then the disk; `name` gets the disk's file name.
+bool build_one(const ImagesRequest& r, const Spec& spec, const seedboot::Arch& arch,
+               const std::function<void(const std::string&)>& say, std::string& name,
+               std::string& err) {
+    std::string base = spec.name + "-" + std::string(arch.name);
+    name = base + ".img";
+    PackRequest pack{.spec = spec.file,
+                     .arch = std::string(arch.name),
+                     .init = pid1_path(r.build_dir, arch),
+                     .build_dir = r.build_dir,
+                     .sources = r.sources,
+                     .out = r.out + "/" + base + ".sqfs",
+                     .block_cache = r.block_cache};
+    PackResult packed;
+    if (!pack_spec(pack, packed, err)) return false;
+    say(describe(pack, packed));
+    DiskContent c{.arch = std::string(arch.name),
+                  .kernel = kernel_path(r.build_dir, arch),
+                  .root = pack.out,
+                  .work_size = spec.work_size,
+                  .epoch = spec.epoch};
+    if (c.work_size && !read_image_identity(pack.out, c.work_identity, err)) return false;
+    return make_disk(c, r.out + "/" + name, err);
+}
+
+} // namespace
+
+bool build_images(const ImagesRequest& r, const std::function<void(const std::string&)>& say,
+                  size_t& count, std::string& err) {
+    std::vector<std::string> specs;
+    if (!list_specs(r.specs, specs, err)) return false;
+    std::error_code ec;
+    fs::create_directories(r.out, ec);
+    std::vector<Sum> sums;
+    for (const auto& path : specs) {
+        Spec spec;
+        if (!load_spec(path, spec, err)) return false;
+        if (!r.sources.empty()) spec.sources_dir = fs::absolute(r.sources).string();
+        for (const auto& arch : spec.arches) {
+            std::string missing = missing_source(spec, arch, r.build_dir);
+            if (r.skip_missing && !missing.empty()) {
+                say("seedboot: skipped " + spec.name + " on " + arch + ": " + missing +
+                    " is not supplied");
+                continue;
+            }
+            std::string name;
+            sums.emplace_back();
+            if (!build_one(r, spec, *seedboot::find_arch(arch), say, name, err) ||
+                !sum_of(r.out, name, sums.back(), err))
+                return false;
+        }
+    }
+    count = sums.size();
+    return seedboot::write_file_atomic(r.out + "/SHA256SUMS", format_sums(std::move(sums)), 0644,
+                                       err);
+}
+
+} // namespace builder

@@ -1,0 +1,80 @@
+// Image specs (images/NAME.toml): what goes into a root image and which steps
+// run, for which arches. Parsed with toml++; every error names the file, the
+// line and what was expected.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace builder {
+
+struct SeedSpec {
+    std::string name;   // /seed/NAME (binary) and /seed/NAME.hex0 (its source)
+    std::string binary; // host path; {arch} and {build} are expanded per arch
+    std::string source;
+    std::string into; // optional: also bound read-only over this build-tree path, so that
+                      // an upstream entry script runs exactly the audited seed
+};
+
+struct SourceSpec {
+    std::string name;                // /sources/NAME in the root image
+    std::string path;                // host file or directory, {arch}/{build} expanded
+    std::string into;                // where the build tree sees it (default /sources/NAME)
+    std::vector<std::string> arches; // empty: every arch of the image
+    std::string lock;   // optional lock file (rootfs/locks/*.lock) the content must match
+    std::string subdir; // optional: pack only this part of the (locked) path
+    bool copy = false;  // copied (writable) on first boot, instead of bound read-only
+};
+
+struct StepSpec {
+    std::string name;
+    std::vector<std::string> run; // argv; {arch} expanded
+    uint64_t timeout_s = 0;
+    std::string cwd = "/";
+    std::vector<std::string> outputs;
+    uint64_t lines = 0;              // expected output lines, for progress
+    std::string answers;             // checked whole right after the step
+    std::vector<std::string> arches; // empty: every arch of the image
+};
+
+struct Spec {
+    std::string file; // the .toml path, for messages
+    std::string dir;  // relative host paths resolve against it
+    std::string name; // the file's stem
+    std::string description;
+    std::vector<std::string> arches;
+    uint64_t epoch = 1;               // SOURCE_DATE_EPOCH inside and outside
+    uint64_t work_size = 64ull << 20; // bytes
+    uint64_t boot_timeout_s = 600;    // the QEMU runner's wall-clock limit
+    std::vector<SeedSpec> seeds;
+    std::vector<SourceSpec> sources;
+    std::vector<std::string> dirs;    // made in the build tree on first boot
+    std::vector<std::string> env;     // NAME=VALUE
+    std::vector<std::string> answers; // build-tree paths of answers files
+    std::vector<StepSpec> steps;
+    // [vars.ARCH] tables: {NAME} in paths and step arguments, per arch.
+    std::map<std::string, std::map<std::string, std::string>> vars;
+    std::string sources_dir; // {sources}: user-supplied upstream files (default ../sources)
+};
+
+// Whether a seed, source or step with these `arches` (empty: all of the image's) is for `arch`.
+bool applies_to(const std::vector<std::string>& arches, const std::string& arch);
+
+// Expands {arch} and the spec's [vars.ARCH] in a step argument or path.
+std::string expand(const Spec& spec, const std::string& text, const std::string& arch);
+
+bool load_spec(const std::string& path, Spec& out, std::string& err);
+
+// The image specs (*.toml) in the folder `dir`, sorted; none is an error.
+bool list_specs(const std::string& dir, std::vector<std::string>& out, std::string& err);
+
+// Expands {arch}, vars, {build} and {sources} and resolves a relative result against spec.dir.
+std::string host_path(const Spec& spec, const std::string& pattern, const std::string& arch,
+                      const std::string& build_dir);
+
+// Parses "64M", "1G", "512K" or a plain byte count.
+bool parse_size(const std::string& text, uint64_t& out);
+
+} // namespace builder

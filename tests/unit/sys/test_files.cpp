@@ -1,0 +1,67 @@
+// Whole files by path, and whole reads and writes on descriptors.
+#include "libseedboot/sys/fd.hpp"
+#include "libseedboot/sys/files.hpp"
+#include "libseedboot/sys/io.hpp"
+
+#include "tests/support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cerrno>
+#include <fcntl.h>
+
+TEST_CASE("read_file: the whole file, or an error naming it and what it should be", "[sys]") {
+    TempDir t;
+    std::string out, err;
+    REQUIRE(seedboot::read_file(t.write("f", "abc"), "test file", out, err));
+    CHECK(out == "abc");
+    CHECK_FALSE(seedboot::read_file(t.file("none"), "trust file", out, err));
+    CHECK(err == t.file("none") + ": cannot read the trust file: No such file or directory");
+    CHECK_FALSE(seedboot::read_file(t.path, "trust file", out, err));
+    CHECK(err == t.path + ": cannot read the trust file: not a regular file");
+    CHECK_FALSE(seedboot::read_file(t.write("big", "12345"), "key file", out, err, 4));
+    CHECK(err == t.file("big") + ": 5 bytes is too big for a key file (expected at most 4)");
+    CHECK(out == "abc"); // untouched by the failures
+}
+
+TEST_CASE("sha256_file: digest and size, or an error naming the file", "[sys]") {
+    TempDir t;
+    std::string hex, err;
+    uint64_t size = 0;
+    REQUIRE(seedboot::sha256_file(t.write("abc", "abc"), hex, size, err));
+    CHECK(hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    CHECK(size == 3);
+    CHECK_FALSE(seedboot::sha256_file(t.file("none"), hex, size, err));
+    CHECK(err == t.file("none") + ": cannot open: No such file or directory");
+}
+
+TEST_CASE("parent_dir and fsync_dir", "[sys]") {
+    CHECK(seedboot::parent_dir("out/SHA256SUMS") == "out");
+    CHECK(seedboot::parent_dir("/disk.img") == "/");
+    CHECK(seedboot::parent_dir("disk.img") == ".");
+    TempDir t;
+    std::string err;
+    CHECK(seedboot::fsync_dir(t.path, err));
+    CHECK_FALSE(seedboot::fsync_dir(t.file("none"), err));
+    CHECK(err == t.file("none") + ": cannot flush the folder (fsync): No such file or directory");
+}
+
+TEST_CASE("whole reads: a file that ends early is told apart from an error", "[sys]") {
+    TempDir t;
+    seedboot::Fd fd(::open(t.write("f", "0123456789").c_str(), O_RDWR | O_CLOEXEC));
+    REQUIRE(fd.ok());
+    char buf[8];
+    size_t got = 0;
+    REQUIRE(seedboot::pread_full(fd.get(), buf, 8, 6, got));
+    CHECK(got == 4);
+    CHECK(seedboot::pread_exact(fd.get(), buf, 4, 6));
+    CHECK(std::string(buf, 4) == "6789");
+    CHECK_FALSE(seedboot::pread_exact(fd.get(), buf, 5, 6));
+    CHECK(errno == 0);
+    REQUIRE(seedboot::pwrite_all(fd.get(), "AB", 2, 10));
+    REQUIRE(seedboot::pread_exact(fd.get(), buf, 4, 8));
+    CHECK(std::string(buf, 4) == "89AB");
+    CHECK(fd.close());
+    CHECK_FALSE(seedboot::pread_exact(fd.get(), buf, 1, 0)); // closed: EBADF
+    CHECK(errno == EBADF);
+}
