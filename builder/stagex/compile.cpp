@@ -196,7 +196,7 @@ bool guest_arch(const Recipe& r, std::string& arch, std::string& err) {
     bool p386 = platforms.count("linux/386"), amd64 = platforms.count("linux/amd64"),
          arm64 = platforms.count("linux/arm64");
     if (platforms.size() == 1 && p386) return arch = "i386", true;
-    if (platforms.size() == 1 + p386 && amd64) return arch = "x86_64", true;
+    if (platforms.size() == size_t{1} + p386 && amd64) return arch = "x86_64", true;
     if (platforms.size() == 1 && arm64) return arch = "aarch64", true;
     std::string list;
     for (const auto& p : platforms) list += (list.empty() ? "" : ", ") + p;

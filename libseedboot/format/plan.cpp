@@ -248,7 +248,7 @@ std::string format_step(const PlanStep& s) {
     if (!s.base.empty()) t += " base=" + s.base;
     if (!s.from.empty()) t += " from=" + s.from;
     if (s.chmod >= 0) {
-        char mode[8];
+        char mode[12]; // any unsigned in octal, and the NUL
         std::snprintf(mode, sizeof mode, "%o", static_cast<unsigned>(s.chmod));
         t += std::string(" chmod=") + mode;
     }
