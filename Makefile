@@ -1,11 +1,16 @@
 # seedboot's front door. Every target installs what is missing (Debian 12).
-#   make qemu-ARCH [IMAGE=name] [BOOT=uefi] [RESUME=1] [SOURCES=dir]   boot images/NAME.toml under QEMU
+#   make qemu-ARCH [IMAGE=name] [BOOT=uefi] [DISK=usb|nvme|ahci] [SCREEN=1] [RESUME=1] [SOURCES=dir]
+#                                                        boot images/NAME.toml under QEMU
 #   make test                                            unit tests + real boots on all arches
 #   make release KEY=secret.key [NAME=alice]             make images, check and sign them
 #   make kernel-ARCH | init-ARCH | host                  the pieces
 ARCHES := i386 x86_64 aarch64
 IMAGE ?= default
 BOOT ?= direct
+# How the disks attach (virtio, or as on real machines: usb, nvme, ahci); the run's folder
+# is build/run/IMAGE-ARCH-BOOT, with -DISK unless virtio.
+DISK ?= virtio
+run_dir = $(BUILD)/run/$(or $(2),$(IMAGE))-$(1)-$(BOOT)$(if $(filter-out virtio,$(DISK)),-$(DISK))
 BUILD := build
 SEEDBOOT := $(BUILD)/host/bin/seedboot
 JOBS ?= $(shell nproc)
@@ -46,8 +51,9 @@ kernels: $(addprefix kernel-,$(ARCHES))
 # The sandbox image on x86_64 also runs the i386 probe (compat ABI).
 $(addprefix qemu-,$(ARCHES)): qemu-%: host init-% kernel-% $(if $(filter sandbox,$(IMAGE)),init-i386)
 	$(SEEDBOOT) boot images/$(IMAGE).toml --arch $* --kernel $(call kernel_image,$*) \
-	  --init $(call init_binary,$*) --build-dir $(abspath $(BUILD)) --out-dir $(BUILD)/run/$(IMAGE)-$*-$(BOOT) \
-	  $(if $(filter uefi,$(BOOT)),--uefi) $(if $(RESUME),--resume) $(if $(SOURCES),--sources $(abspath $(SOURCES)))
+	  --init $(call init_binary,$*) --build-dir $(abspath $(BUILD)) --out-dir $(call run_dir,$*) \
+	  $(if $(filter uefi,$(BOOT)),--uefi) $(if $(RESUME),--resume) $(if $(SOURCES),--sources $(abspath $(SOURCES))) \
+	  --disk-bus $(DISK) $(if $(SCREEN),--screen)
 
 # Stage 0 from a supplied stage0-posix tree (SOURCES=dir holding stage0-posix/):
 # run it, extract its tools, pack them as out/stage0-ARCH.sqfs, and boot the
@@ -58,7 +64,7 @@ S0_aarch64 := AArch64
 $(addprefix stage0-,$(ARCHES)): stage0-%: host init-% kernel-%
 	$(MAKE) qemu-$* IMAGE=stage0
 	rm -rf $(BUILD)/stage0/$* && mkdir -p out
-	$(SEEDBOOT) extract $(BUILD)/run/stage0-$*-$(BOOT)/$(if $(filter uefi,$(BOOT)),disk,work).img \
+	$(SEEDBOOT) extract $(call run_dir,$*,stage0)/$(if $(filter uefi,$(BOOT)),disk,work).img \
 	  --path /build/$(S0_$*)/bin -o $(BUILD)/stage0/$*/bin
 	$(SEEDBOOT) pack-dir $(BUILD)/stage0/$*/bin -o out/stage0-$*.sqfs
 	sha256sum out/stage0-$*.sqfs

@@ -1,7 +1,9 @@
 // Everything the PID 1 says goes to the console (fds 1 and 2 are /dev/console,
-// opened by the kernel), one whole line per write so lines never interleave.
+// opened by the kernel), one whole line per write so lines never interleave;
+// and, on a machine with a screen, to the screen as well (screen.cpp finds it).
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace init {
@@ -11,5 +13,22 @@ bool fail(std::string_view what);              // "seedboot: error: <what>", ret
 bool fail_errno(std::string_view what);        // ... ": <strerror(errno)>", returns false
 bool write_all(int fd, std::string_view data); // retries on EINTR/short writes; false: gave up
 double seconds_since_boot();                   // CLOCK_BOOTTIME
+// Waits `ms` milliseconds with poll(2): glibc turns a short sleep() or usleep() into the
+// 32-bit-time nanosleep, which the i386 kernel lacks (no CONFIG_COMPAT_32BIT_TIME: ENOSYS).
+void sleep_ms(unsigned ms);
+
+// Where the screen is: nowhere (serial only, as under QEMU -nographic), a VT beside the
+// serial console (`fd`, which the console keeps open), or /dev/console itself.
+enum class ScreenKind { none, beside, is_console };
+void use_screen(ScreenKind kind, int fd = -1);
+bool has_screen();
+
+// `data` to the console and to the screen beside it; false if the console refused it.
+bool write_console(std::string_view data);
+
+// The result line, last: byte for byte on the serial console (the protocol the host
+// reads), and as a full-width bar on the screen (green for ok, red otherwise).
+void write_result(std::string_view line);
+std::string screen_result(std::string_view line); // the bar's bytes, for the tests
 
 } // namespace init

@@ -5,12 +5,13 @@
 #include "layout.hpp"
 #include "mounts.hpp"
 #include "run_plan.hpp"
+#include "screen.hpp"
 #include "space.hpp"
 #include "verify.hpp"
+#include "work_disk.hpp"
 
 #include "libseedboot/format/journal.hpp"
 #include "libseedboot/format/plan.hpp"
-#include "libseedboot/platform.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -22,7 +23,9 @@
 
 namespace {
 
-constexpr int kWaitForDisk = 10; // seconds; USB disks enumerate after the kernel hands over
+// Seconds. The root's disk is there (the kernel waited for it, rootwait=); a work disk of
+// its own (direct kernel boot) may enumerate later.
+constexpr int kWaitForDisk = 10;
 
 struct Boot {
     init::Work work;
@@ -75,6 +78,7 @@ struct Stages {
 bool prepare(Boot& b, Stages& stage) {
     stage.enter("mount");
     if (!init::mount_kernel_filesystems()) return false;
+    init::attach_screen();
     init::say("PID 1 up at " + std::to_string(init::seconds_since_boot()) + " s since boot");
     stage.enter("plan");
     std::string text, err, device;
@@ -87,7 +91,7 @@ bool prepare(Boot& b, Stages& stage) {
     stage.enter("seed-audit");
     if (!init::audit_seeds()) return false;
     stage.enter("work");
-    if (!init::find_partition(seedboot::kWorkLabel, kWaitForDisk, device)) return false;
+    if (!init::find_work_partition(kWaitForDisk, device)) return false;
     stage.enter("work-mount");
     if (!init::mount_work(device, b.work.dir.c_str())) return false;
     b.work_mounted = true;
@@ -111,7 +115,12 @@ bool prepare(Boot& b, Stages& stage) {
 [[noreturn]] void power_off(Boot& b, const std::string& result_line) {
     if (b.work_mounted) init::unmount_work(b.work.dir.c_str());
     ::sync();
-    init::write_all(1, result_line + "\n");
+    // Nothing is written after this point: cutting the power during the hold loses nothing.
+    if (init::has_screen())
+        init::say("the screen keeps the result for " + std::to_string(init::kScreenHoldSeconds) +
+                  " s, then the machine powers off");
+    init::write_result(result_line);
+    if (init::has_screen()) init::sleep_ms(init::kScreenHoldSeconds * 1000);
     ::reboot(RB_POWER_OFF);
     init::fail_errno("power off");
     for (;;) ::pause(); // PID 1 must not exit: the kernel would panic

@@ -2,7 +2,6 @@
 
 #include "console.hpp"
 
-#include <blkid/blkid.h>
 #include <cerrno>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -24,26 +23,6 @@ bool mount_kernel_filesystems() {
     return mount_one("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC) &&
            mount_one("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC) &&
            mount_one("devtmpfs", "/dev", "devtmpfs", MS_NOSUID);
-}
-
-bool find_partition(const char* partlabel, int wait_s, std::string& device) {
-    for (int waited = 0;; ++waited) {
-        // A fresh cache each round: "/dev/null" keeps libblkid from reading or
-        // writing a cache file, so every look-up probes the disks as they are now.
-        blkid_cache cache = nullptr;
-        if (blkid_get_cache(&cache, "/dev/null") != 0)
-            return fail("libblkid: cannot create a cache");
-        char* name = blkid_evaluate_tag("PARTLABEL", partlabel, &cache);
-        if (name) device = name;
-        free(name);
-        blkid_put_cache(cache);
-        if (!device.empty()) return true;
-        if (waited >= wait_s)
-            return fail(std::string("no partition named '") + partlabel + "' after " +
-                        std::to_string(wait_s) + " s (expected a GPT partition with that name)");
-        if (waited == 0) say(std::string("waiting for a partition named ") + partlabel);
-        sleep(1);
-    }
 }
 
 bool mount_work(const std::string& device, const char* dir) {

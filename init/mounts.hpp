@@ -8,10 +8,6 @@ namespace init {
 // /proc, /sys and /dev (devtmpfs; the kernel may have mounted it already).
 bool mount_kernel_filesystems();
 
-// Finds the partition named `partlabel` with libblkid, waiting up to `wait_s`
-// seconds for slow disks (USB) to appear; sets `device` to its /dev path.
-bool find_partition(const char* partlabel, int wait_s, std::string& device);
-
 // Mounts the ext4 work file system read-write at `dir`; the kernel replays its
 // journal if the last run was cut off.
 bool mount_work(const std::string& device, const char* dir);

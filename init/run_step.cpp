@@ -46,8 +46,8 @@ struct Console {
         std::string lines;
         kernel.forward(lines);
         if (lines.empty()) return;
-        write_all(1, guard.finish());
-        write_all(1, lines);
+        write_console(guard.finish());
+        write_console(lines);
     }
 };
 
@@ -74,7 +74,7 @@ void pump(int pipe_fd, int log_fd, uint64_t deadline_ms, const seedboot::PlanSte
         if (n < 0 && errno != EINTR) return; // a broken pipe: stop reading, the step is killed
         if (n > 0) {
             std::string_view chunk(buf, static_cast<size_t>(n));
-            write_all(1, console.guard.feed(chunk));
+            write_console(console.guard.feed(chunk));
             // Once the log refuses output (a full disk), its end is kept in memory.
             if (!out.log_short && !write_all(log_fd, chunk)) out.log_short = true;
             if (out.log_short) keep_tail(out.tail, chunk);
@@ -143,7 +143,7 @@ bool run_step(const seedboot::Plan& plan, const seedboot::PlanStep& step, const 
     pump(rd.get(), log.get(), start + step.timeout_s * 1000, step, out, console);
     out.status = end_step(reaper);
     console.forward_kernel();
-    write_all(1, console.guard.finish());
+    write_console(console.guard.finish());
     box.kernel.restore();
     out.millis = now_ms() - start;
     if (out.timed_out) {

@@ -47,7 +47,12 @@ if [ "$sha" != "$want_sha" ] || [ "$size" != "$want_size" ]; then
   echo "build-kernel: warning: $differs; building from it (fine for a smoke boot; the kernel's hash differs from a locked build)" >&2
 fi
 
-key=$( { echo "$sha"; cat "$here/common.config" "$here/$arch.config" "$0"; "${cross}gcc" --version | head -n1; } |
+# Fragments in merge order: every arch, ordinary machines (disks, screen), then the arch's own.
+fragments=("$here/common.config" "$here/hardware.config" "$here/$arch.config")
+# seedboot's own small changes to the locked source, applied in name order (patches/README).
+patches=("$here"/patches/*.patch)
+[ -e "${patches[0]}" ] || patches=()
+key=$( { echo "$sha"; cat "${fragments[@]}" "${patches[@]}" "$0"; "${cross}gcc" --version | head -n1; } |
   sha256sum | cut -c1-32)
 cached="$cache/kernel/$arch-$key"
 # Two checkouts may build the same kernel at once: one builds, the other waits for it.
@@ -60,18 +65,23 @@ if [ ! -f "$cached/$(basename "$image")" ]; then
   trap 'rm -rf "$work"' EXIT
   echo "build-kernel: $arch: unpacking $src"
   tar -xJf "$src" -C "$work" --strip-components=1
+  for p in "${patches[@]}"; do
+    echo "build-kernel: $arch: applying $(basename "$p")"
+    patch -s -p1 --forward --batch --no-backup-if-mismatch -d "$work" <"$p" ||
+      die "$p does not apply to $src (written for the locked source; README: Kernel source)"
+  done
   obj="$work/obj"
   mk() { make -s -C "$work" O="$obj" ARCH="$karch" CROSS_COMPILE="$cross" \
     KBUILD_BUILD_TIMESTAMP=@0 KBUILD_BUILD_USER=seedboot KBUILD_BUILD_HOST=seedboot "$@"; }
-  echo "build-kernel: $arch: configuring (tinyconfig + common.config + $arch.config)"
+  echo "build-kernel: $arch: configuring (tinyconfig + common.config + hardware.config + $arch.config)"
   mk tinyconfig >/dev/null
   KCONFIG_CONFIG="$obj/.config" "$work/scripts/kconfig/merge_config.sh" -m -O "$obj" \
-    "$obj/.config" "$here/common.config" "$here/$arch.config" >/dev/null
+    "$obj/.config" "${fragments[@]}" >/dev/null
   mk olddefconfig >/dev/null
   # merge_config drops symbols whose dependencies are unmet without failing: check each one.
-  missing=$(grep -h '^CONFIG_' "$here/common.config" "$here/$arch.config" | while read -r line; do
+  missing=$(grep -h '^CONFIG_' "${fragments[@]}" | while read -r line; do
     grep -qxF "$line" "$obj/.config" || echo "  $line"; done
-    { grep -h '^# CONFIG_.* is not set$' "$here/common.config" "$here/$arch.config" || true; } |
+    { grep -h '^# CONFIG_.* is not set$' "${fragments[@]}" || true; } |
     while read -r line; do
     opt=${line#\# }; opt=${opt%% *}
     ! grep -q "^$opt=" "$obj/.config" || echo "  $line (something selects it)"; done)

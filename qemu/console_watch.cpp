@@ -7,6 +7,9 @@ namespace qemu {
 namespace {
 // Longer lines are cut: a result line is short, and a guest must not make the host buffer grow.
 constexpr size_t kMaxLine = 4096;
+// A panicking kernel holds its message on the screen (panic=60) before it resets; the runner
+// need not wait for that.
+constexpr std::string_view kPanic = "Kernel panic - not syncing";
 } // namespace
 
 void ConsoleWatch::feed(std::string_view chunk) {
@@ -17,6 +20,7 @@ void ConsoleWatch::feed(std::string_view chunk) {
         }
         while (!partial_.empty() && partial_.back() == '\r') partial_.pop_back();
         if (partial_.starts_with(seedboot::kResultPrefix)) result_line = partial_;
+        if (panic_line.empty() && partial_.find(kPanic) != std::string::npos) panic_line = partial_;
         if (!cut_after.empty() && partial_.find(cut_after) != std::string::npos) cut = true;
         partial_.clear();
     }

@@ -1,6 +1,6 @@
 // The host's side of the console protocol: reads the guest's console as it
 // arrives, in chunks cut anywhere, and keeps the last result line (a line that
-// starts with "SEEDBOOT-RESULT: ") and whether a power-cut mark went by.
+// starts with "SEEDBOOT-RESULT: "), a kernel panic, and whether a power-cut mark went by.
 #pragma once
 
 #include <string>
@@ -11,6 +11,7 @@ namespace qemu {
 struct ConsoleWatch {
     std::string cut_after;   // non-empty: watch for a line holding this text
     std::string result_line; // the last result line, without its line end
+    std::string panic_line;  // the kernel's "Kernel panic - not syncing: ..." line, if one came
     bool cut = false;
 
     void feed(std::string_view chunk);

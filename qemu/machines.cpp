@@ -2,7 +2,6 @@
 
 #include "libseedboot/platform.hpp"
 
-#include <algorithm>
 #include <filesystem>
 
 namespace qemu {
@@ -15,12 +14,11 @@ struct Machine {
     std::vector<std::string> board;
     const char* uefi_code;
     const char* uefi_vars;
-    const char*
-        disk_device; // virtio over PCI on x86; over MMIO on arm64 virt (no PCI host driver needed)
+    const char* disk_device; // DISK=virtio: over PCI on x86; over MMIO on arm64 virt
 };
 
-// No network card, no display, no default devices: the serial console is the
-// only way in or out. -no-reboot turns the kernel's panic reboot into an exit.
+// No network card, no display (unless asked for), no default devices: the serial
+// console is the only way in or out. -no-reboot turns the kernel's panic reboot into an exit.
 const std::vector<Machine>& machines() {
     static const std::vector<Machine> m = {
         {seedboot::ArchId::x86_64,
@@ -53,7 +51,30 @@ const Machine* find(const std::string& arch) {
     return nullptr;
 }
 
+// The controller the disks hang off, if the bus needs one added: q35 has AHCI on board
+// (buses ide.0 to ide.5); arm64 virt gets the same ICH9 AHCI on PCI.
+void add_controller(const Machine& m, const std::string& bus, std::vector<std::string>& argv) {
+    if (bus == "usb") argv.insert(argv.end(), {"-device", "qemu-xhci,id=xhci"});
+    if (bus == "ahci" && m.arch == seedboot::ArchId::aarch64)
+        argv.insert(argv.end(), {"-device", "ich9-ahci,id=ahci"});
+}
+
+// The -device for disk `i` (drive d<i>) on `bus`.
+std::string disk_device(const Machine& m, const std::string& bus, size_t i) {
+    std::string n = std::to_string(i), drive = ",drive=d" + n;
+    if (bus == "usb") return "usb-storage,bus=xhci.0" + drive;
+    if (bus == "nvme") return "nvme,serial=seedboot" + n + drive;
+    if (bus == "ahci")
+        return std::string("ide-hd,bus=") +
+               (m.arch == seedboot::ArchId::aarch64 ? "ahci." : "ide.") + n + drive;
+    return m.disk_device + drive;
+}
+
 } // namespace
+
+const char* disk_buses() {
+    return "virtio, usb, nvme or ahci";
+}
 
 bool qemu_command(const BootConfig& cfg, std::vector<std::string>& argv, std::string& err) {
     const Machine* m = find(cfg.arch);
@@ -62,14 +83,37 @@ bool qemu_command(const BootConfig& cfg, std::vector<std::string>& argv, std::st
             "unknown arch '" + cfg.arch + "' (expected " + std::string(seedboot::kArchNames) + ")";
         return false;
     }
+    const std::string& bus = cfg.disk_bus;
+    if (bus != "virtio" && bus != "usb" && bus != "nvme" && bus != "ahci") {
+        err = "unknown disk bus '" + bus + "' (expected " + disk_buses() + ")";
+        return false;
+    }
+    if (bus == "ahci" && cfg.disks.size() > 6) {
+        err = std::to_string(cfg.disks.size()) + " disks on AHCI (it has 6 ports)";
+        return false;
+    }
+    for (bool ro : cfg.read_only)
+        if (ro && bus == "ahci") {
+            err = "QEMU's SATA disks cannot be read-only, and direct kernel boot attaches the root "
+                  "disk read-only (boot through UEFI with one disk, or use another bus)";
+            return false;
+        }
     argv = {m->emulator};
+    // Under UEFI the arm64 kernel gets ACPI tables, as on most arm64 machines that boot UEFI
+    // (direct kernel boot hands it the device tree).
     argv.insert(argv.end(), m->board.begin(), m->board.end());
-    // AAVMF hands the kernel ACPI tables instead of the device tree when the
-    // board offers both; our arm64 kernel is device-tree only.
-    if (cfg.kernel.empty())
-        std::replace(argv.begin(), argv.end(), std::string("virt"), std::string("virt,acpi=off"));
-    for (const char* a : {"-nodefaults", "-nographic", "-no-reboot", "-nic", "none", "-monitor",
-                          "none", "-serial", "stdio"})
+    argv.push_back("-nodefaults");
+    if (!cfg.screen)
+        argv.push_back("-nographic");
+    else if (m->arch == seedboot::ArchId::aarch64)
+        argv.insert(argv.end(), {"-display", "none", "-device", "ramfb"});
+    else
+        argv.insert(argv.end(), {"-display", "none", "-vga", "std"});
+    std::string monitor =
+        cfg.monitor.empty() ? "none" : "unix:" + cfg.monitor + ",server=on,wait=off";
+    for (const std::string& a :
+         {std::string("-no-reboot"), std::string("-nic"), std::string("none"),
+          std::string("-monitor"), monitor, std::string("-serial"), std::string("stdio")})
         argv.push_back(a);
     argv.insert(argv.end(),
                 {"-m", std::to_string(cfg.memory_mb), "-smp", std::to_string(cfg.cpus)});
@@ -81,12 +125,15 @@ bool qemu_command(const BootConfig& cfg, std::vector<std::string>& argv, std::st
                     {"-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + cfg.firmware_code,
                      "-drive", "if=pflash,format=raw,unit=1,file=" + cfg.firmware_vars});
     }
+    add_controller(*m, bus, argv);
     for (size_t i = 0; i < cfg.disks.size(); ++i) {
         std::string ro = i < cfg.read_only.size() && cfg.read_only[i] ? ",readonly=on" : "";
+        // The firmware boots the first disk, whatever else is attached.
+        std::string boot = i == 0 && cfg.kernel.empty() ? ",bootindex=0" : "";
         argv.insert(argv.end(),
                     {"-drive",
                      "if=none,format=raw,id=d" + std::to_string(i) + ro + ",file=" + cfg.disks[i],
-                     "-device", std::string(m->disk_device) + ",drive=d" + std::to_string(i)});
+                     "-device", disk_device(*m, bus, i) + boot});
     }
     return true;
 }

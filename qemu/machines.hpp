@@ -10,15 +10,23 @@ namespace qemu {
 struct BootConfig {
     std::string arch;               // i386, x86_64, aarch64
     std::string kernel;             // direct kernel boot; empty for UEFI
-    std::vector<std::string> disks; // raw images, attached as virtio disks in order
+    std::vector<std::string> disks; // raw images, attached in order (the first one boots)
     std::vector<bool> read_only;    // one per disk
     std::string firmware_code;      // UEFI: read-only firmware
     std::string firmware_vars;      // UEFI: a writable copy of the variable store
     unsigned memory_mb = 1024;
     unsigned cpus = 1;
+    // How the disks attach, as on real machines: "virtio" (default), "usb" (USB sticks on an
+    // xHCI controller), "nvme" (one NVMe controller each), "ahci" (SATA disks on AHCI).
+    std::string disk_bus = "virtio";
+    bool screen = false; // a display the firmware draws on (x86 -vga std, arm64 ramfb), not shown
+    std::string monitor; // non-empty: a QEMU monitor on this unix socket (screendump, quit)
 };
 
-// The full QEMU command line; false + err for an unknown arch.
+// "virtio, usb, nvme or ahci"
+const char* disk_buses();
+
+// The full QEMU command line; false + err for an unknown arch or disk bus.
 bool qemu_command(const BootConfig& cfg, std::vector<std::string>& argv, std::string& err);
 
 // Debian's UEFI firmware for `arch` (code, pristine variable store).

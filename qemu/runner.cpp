@@ -7,6 +7,7 @@
 #include "libseedboot/sys/error.hpp"
 #include "libseedboot/sys/io.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -104,9 +105,9 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
             break;
         }
         pollfd p{fds[0], POLLIN, 0};
-        int ms =
-            static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(left).count()) +
-            1;
+        // Wake up at least every second: the limit after the result line counts too.
+        int ms = static_cast<int>(std::min<int64_t>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(left).count() + 1, 1000));
         int n = ::poll(&p, 1, ms);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) continue;
@@ -118,7 +119,7 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
         if (echo) seedboot::write_all(1, text);
         seedboot::write_all(log, text);
         watch.feed(text);
-        if (watch.cut) {
+        if (watch.cut || !watch.panic_line.empty()) {
             ::kill(pid, SIGKILL);
             break;
         }
@@ -147,6 +148,9 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
                                          : " after the line '" + r.result_line +
                                                "' (a run counts only once the guest powers off)") +
                   " (console in " + log_path + ")";
+    } else if (!watch.panic_line.empty()) {
+        r.outcome = Outcome::no_result;
+        r.error = "the kernel panicked: " + watch.panic_line + " (console in " + log_path + ")";
     } else if (r.result_line.empty()) {
         r.outcome = Outcome::no_result;
         r.error =

@@ -19,9 +19,9 @@ pkgs=(
   # image tools and QEMU
   qemu-system-x86 qemu-system-arm ovmf ovmf-ia32 qemu-efi-aarch64
   squashfs-tools squashfs-tools-ng e2fsprogs dosfstools mtools gdisk fdisk minisign
-  # tests: the screen test reads the framebuffer with OCR; git for the lock tests; strace kills a
-  # release at a chosen system call
-  tesseract-ocr git strace
+  # tests: the screen test reads the framebuffer with OCR (socat talks to the QEMU monitor);
+  # git for the lock tests; strace kills a release at a chosen system call
+  tesseract-ocr socat git strace
 )
 # Tests add a package no index has, to see the refusal (tests/integration/deps.sh).
 read -r -a extra <<< "${SEEDBOOT_EXTRA_PACKAGES:-}"

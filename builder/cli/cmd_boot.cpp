@@ -3,8 +3,9 @@
 #include "command.hpp"
 
 #include "builder/disk/disk_image.hpp"
-#include "builder/readback/run_verdict.hpp"
+#include "builder/image/image_identity.hpp"
 #include "builder/image/pack.hpp"
+#include "builder/readback/run_verdict.hpp"
 #include "builder/spec/spec.hpp"
 
 #include "libseedboot/platform.hpp"
@@ -28,7 +29,11 @@ struct BootArgs {
     bool resume = false;    // keep the work disk of the previous run
     unsigned timeout_s = 0; // 0: the spec's boot_timeout
     bool quiet = false;
-    std::string power_cut_after; // test hook, see qemu::RunOptions
+    std::string power_cut_after;     // test hook, see qemu::RunOptions
+    std::string disk_bus = "virtio"; // qemu::BootConfig::disk_bus
+    bool screen = false;             // a display (not shown); the guest holds the result on it
+    std::string monitor;             // a QEMU monitor socket (screendump)
+    std::vector<std::string> attach; // more disks after the run's own (another seedboot disk)
 };
 
 // UEFI: one disk (ESP + root + work) and a writable copy of the firmware's variables.
@@ -52,7 +57,10 @@ bool direct_disks(const BootArgs& a, const Spec& spec, const DiskContent& c, qem
     cfg.kernel = a.kernel;
     std::string root_disk = a.out_dir + "/root.img", work_disk = a.out_dir + "/work.img";
     if (!make_disk(c, root_disk, err)) return false;
-    DiskContent w{.arch = a.arch, .work_size = spec.work_size, .epoch = spec.epoch};
+    DiskContent w{.arch = a.arch,
+                  .work_size = spec.work_size,
+                  .epoch = spec.epoch,
+                  .work_identity = c.work_identity};
     if (!(a.resume && fs::exists(work_disk)) && !make_disk(w, work_disk, err)) return false;
     cfg.disks = {root_disk, work_disk};
     cfg.read_only = {true, false};
@@ -78,10 +86,38 @@ bool make_disks(const BootArgs& a, const Spec& spec, qemu::BootConfig& cfg, std:
     if (!pack_spec(pack, packed, err)) return false;
     say(describe(pack, packed));
     DiskContent c{.arch = a.arch, .root = pack.out, .epoch = spec.epoch};
+    // The PID 1 takes only a work partition whose PARTUUID is its image's identity.
+    if (!read_image_identity(pack.out, c.work_identity, err)) return false;
     if (!a.uefi) return direct_disks(a, spec, c, cfg, err);
     c.kernel = a.kernel;
     c.work_size = spec.work_size;
     return uefi_disk(a, c, disk, reuse_disk, cfg, err);
+}
+
+// What QEMU would refuse only after minutes of packing.
+bool check_options(const BootArgs& a, std::string& err) {
+    // The machine QEMU will get, with the disks' names for now: an unknown bus, or a bus
+    // that cannot carry these disks, is refused here.
+    qemu::BootConfig dry;
+    dry.arch = a.arch;
+    dry.disk_bus = a.disk_bus;
+    dry.disks = a.uefi ? std::vector<std::string>{"disk.img"}
+                       : std::vector<std::string>{"root.img", "work.img"};
+    dry.read_only = {!a.uefi};
+    dry.disks.insert(dry.disks.end(), a.attach.begin(), a.attach.end());
+    std::vector<std::string> argv;
+    if (!qemu::qemu_command(dry, argv, err)) return false;
+    if (a.screen && !a.uefi) {
+        err = "--screen needs --uefi (the screen is the UEFI firmware's framebuffer; direct "
+              "kernel boot has none)";
+        return false;
+    }
+    for (const auto& d : a.attach)
+        if (!fs::is_regular_file(d)) {
+            err = "--attach " + d + ": no such disk image (expected a raw disk image file)";
+            return false;
+        }
+    return true;
 }
 
 int cmd_boot(const BootArgs& a) {
@@ -93,14 +129,24 @@ int cmd_boot(const BootArgs& a) {
     if (ec) return error(a.out_dir + ": " + ec.message());
     qemu::BootConfig cfg;
     cfg.arch = a.arch;
+    cfg.disk_bus = a.disk_bus;
+    cfg.screen = a.screen;
+    cfg.monitor = a.monitor;
     std::vector<std::string> argv;
-    if (!make_disks(a, spec, cfg, err) || !qemu::qemu_command(cfg, argv, err)) return error(err);
+    if (!check_options(a, err) || !make_disks(a, spec, cfg, err)) return error(err);
+    cfg.disks.insert(cfg.disks.end(), a.attach.begin(), a.attach.end());
+    cfg.read_only.resize(cfg.disks.size(), false);
+    if (!qemu::qemu_command(cfg, argv, err)) return error(err);
     unsigned timeout = a.timeout_s ? a.timeout_s : static_cast<unsigned>(spec.boot_timeout_s);
     std::string log = a.out_dir + "/console.log";
     say("seedboot: booting " + spec.name + " on " + a.arch + " (" +
-        (a.uefi ? "UEFI" : "direct kernel boot") + "), limit " + std::to_string(timeout) +
-        " s, console also in " + log);
-    qemu::RunReport r = qemu::run_machine(argv, log, {timeout, !a.quiet, a.power_cut_after});
+        (a.uefi ? "UEFI" : "direct kernel boot") + ", " + a.disk_bus + " disks), limit " +
+        std::to_string(timeout) + " s, console also in " + log);
+    qemu::RunOptions opt{timeout, !a.quiet, a.power_cut_after};
+    // A run counts once the guest powers off; with a screen it holds the result there for
+    // a minute first (init/screen.hpp).
+    if (a.screen) opt.timeout_s += 60;
+    qemu::RunReport r = qemu::run_machine(argv, log, opt);
     if (r.outcome != qemu::Outcome::ok) {
         error(r.error);
         return qemu::exit_code(r.outcome);
@@ -140,6 +186,14 @@ void register_boot(CLI::App& app, Action& run) {
     c->add_option("--timeout", a->timeout_s,
                   "wall-clock limit in seconds (default: the spec's boot_timeout)");
     c->add_flag("-q,--quiet", a->quiet, "do not copy the console to the terminal");
+    c->add_option("--disk-bus", a->disk_bus,
+                  "how the disks attach: virtio, usb (a stick on xHCI), nvme or ahci (SATA)");
+    c->add_flag("--screen", a->screen,
+                "give the machine a display (x86 -vga std, arm64 ramfb; not shown): the guest "
+                "also writes to it and holds the result there for a minute");
+    c->add_option("--monitor", a->monitor, "a QEMU monitor on this unix socket (screendump)");
+    c->add_option("--attach", a->attach,
+                  "another disk image to attach after the run's own (repeatable)");
 }
 
 } // namespace builder::cli

@@ -27,6 +27,9 @@ bool make_disk(const DiskContent& c, const std::string& out, std::string& err) {
         if (!seedboot::sha256_file(f, digest, size, err)) return false;
         seed += ":" + digest;
     }
+    // The PID 1 takes only a work partition whose PARTUUID is its image's identity.
+    if (c.work_size && c.work_identity != Guid{})
+        seed += ":work-for:" + format_guid(c.work_identity);
     DiskSpec spec;
     spec.guid_seed = seed;
     // The partitions' file systems, made apart and removed however this returns.
@@ -42,8 +45,8 @@ bool make_disk(const DiskContent& c, const std::string& out, std::string& err) {
     if (c.work_size) {
         work.adopt(out + ".work.tmp");
         if (!make_work_fs(work.path(), c.work_size, seed, c.epoch, err)) return false;
-        spec.partitions.push_back(
-            {seedboot::kWorkLabel, gpt_type::linux_data, work.path(), c.work_size});
+        spec.partitions.push_back({seedboot::kWorkLabel, gpt_type::linux_data, work.path(),
+                                   c.work_size, c.work_identity});
     }
     return write_gpt_disk(spec, out, err);
 }

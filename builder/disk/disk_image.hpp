@@ -2,6 +2,8 @@
 // names and types, and the content-derived GUIDs.
 #pragma once
 
+#include "builder/disk/gpt/gpt.hpp"
+
 #include <cstdint>
 #include <string>
 
@@ -13,6 +15,10 @@ struct DiskContent {
     std::string root;       // non-empty: partition seedboot-root holding this squashfs
     uint64_t work_size = 0; // non-zero: partition seedboot-work with an empty ext4
     uint64_t epoch = 1;
+    // The work partition's PARTUUID: the identity of the root image whose PID 1 may use it
+    // (builder/image/image_identity.hpp), which the caller reads from that image. All zeros:
+    // derived from the content, and no image's PID 1 takes the partition.
+    Guid work_identity;
 };
 
 bool make_disk(const DiskContent& c, const std::string& out, std::string& err);

@@ -1,5 +1,7 @@
 #include "root_image.hpp"
 
+#include "image_identity.hpp"
+
 #include "builder/spec/source_lock.hpp"
 
 #include "libseedboot/format/manifest.hpp"
@@ -184,6 +186,10 @@ bool compose_root_image(const Spec& spec, const std::string& arch, const std::st
     img.manifest = seedboot::format_manifest(manifest);
     img.entries.push_back({"/plan", 'f', 0644, "", seedboot::format_plan(img.plan)});
     img.entries.push_back({"/manifest", 'f', 0644, "", img.manifest});
+    Guid identity;
+    if (!image_identity(seedboot::format_plan(img.plan), img.manifest, init, identity, err))
+        return false;
+    img.entries.push_back({kIdentityPath, 'f', 0644, "", identity_file(identity)});
     out = std::move(img);
     return true;
 }

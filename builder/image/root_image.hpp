@@ -1,5 +1,6 @@
 // What goes into a root image: for a spec on one arch, /init, /seed, /sources, the compiled
-// /plan and the /manifest that the PID 1 checks; or a host folder as it is (pack-dir).
+// /plan, the /manifest that the PID 1 checks and the /identity of its work partition
+// (image_identity.hpp); or a host folder as it is (pack-dir).
 #pragma once
 
 #include "builder/image/squashfs/squashfs.hpp"

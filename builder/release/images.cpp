@@ -3,6 +3,7 @@
 #include "sums.hpp"
 
 #include "builder/disk/disk_image.hpp"
+#include "builder/image/image_identity.hpp"
 #include "builder/image/pack.hpp"
 #include "builder/spec/build_dir.hpp"
 #include "builder/spec/spec.hpp"
@@ -49,6 +50,7 @@ bool build_one(const ImagesRequest& r, const Spec& spec, const seedboot::Arch& a
                   .root = pack.out,
                   .work_size = spec.work_size,
                   .epoch = spec.epoch};
+    if (c.work_size && !read_image_identity(pack.out, c.work_identity, err)) return false;
     return make_disk(c, r.out + "/" + name, err);
 }
 

@@ -56,6 +56,30 @@ expect_error "$tmp/not-a-dir/sub: cannot use as block cache: " \
   --build-dir "$BUILD" --block-cache "$tmp/not-a-dir/sub" -o "$tmp/r.sqfs"
 [ ! -e "$tmp/p.sqfs" ] && [ ! -e "$tmp/r.sqfs" ] || fail "a failed pack left an image behind"
 expect_error "--work-size 'lots' (expected a size like 64M or 2G)" "$SEEDBOOT" disk --arch x86_64 --work-size lots -o "$tmp/d.img"
+# Machine profiles: a bus QEMU cannot give, a screen without the firmware that draws it, a
+# disk to attach that is not there; all said before anything is packed.
+boot_x86() { "$SEEDBOOT" boot "$SRC/images/default.toml" --arch x86_64 --kernel "$tmp/bzImage" \
+  --init "$(init_of x86_64)" --build-dir "$BUILD" --out-dir "$tmp/run" -q "$@"; }
+expect_error "unknown disk bus 'floppy' (expected virtio, usb, nvme or ahci)" boot_x86 --uefi --disk-bus floppy
+expect_error "QEMU's SATA disks cannot be read-only, and direct kernel boot attaches the root disk read-only" \
+  boot_x86 --disk-bus ahci
+expect_error "--screen needs --uefi (the screen is the UEFI firmware's framebuffer" boot_x86 --screen
+expect_error "--attach $tmp/nope.img: no such disk image (expected a raw disk image file)" \
+  boot_x86 --uefi --attach "$tmp/nope.img"
+touch "$tmp/x.img"
+expect_error "7 disks on AHCI (it has 6 ports)" boot_x86 --uefi --disk-bus ahci \
+  --attach "$tmp/x.img" --attach "$tmp/x.img" --attach "$tmp/x.img" --attach "$tmp/x.img" \
+  --attach "$tmp/x.img" --attach "$tmp/x.img"
+[ ! -e "$tmp/run/root.sqfs" ] || fail "a refused boot packed an image"
+# A work-only disk belongs to one root image (its /identity), which must have one.
+expect_error "--work-for belongs to a work-only disk: give --work-size and no --root" \
+  "$SEEDBOOT" disk --arch x86_64 --root "$tmp/r.sqfs" --work-size 64M --work-for "$tmp/r.sqfs" -o "$tmp/d.img"
+"$SEEDBOOT" pack-dir "$SRC/rootfs/seed" -o "$tmp/old.sqfs" >/dev/null
+expect_error "$tmp/old.sqfs: \"/identity\": no such file in the image (packed by an older seedboot? pack the image again)" \
+  "$SEEDBOOT" disk --arch x86_64 --work-size 64M --work-for "$tmp/old.sqfs" -o "$tmp/d.img"
+expect_error "$tmp/not-a-dir: not a squashfs image" \
+  "$SEEDBOOT" disk --arch x86_64 --work-size 64M --work-for "$tmp/not-a-dir" -o "$tmp/d.img"
+[ ! -e "$tmp/d.img" ] || fail "a refused disk was written"
 # Outputs replace files, never folders or devices; grow refuses a device before reading it.
 mkdir "$tmp/out.img"
 expect_error "$tmp/out.img: not a regular file (expected a file to replace, or nothing)" \

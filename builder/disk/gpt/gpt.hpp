@@ -51,11 +51,13 @@ struct PartitionSpec {
     Guid type;        //
     std::string content_file; // host file copied to the start of the partition; "" = all zeros
     uint64_t size_bytes = 0;  // rounded up to 1 MiB; 0 = size of content_file rounded up to 1 MiB
+    Guid unique;              // all zeros: derived from DiskSpec::guid_seed
 };
 
 struct DiskSpec {
     std::vector<PartitionSpec> partitions; // at most 128
-    std::string guid_seed; // the disk GUID and the partition unique GUIDs derive from this
+    std::string guid_seed; // the disk GUID and the partition unique GUIDs (unless given) derive
+                           // from this
 };
 
 // Writes the disk described by `spec` to `out_path` (through a temporary file in the same

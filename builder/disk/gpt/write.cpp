@@ -98,7 +98,9 @@ bool plan_layout(const DiskSpec& spec, std::vector<Planned>& out, uint64_t& disk
         planned.info.name = p.name;
         planned.info.type = p.type;
         planned.info.unique =
-            derived_guid(spec.guid_seed + "\npartition " + std::to_string(i) + " " + p.name);
+            p.unique != Guid{}
+                ? p.unique
+                : derived_guid(spec.guid_seed + "\npartition " + std::to_string(i) + " " + p.name);
         planned.info.first_lba = next_lba;
         planned.info.last_lba = next_lba + round_up_mib(size) / kSector - 1;
         next_lba = planned.info.last_lba + 1;

@@ -1,0 +1,15 @@
+// Finds this image's work partition among the disks the kernel found, by the rule in
+// work_choice.hpp. Reads the partition names the kernel already parsed (sysfs) instead of
+// probing every disk, and asks libblkid only for the PARTUUIDs of the few named seedboot-work.
+#pragma once
+
+#include <string>
+
+namespace init {
+
+// Sets `device` (/dev/...) to the work partition made for this root image (/identity), waiting
+// up to `wait_s` seconds for a late disk when none is there yet. False, after a line saying
+// what was found, when there is none or it cannot tell which: nothing has been written then.
+bool find_work_partition(int wait_s, std::string& device);
+
+} // namespace init
