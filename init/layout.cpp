@@ -1,8 +1,8 @@
 #include "layout.hpp"
 
 #include "console.hpp"
-#include "libseedboot/sys/fd.hpp"
 #include "files.hpp"
+#include "libseedboot/sys/fd.hpp"
 #include "tree_paths.hpp"
 
 #include <fcntl.h>

@@ -41,8 +41,8 @@ void register_extract(CLI::App& app, Action& run) {
         app, run, "extract", "copy a tree out of the work file system (no mount, no root)",
         cmd_extract);
     c->add_option("image", a->image, "disk image or work image")->required();
-    auto path = c->add_option("--path", a->path, "path in the work file system")
-                    ->default_val("/build");
+    auto path =
+        c->add_option("--path", a->path, "path in the work file system")->default_val("/build");
     c->add_option("--root", a->root,
                   "a StageX build root (/roots/NAME), checked against the run's /result")
         ->excludes(path);

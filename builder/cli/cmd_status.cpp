@@ -93,7 +93,8 @@ int cmd_status(const StatusArgs& a) {
     std::string result = print_result(fs, a.image);
     // An ok that the journal does not back is not believed.
     std::string why;
-    if (result.find("\nresult ok\n") != std::string::npos && !ok_result_agrees(result, plan, j, why))
+    if (result.find("\nresult ok\n") != std::string::npos &&
+        !ok_result_agrees(result, plan, j, why))
         return error(a.image + ": refusing its result: " + why);
     return 0;
 }

@@ -41,8 +41,8 @@ bool extract_stage_root(WorkFs& fs, const std::string& root, const std::string& 
         return false;
     if (digest.sha256 == want.sha256 && digest.entries == want.entries) return true;
     err = dest + ": tree digest " + digest.sha256 + " (" + std::to_string(digest.entries) +
-          " entries), but the guest recorded " + want.sha256 + " (" +
-          std::to_string(want.entries) + ") for build root " + root;
+          " entries), but the guest recorded " + want.sha256 + " (" + std::to_string(want.entries) +
+          ") for build root " + root;
     return false;
 }
 

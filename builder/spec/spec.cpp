@@ -259,8 +259,7 @@ bool read_stagex(const toml::table& root, Spec& s, Reader& r) {
     if (!r.known_keys(t, "[stagex]", {"tree", "lock", "stage", "fetch", "seed_source", "until"}) ||
         !r.string(t, "tree", x.tree, true) || !r.string(t, "lock", x.lock, false) ||
         !r.integer(t, "stage", x.stage, true) || !r.string(t, "fetch", x.fetch, true) ||
-        !r.string(t, "seed_source", x.seed_source, false) ||
-        !r.string(t, "until", x.until, false))
+        !r.string(t, "seed_source", x.seed_source, false) || !r.string(t, "until", x.until, false))
         return false;
     if (x.stage > 3) return r.fail(t, "stage " + std::to_string(x.stage) + " (expected 0..3)");
     if (root.get("step") || root.get("seed") || root.get("source") || root.get("build"))
@@ -364,8 +363,8 @@ bool load_spec(const std::string& path, Spec& out, std::string& err) {
                         .lexically_normal()
                         .string();
     if (!read_image(root, s, r) || !read_stagex(root, s, r) || !read_vars(root, s, r) ||
-        !read_seeds(root, s, r) ||
-        !read_sources(root, s, r) || !read_build(root, s, r) || !read_steps(root, s, r))
+        !read_seeds(root, s, r) || !read_sources(root, s, r) || !read_build(root, s, r) ||
+        !read_steps(root, s, r))
         return false;
     out = std::move(s);
     return true;

@@ -34,10 +34,10 @@ struct StepSpec {
     uint64_t timeout_s = 0;
     std::string cwd = "/";
     std::vector<std::string> outputs;
-    uint64_t lines = 0;              // expected kaem commands, for progress (0: no estimate)
+    uint64_t lines = 0; // expected kaem commands, for progress (0: no estimate)
     std::map<std::string, uint64_t> lines_by_arch; // `lines = { x86_64 = 54, ... }`: per arch
-    std::string answers;             // checked whole right after the step
-    std::vector<std::string> arches; // empty: every arch of the image
+    std::string answers;                           // checked whole right after the step
+    std::vector<std::string> arches;               // empty: every arch of the image
 };
 
 // [stagex]: the plan and the sources come from one of StageX's bootstrap stages, read

@@ -81,8 +81,7 @@ bool check_fetched(const Stage& st, const std::string& fetch, uint64_t stage, st
     }
     if (!bad) return true;
     err = std::to_string(bad) + " fetched file(s) the plan needs are missing or wrong:" + list +
-          "\nfetch them on a connected machine: `make sources STAGE=" +
-          std::to_string(stage) +
+          "\nfetch them on a connected machine: `make sources STAGE=" + std::to_string(stage) +
           " SOURCES=DIR` (seedboot fetch " + st.package.path + " --into " + fetch + ")";
     return false;
 }

@@ -73,7 +73,8 @@ bool unpack_archive(const std::string& path, const std::string& dest_dir, std::s
         std::string name = archive_entry_pathname(e);
         const char* hard = archive_entry_hardlink(e);
         if (!inside(name) || (hard && !inside(hard))) {
-            err = path + ": entry '" + name + (hard ? "' (a hard link to '" + std::string(hard) + "')" : "'") +
+            err = path + ": entry '" + name +
+                  (hard ? "' (a hard link to '" + std::string(hard) + "')" : "'") +
                   " leads out of the folder it unpacks into (expected relative names without '..')";
             return false;
         }

@@ -51,11 +51,14 @@ std::string make_stage(const TempDir& t, bool fetched = true) {
     t.write("sx/stagex/packages/bootstrap/stage0/hex0-seed", "\x90");
     t.write("sx/stagex/packages/bootstrap/stage0/package.toml",
             "[package]\nname = \"stage0\"\nplatforms = [\"linux/386\"]\n\n[sources.tools]\n"
-            "hash = \"" + sha + "\"\nversion = \"1\"\nfile = \"tools-{version}.tar.gz\"\n"
-            "mirrors = [\"https://example.org/tools-{version}.tar.gz\"]\n");
+            "hash = \"" +
+                sha +
+                "\"\nversion = \"1\"\nfile = \"tools-{version}.tar.gz\"\n"
+                "mirrors = [\"https://example.org/tools-{version}.tar.gz\"]\n");
     fs::create_directories(t.path + "/sx/stagex-fetch/stage0");
     if (fetched)
-        fs::copy_file(t.path + "/tools-1.tar.gz", t.path + "/sx/stagex-fetch/stage0/tools-1.tar.gz");
+        fs::copy_file(t.path + "/tools-1.tar.gz",
+                      t.path + "/sx/stagex-fetch/stage0/tools-1.tar.gz");
     return t.write("images/sx.toml", "[image]\narches = [\"i386\"]\n\n[stagex]\n"
                                      "tree = \"{sources}/stagex\"\nstage = 0\n"
                                      "fetch = \"{sources}/stagex-fetch\"\n"
@@ -135,8 +138,10 @@ TEST_CASE("unpack: a tar that would write outside its folder is refused", "[stag
     REQUIRE(unpack_archive(t.path + "/good.tar", t.path + "/out", err));
     CHECK(slurp(t.path + "/out/sub/ok") == "fine");
 
-    REQUIRE(shell("tar -C " + t.path + "/in -cf " + t.path + "/dotdot.tar --transform "
-                  "'s,^sub,../escaped,' sub").status == 0);
+    REQUIRE(shell("tar -C " + t.path + "/in -cf " + t.path +
+                  "/dotdot.tar --transform "
+                  "'s,^sub,../escaped,' sub")
+                .status == 0);
     CHECK_FALSE(unpack_archive(t.path + "/dotdot.tar", t.path + "/out", err));
     CHECK(err.find("leads out of the folder it unpacks into") != std::string::npos);
     CHECK_FALSE(fs::exists(t.path + "/escaped"));
