@@ -4,6 +4,7 @@
 #include "command.hpp"
 
 #include "builder/disk/disk_image.hpp"
+#include "builder/image/squashfs/squashfs.hpp"
 #include "builder/spec/spec.hpp"
 
 #include "libseedboot/platform.hpp"
@@ -26,6 +27,8 @@ int cmd_disk(const DiskArgs& a) {
         return error("seedboot disk needs --root, --work-size or --kernel (a disk with no "
                      "partitions is useless)");
     std::string err;
+    // A root image the kernel cannot mount would only end in a kernel panic at boot.
+    if (!c.root.empty() && !check_squashfs(c.root, err)) return error("--root " + err);
     if (!make_disk(c, a.out, err)) return error(err);
     say("seedboot: wrote " + a.out);
     return 0;
