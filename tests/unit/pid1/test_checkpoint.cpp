@@ -41,3 +41,20 @@ TEST_CASE("names with spaces survive the checkpoint listing", "[checkpoint]") {
     CHECK(fs::exists(root + "/High Level Prototypes/x.c"));
     CHECK(fs::exists(t.path + "/aside/High Level Prototypes/new file"));
 }
+
+TEST_CASE("a new folder and a new file named like it plus a suffix are both set aside",
+          "[checkpoint]") {
+    TempDir t;
+    std::string root = t.path + "/build";
+    t.write("build/out/s1.sum", "kept");
+    REQUIRE(init::record_tree(root, t.path + "/list"));
+    // The step had written its folder and its .sum when the power went: in the sorted walk,
+    // "/out/many.sum" comes between "/out/many" and "/out/many/f0000".
+    t.write("build/out/many/f0000", "x");
+    t.write("build/out/many.sum", "y");
+    REQUIRE(init::set_aside_new(root, t.path + "/list", t.path + "/aside"));
+    CHECK(fs::exists(t.path + "/aside/out/many/f0000"));
+    CHECK(fs::exists(t.path + "/aside/out/many.sum"));
+    CHECK(fs::exists(root + "/out/s1.sum"));
+    CHECK_FALSE(fs::exists(root + "/out/many"));
+}
