@@ -5,7 +5,6 @@
 #include "libseedboot/format/text.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <filesystem>
 #include <map>
 #include <sys/stat.h>
@@ -63,12 +62,15 @@ std::string kib(uint64_t bytes) {
 
 } // namespace
 
-bool free_name(const std::string& base, std::string& name) {
-    for (unsigned k = 1;; ++k) {
-        struct stat st {};
-        name = base + "." + std::to_string(k);
-        if (::lstat(name.c_str(), &st) != 0) return errno == ENOENT || fail_errno("stat " + name);
-    }
+bool next_copy_name(const std::string& base, std::string& name) {
+    fs::path p(base);
+    std::vector<Copy> copies;
+    if (!list_copies(p.parent_path().string(), copies)) return false;
+    uint64_t last = 0;
+    for (const auto& c : copies)
+        if (c.name == p.filename().string()) last = std::max(last, c.k);
+    name = base + "." + std::to_string(last + 1);
+    return true;
 }
 
 bool bound_aside(const std::string& aside, uint64_t cap) {

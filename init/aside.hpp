@@ -12,8 +12,9 @@
 
 namespace init {
 
-// base.1, base.2, ...: the first name not taken.
-bool free_name(const std::string& base, std::string& name);
+// base.K for the next K: one more than the highest of base's copies (not a free
+// number below it: the highest is the latest).
+bool next_copy_name(const std::string& base, std::string& name);
 
 // How many bytes the aside folder may hold beyond the latest copies, for a work
 // partition of `total_bytes`.

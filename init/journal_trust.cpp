@@ -28,7 +28,7 @@ bool restore_after(const Work& work, const seedboot::Plan& plan, const seedboot:
         std::string to;
         if (!exists(work.build(), found)) return false;
         if (!found) return true;
-        if (!free_name(work.aside() + "/build.untrusted", to)) return false;
+        if (!next_copy_name(work.aside() + "/build.untrusted", to)) return false;
         if (::rename(work.build().c_str(), to.c_str()) != 0)
             return fail_errno("set aside " + work.build());
         say("journal: the build tree has no trusted layout line: set aside in " + to);
@@ -73,7 +73,7 @@ bool load_journal(const Work& work, const seedboot::Plan& plan, seedboot::Journa
         return write_file_atomic(path, trusted);
     }
     say("journal: " + j.damage_report(path));
-    if (!free_name(work.aside() + "/state.untrusted", kept) ||
+    if (!next_copy_name(work.aside() + "/state.untrusted", kept) ||
         !write_file_atomic(kept, std::string_view(text).substr(j.trusted_bytes)))
         return false;
     if (!restore_after(work, plan, j, extra)) return false;

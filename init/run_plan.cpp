@@ -103,8 +103,9 @@ bool checkpoint(const Work& work, size_t i, const std::string& name, const seedb
     say("[" + std::to_string(i + 1) + "] " + name +
         " was cut off or failed: restoring its starting tree");
     Space space;
-    return free_name(work.aside() + "/" + id, to) && set_aside_new(work.build(), listing, to) &&
-           work_space(work, space) && bound_aside(work.aside(), aside_cap(space.total_bytes));
+    return next_copy_name(work.aside() + "/" + id, to) &&
+           set_aside_new(work.build(), listing, to) && work_space(work, space) &&
+           bound_aside(work.aside(), aside_cap(space.total_bytes));
 }
 
 bool run_one(const seedboot::Plan& plan, const Work& work, StepSandbox& box, size_t i, Answers& a,

@@ -35,13 +35,16 @@ TEST_CASE("within the cap every copy is kept", "[aside]") {
     for (int k = 1; k <= 3; ++k) CHECK(fs::exists(aside + "/01-a." + std::to_string(k)));
 }
 
-TEST_CASE("a free copy name skips the ones taken", "[aside]") {
+TEST_CASE("the next copy is numbered after the highest, not in a gap", "[aside]") {
     TempDir t;
     std::string name;
-    t.write("aside/01-a.1/f", "x");
-    t.write("aside/01-a.2", "x");
-    REQUIRE(init::free_name(t.path + "/aside/01-a", name));
-    CHECK(name == t.path + "/aside/01-a.3");
+    REQUIRE(init::next_copy_name(t.path + "/aside/01-a", name)); // no folder yet
+    CHECK(name == t.path + "/aside/01-a.1");
+    t.write("aside/01-a.2/f", "x"); // 01-a.1 was dropped
+    t.write("aside/01-a.3", "x");
+    t.write("aside/01-ab.7", "x");
+    REQUIRE(init::next_copy_name(t.path + "/aside/01-a", name));
+    CHECK(name == t.path + "/aside/01-a.4");
 }
 
 TEST_CASE("the cap is an eighth of the work partition", "[aside]") {
