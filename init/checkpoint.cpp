@@ -29,7 +29,9 @@ bool walk(const std::string& root, std::map<std::string, std::string>& out) {
     std::error_code ec;
     fs::recursive_directory_iterator it(root, fs::directory_options::none, ec), end;
     for (; !ec && it != end; it.increment(ec))
-        out["/" + fs::relative(it->path(), root, ec).string()] = stamp(it->path());
+        // Lexically: fs::relative would resolve a symlink the step made, and name
+        // (then move) what it points to, outside the tree.
+        out["/" + it->path().lexically_relative(root).string()] = stamp(it->path());
     return !ec || fail("list " + root + ": " + ec.message());
 }
 
