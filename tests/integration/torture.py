@@ -51,12 +51,17 @@ def console(out):
 
 
 def qemu_pid(parent):
+    """The QEMU child of `parent`, not a helper it runs to make the disks (mke2fs...)."""
     try:
         with open(f"/proc/{parent}/task/{parent}/children") as f:
             kids = f.read().split()
+        for kid in kids:
+            with open(f"/proc/{kid}/comm") as f:
+                if f.read().startswith("qemu-system"):
+                    return int(kid)
     except OSError:
-        return None
-    return int(kids[0]) if kids else None
+        pass
+    return None
 
 
 def boot(out, resume, cut=None):
@@ -87,7 +92,8 @@ def boot(out, resume, cut=None):
                 killed = True
     err = p.stderr.read().decode()
     text = console(out)
-    shutil.copy(log, os.path.join(out, f"console.{int(time.time() * 1000)}.log"))
+    if os.path.exists(log):
+        shutil.copy(log, os.path.join(out, f"console.{int(time.time() * 1000)}.log"))
     if not killed and p.returncode != 0:
         fail(f"a boot that was not cut failed ({p.returncode}): {err}\n" + text[-3000:])
     return p.returncode, killed, time.monotonic() - start, text
