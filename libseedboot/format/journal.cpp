@@ -72,6 +72,31 @@ bool is_format1_line(std::string_view line) {
     return parse_event(split_words(line), e);
 }
 
+enum class LineIs { event, header, damaged, refused };
+
+// Line `n` of a format 2 journal: its event (or the format line), damaged (`why`), or
+// refused (`err`: a format newer than this reader).
+LineIs read_checked(std::string_view line, size_t n, std::string_view file, JournalEvent& e,
+                    std::string& why, std::string& err) {
+    std::string_view body;
+    if (!checked_body(line, body, why)) return LineIs::damaged;
+    if (n > 1) {
+        why = "not a layout, begin or done line";
+        return parse_event(split_words(body), e) ? LineIs::event : LineIs::damaged;
+    }
+    if (body == "seedboot-journal 2") return LineIs::header;
+    uint64_t v = 0;
+    auto w = split_words(body);
+    if (w.size() == 2 && w[0] == "seedboot-journal" && parse_u64(w[1], v) && v > 2) {
+        err = located(file, n,
+                      "journal format " + std::string(w[1]) +
+                          " is newer than this seedboot reads (expected 1 or 2)");
+        return LineIs::refused;
+    }
+    why = "not the journal's first line 'seedboot-journal 2'";
+    return LineIs::damaged;
+}
+
 } // namespace
 
 bool parse_journal(std::string_view text, std::string_view file, Journal& out, std::string& err) {
@@ -80,50 +105,28 @@ bool parse_journal(std::string_view text, std::string_view file, Journal& out, s
     // Only complete lines count: a line without its '\n' is a write the power cut interrupted.
     for (size_t nl; (nl = text.find('\n', at)) != std::string_view::npos; at = nl + 1) {
         std::string_view line = text.substr(at, nl - at);
-        ++n;
-        if (n == 1) j.format = is_format1_line(line) ? 1 : 2;
+        if (++n == 1) j.format = is_format1_line(line) ? 1 : 2;
         if (j.damaged_line) {
             ++j.untrusted_lines;
             continue;
         }
         JournalEvent e;
-        if (j.format == 1) {
-            if (!parse_event(split_words(line), e)) {
-                err = located(file, n, "unreadable journal line (expected layout, begin or done)");
-                return false;
-            }
-        } else {
-            std::string_view body;
-            std::string why;
-            bool ok = checked_body(line, body, why);
-            if (ok && n == 1 && body != "seedboot-journal 2") {
-                uint64_t v = 0;
-                auto w = split_words(body);
-                if (w.size() == 2 && w[0] == "seedboot-journal" && parse_u64(w[1], v) && v > 2) {
-                    err = located(file, n,
-                                  "journal format " + std::string(w[1]) +
-                                      " is newer than this seedboot reads (expected 1 or 2)");
-                    return false;
-                }
-                ok = false;
-                why = "not the journal's first line 'seedboot-journal 2'";
-            } else if (ok && n > 1 && !parse_event(split_words(body), e)) {
-                ok = false;
-                why = "not a layout, begin or done line";
-            }
-            if (!ok) {
-                j.damaged_line = n;
-                j.damaged_text = shown(line);
-                j.damage = why;
-                j.untrusted_lines = 1;
-                continue;
-            }
-            if (n == 1) {
-                j.trusted_bytes = nl + 1;
-                continue;
-            }
+        std::string why;
+        LineIs is = LineIs::event;
+        if (j.format == 1 && !parse_event(split_words(line), e)) {
+            err = located(file, n, "unreadable journal line (expected layout, begin or done)");
+            return false;
         }
-        add_event(j, std::move(e));
+        if (j.format == 2) is = read_checked(line, n, file, e, why, err);
+        if (is == LineIs::refused) return false;
+        if (is == LineIs::damaged) {
+            j.damaged_line = n;
+            j.damaged_text = shown(line);
+            j.damage = why;
+            j.untrusted_lines = 1;
+            continue;
+        }
+        if (is == LineIs::event) add_event(j, std::move(e));
         j.trusted_bytes = nl + 1;
     }
     out = std::move(j);
