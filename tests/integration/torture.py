@@ -33,8 +33,11 @@ ASIDE_CAP = WORK_BYTES // 8  # init/aside.hpp: an eighth of the work partition
 # The most one step's partial work can be: its whole output (big: 96 x 128 KiB), with slack
 # for folder blocks; the latest copy of each step is kept whatever the cap.
 LATEST_BOUND = (1 + 1 + 12 + 1 + 1) * (1 << 20) + (1 << 20)
+# Lines of the clean run a cut may follow, as prefixes (a step's end line goes on with its time):
+# a step's start (its begin line was just written), progress, end (its outputs are hashed, the
+# file system synced and its done line written next), an output check.
 MARKER = re.compile(r"^(seedboot: \[\d+/\d+\] \S+ start|seedboot: output .*|> churn .*|"
-                    r"seedboot: checkpoint: .*|seedboot: \[\d+\] \S+ was cut off.*)$")
+                    r"seedboot: \[\d+/\d+\] \S+ end status=0)")
 
 
 def fail(what):
@@ -82,7 +85,8 @@ def boot(out, resume, cut=None):
         now = time.monotonic() - start
         if killed or cut is None:
             continue
-        if cut[0] == "after" and seen_at is None and cut[1] in console(out).split("\n"):
+        if cut[0] == "after" and seen_at is None and any(
+                line.startswith(cut[1]) for line in console(out).split("\n")):
             seen_at = now
         due = cut[1] if cut[0] == "time" else (None if seen_at is None else seen_at + cut[2])
         if due is not None and now >= due:
@@ -133,7 +137,7 @@ def check_run(out, tmp, text, ref):
 def markers(ref_text):
     lines = ref_text.split("\n")
     start = next(i for i, l in enumerate(lines) if "mounted on /work" in l)
-    return [l for l in lines[start:] if MARKER.match(l)]
+    return [m.group(1) for m in (MARKER.match(l) for l in lines[start:]) if m]
 
 
 def random_cuts(args, tmp, ref, ref_time, ref_text):
