@@ -2,6 +2,7 @@
 #   make qemu-ARCH [IMAGE=name] [BOOT=uefi] [DISK=usb|nvme|ahci] [SCREEN=1] [RESUME=1] [SOURCES=dir]
 #                                                        boot images/NAME.toml under QEMU
 #   make test                                            unit tests + real boots on all arches
+#   make torture [SEED=n] [CUTS=n]                       power cuts at random instants, then resumes
 #   make release KEY=secret.key [NAME=alice]             make images, check and sign them
 #   make kernel-ARCH | init-ARCH | host                  the pieces
 ARCHES := i386 x86_64 aarch64
@@ -131,6 +132,15 @@ unit-test: host-tests
 
 test: host-tests guests kernels
 	cd $(BUILD)/host && ctest --output-on-failure
+
+# Power cuts at random instants of a chain of steps (tests/integration/torture.py; `make test`
+# runs a short one): SEED picks the instants, CUTS how many. Prints cuts, resumes, results.
+SEED ?= 1
+CUTS ?= 30
+.PHONY: torture
+torture: host guests kernels
+	SEEDBOOT=$(abspath $(SEEDBOOT)) BUILD=$(abspath $(BUILD)) SRC=$(abspath .) \
+	  tests/integration/torture.py --seed $(SEED) --cuts $(CUTS)
 
 # Benchmarks against peer tools (not part of test): prints and writes $(BUILD)/bench/results.md.
 .PHONY: bench

@@ -32,7 +32,8 @@ bool copy_tree(const std::string& from, const std::string& to) {
 
 } // namespace
 
-bool lay_out(const seedboot::Plan& plan, const std::string& root, const std::string& journal) {
+bool lay_out(const seedboot::Plan& plan, const std::string& root, const std::string& journal,
+             const std::string& journal_lines) {
     std::string tmp = root + ".tmp";
     if (!remove_tree(tmp) || !remove_tree(root)) return false;
     if (!make_dirs(tmp)) return false;
@@ -47,7 +48,7 @@ bool lay_out(const seedboot::Plan& plan, const std::string& root, const std::str
     // The plan beside the journal lets `seedboot status` read a work disk alone.
     std::string plan_copy = fs::path(root).parent_path().string() + "/plan";
     if (!write_file_atomic(plan_copy, seedboot::format_plan(plan))) return false;
-    if (!append_durably(journal, "layout\n")) return false;
+    if (!append_durably(journal, journal_lines)) return false;
     say("build tree laid out in " + root);
     return true;
 }
