@@ -240,9 +240,8 @@ PlanOutcome run_plan(const seedboot::Plan& plan, const Work& work, seedboot::Jou
     Fd tree(::open(work.build().c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!tree.ok()) fail_errno("open the build tree " + work.build());
     a.tree = tree.get();
-    o.ok = make_dirs(work.logs()) && (plan.roots.empty() || make_dirs(work.roots())) &&
-           tree.ok() && load_answers(plan, a) &&
-           run_steps(plan, work, j, a, o);
+    o.ok = make_dirs(work.logs()) && (plan.roots.empty() || make_dirs(work.roots())) && tree.ok() &&
+           load_answers(plan, a) && run_steps(plan, work, j, a, o);
     if (o.ok) {
         o.failed_step.clear();
         o.status = 0;
