@@ -150,8 +150,8 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
                   " (console in " + log_path + ")";
     } else if (!watch.panic_line.empty()) {
         r.outcome = Outcome::no_result;
-        r.error = (watch.root_unreadable.empty() ? "the kernel panicked: " + watch.panic_line
-                                                 : watch.root_problem() + "; the kernel panicked") +
+        r.error = "the kernel panicked: " + watch.panic_line +
+                  (watch.root_unreadable.empty() ? "" : "; " + watch.root_problem()) +
                   " (console in " + log_path + ")";
     } else if (r.result_line.empty()) {
         r.outcome = Outcome::no_result;
