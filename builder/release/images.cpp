@@ -76,8 +76,7 @@ bool build_images(const ImagesRequest& r, const std::function<void(const std::st
     std::vector<Sum> sums;
     for (const auto& path : specs) {
         Spec spec;
-        if (!load_spec(path, spec, err)) return false;
-        if (!r.sources.empty()) spec.sources_dir = fs::absolute(r.sources).string();
+        if (!load_spec(path, spec, err) || !apply_options(spec, r.sources, "", err)) return false;
         for (const auto& arch : spec.arches) {
             std::string missing = missing_source(spec, arch, r.build_dir);
             if (r.skip_missing && !missing.empty()) {

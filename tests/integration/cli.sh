@@ -70,6 +70,9 @@ touch "$tmp/x.img"
 expect_error "7 disks on AHCI (it has 6 ports)" boot_x86 --uefi --disk-bus ahci \
   --attach "$tmp/x.img" --attach "$tmp/x.img" --attach "$tmp/x.img" --attach "$tmp/x.img" \
   --attach "$tmp/x.img" --attach "$tmp/x.img"
+expect_error "disk bus 'ahci' on aarch64 under UEFI: AAVMF (Debian 12) has no AHCI driver" \
+  "$SEEDBOOT" boot "$SRC/images/default.toml" --arch aarch64 --kernel "$tmp/bzImage" \
+  --init "$(init_of aarch64)" --build-dir "$BUILD" --out-dir "$tmp/run" -q --uefi --disk-bus ahci
 [ ! -e "$tmp/run/root.sqfs" ] || fail "a refused boot packed an image"
 # A work-only disk belongs to one root image (its /identity), which must have one.
 expect_error "--work-for belongs to a work-only disk: give --work-size and no --root" \

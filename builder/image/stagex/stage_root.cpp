@@ -28,6 +28,7 @@ struct Stage {
     stagex::Package package;
     stagex::Recipe recipe;
     stagex::Compiled compiled;
+    bool has_seed = false; // the package folder ships a hex0-seed (`ADD hex0-seed /`)
 };
 
 bool check_tree(const Spec& spec, const std::string& tree, std::string& err) {
@@ -60,7 +61,8 @@ bool read_stage(const Spec& spec, const std::string& tree, Stage& st, std::strin
     c.epoch = spec.epoch;
     c.until = spec.stagex.until;
     for (const auto& s : st.package.sources) c.all_fetch_files.push_back(s.file);
-    if (fs::is_regular_file(st.dir + "/hex0-seed")) c.seeds["hex0-seed"] = "/seed/hex0-seed";
+    st.has_seed = fs::is_regular_file(st.dir + "/hex0-seed");
+    if (st.has_seed) c.seeds["hex0-seed"] = "/seed/hex0-seed";
     return stagex::compile_stagex(st.recipe, c, st.compiled, err);
 }
 
@@ -169,10 +171,8 @@ bool stagex_stage(const Spec& spec, const std::string& arch, const std::string& 
     if (!lay_out(st, fetch, staging, err)) return false;
     out = spec;
     out.sources.push_back({.name = "stagex", .path = staging, .into = kImageTop});
-    if (st.compiled.plan.steps.empty() || !fs::is_regular_file(st.dir + "/hex0-seed")) {
-        plan = st.compiled.plan;
-        return true;
-    }
+    plan = st.compiled.plan;
+    if (!st.has_seed) return true;
     std::string source;
     if (x.seed_source.empty())
         return err = spec.file + ": [stagex] seed_source is needed: the stage has a hex0-seed "
@@ -180,7 +180,6 @@ bool stagex_stage(const Spec& spec, const std::string& arch, const std::string& 
                false;
     if (!find_seed_source(staging, x.seed_source, source, err)) return false;
     out.seeds.push_back({.name = "hex0-seed", .binary = st.dir + "/hex0-seed", .source = source});
-    plan = st.compiled.plan;
     return true;
 }
 
