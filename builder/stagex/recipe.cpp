@@ -26,7 +26,8 @@ struct Env {
     }
 };
 
-// What a stage hands to a stage built FROM it: its image config (ENV, not ARGs).
+// What a stage hands to a stage built FROM it: its ENV and, as BuildKit does, its ARGs
+// (StageX's stage 1 declares its *_SOURCE ARGs in `base` and uses them in `FROM base` stages).
 struct StageState {
     Env env;       // ENV and ARGs: what words expand with and RUN sees
     Env image_env; // ENV only
@@ -120,6 +121,7 @@ struct Reader {
             st.base = {Base::Kind::stage, r.stages[static_cast<size_t>(base)].name};
             const StageState& b = states[static_cast<size_t>(base)];
             state.image_env = b.image_env;
+            state.env = b.env;
             state.workdir = b.workdir;
             state.shell = b.shell;
         } else if (image.starts_with("stagex/bootstrap-stage")) {
@@ -130,7 +132,7 @@ struct Reader {
                         "stagex/bootstrap-stageN (the output of our own earlier stage)");
         }
         if (!state.image_env.vars.count("PATH")) state.image_env.set("PATH", kDefaultPath);
-        state.env = state.image_env;
+        if (st.base.kind != Base::Kind::stage) state.env = state.image_env;
         r.stages.push_back(std::move(st));
         states.push_back(std::move(state));
         r.actions.push_back({Action::Kind::start, ins->line, "FROM", stage_index()});
