@@ -88,6 +88,21 @@ ifeq ($(UNTIL),)
 	$(MAKE) qemu-i386 IMAGE=stagex-stage0-hello
 endif
 
+# StageX's bootstrap stage 1 (live-bootstrap, one journaled step per package pass) from
+# out/stagex-stage0-i386.sqfs (make stagex-0), in the i386 guest. UNTIL=STEP runs the
+# packages up to STEP and needs only their files; without UNTIL every file of stage 1 must
+# be fetched, and a missing one is named (with the step that needs it) before any boot.
+.PHONY: stagex-1
+stagex-1: host init-i386 kernel-i386
+	$(MAKE) qemu-i386 IMAGE=stagex-stage1
+ifeq ($(UNTIL),)
+	rm -rf $(BUILD)/stagex/stage1-out && mkdir -p out
+	$(SEEDBOOT) extract $(call run_dir,i386,stagex-stage1)/$(if $(filter uefi,$(BOOT)),disk,work).img \
+	  --root s-package -o $(BUILD)/stagex/stage1-out
+	$(SEEDBOOT) pack-dir $(BUILD)/stagex/stage1-out -o out/stagex-stage1-i386.sqfs
+	sha256sum out/stagex-stage1-i386.sqfs
+endif
+
 # StageX's sources for its bootstrap stages (STAGE=0, or STAGE="0 1 2 3"), on a connected
 # machine: from the StageX tree STAGEX (default SOURCES/stagex, as `seedboot get
 # rootfs/locks/stagex.lock` makes it) into DIR (default SOURCES/stagex-fetch) as
