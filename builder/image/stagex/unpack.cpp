@@ -57,21 +57,28 @@ bool open_tar(const std::string& path, Reader& in, std::string& err) {
     return true;
 }
 
+// Calls `f(entry, name)` for each entry of the open archive, in order, until it returns false.
+bool each_entry(const std::string& path, Reader& in,
+                const std::function<bool(archive_entry*, const std::string&)>& f,
+                std::string& err) {
+    for (;;) {
+        archive_entry* e = nullptr;
+        int rc = archive_read_next_header(in.get(), &e);
+        if (rc == ARCHIVE_EOF) return true;
+        if (rc != ARCHIVE_OK) return failed(path, in.get(), "damaged or truncated", err);
+        if (!f(e, archive_entry_pathname(e))) return false;
+    }
+}
+
 } // namespace
 
 bool read_archive_files(const std::string& path,
                         const std::function<bool(const std::string&)>& want,
                         std::map<std::string, std::string>& out, std::string& err) {
     Reader in(archive_read_new(), archive_read_free);
-    if (!open_tar(path, in, err)) return false;
     std::map<std::string, std::string> found;
-    for (;;) {
-        archive_entry* e = nullptr;
-        int rc = archive_read_next_header(in.get(), &e);
-        if (rc == ARCHIVE_EOF) break;
-        if (rc != ARCHIVE_OK) return failed(path, in.get(), "damaged or truncated", err);
-        std::string name = archive_entry_pathname(e);
-        if (archive_entry_filetype(e) != AE_IFREG || !want(name)) continue;
+    auto read_one = [&](archive_entry* e, const std::string& name) {
+        if (archive_entry_filetype(e) != AE_IFREG || !want(name)) return true;
         if (archive_entry_size(e) > static_cast<la_int64_t>(kMaxArchiveText)) {
             err = path + ": entry '" + name + "' is " + std::to_string(archive_entry_size(e)) +
                   " bytes (expected a small text file, at most " + std::to_string(kMaxArchiveText) +
@@ -83,7 +90,9 @@ bool read_archive_files(const std::string& path,
         if (got < 0 || static_cast<size_t>(got) != text.size())
             return failed(path, in.get(), "read " + name, err);
         found[name] = std::move(text);
-    }
+        return true;
+    };
+    if (!open_tar(path, in, err) || !each_entry(path, in, read_one, err)) return false;
     out = std::move(found);
     return true;
 }
@@ -101,12 +110,7 @@ bool unpack_archive(const std::string& path, const std::string& dest_dir, std::s
     if (!out) return failed(path, nullptr, "out of memory", err);
     if (!open_tar(path, in, err)) return false;
     archive_write_disk_set_options(out.get(), kExtractFlags);
-    for (;;) {
-        archive_entry* e = nullptr;
-        int rc = archive_read_next_header(in.get(), &e);
-        if (rc == ARCHIVE_EOF) break;
-        if (rc != ARCHIVE_OK) return failed(path, in.get(), "damaged or truncated", err);
-        std::string name = archive_entry_pathname(e);
+    auto write_one = [&](archive_entry* e, const std::string& name) {
         const char* hard = archive_entry_hardlink(e);
         if (!inside(name) || (hard && !inside(hard))) {
             err = path + ": entry '" + name +
@@ -120,13 +124,16 @@ bool unpack_archive(const std::string& path, const std::string& dest_dir, std::s
         const void* block = nullptr;
         size_t size = 0;
         la_int64_t offset = 0;
+        int rc;
         while ((rc = archive_read_data_block(in.get(), &block, &size, &offset)) == ARCHIVE_OK)
             if (archive_write_data_block(out.get(), block, size, offset) != ARCHIVE_OK)
                 return failed(path, out.get(), "write " + name, err);
         if (rc != ARCHIVE_EOF) return failed(path, in.get(), "read " + name, err);
         if (archive_write_finish_entry(out.get()) != ARCHIVE_OK)
             return failed(path, out.get(), "finish " + name, err);
-    }
+        return true;
+    };
+    if (!each_entry(path, in, write_one, err)) return false;
     if (archive_write_close(out.get()) != ARCHIVE_OK)
         return failed(path, out.get(), "finish unpacking", err);
     return true;
