@@ -54,6 +54,18 @@ bool fresh_vars(const BootConfig& cfg, std::string& err) {
     return !ec;
 }
 
+// Adds `line` to the console log, on a line of its own (the attempt may have stopped
+// mid-line). The log is the user's record of the run; a line it misses is no reason to stop.
+void append_line(const std::string& log_path, const std::string& line) {
+    int log = ::open(log_path.c_str(), O_RDWR | O_APPEND | O_CLOEXEC);
+    if (log < 0) return;
+    char last = '\n';
+    off_t size = ::lseek(log, 0, SEEK_END);
+    if (size > 0 && ::pread(log, &last, 1, size - 1) != 1) last = '\n';
+    seedboot::write_all(log, (last == '\n' ? "" : "\n") + line + "\n");
+    ::close(log);
+}
+
 RunReport not_started(std::string err) {
     RunReport r;
     r.error = std::move(err);
@@ -104,12 +116,7 @@ RunReport kvm_then_tcg(BootConfig cfg, const AccelChoice& choice, const std::str
             : "seedboot: KVM's QEMU stopped before the guest's Linux printed a line (" + kvm.error +
                   "); falling back to TCG";
     say(line);
-    int log = ::open(log_path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-    // The log is the user's record of the run; a line it misses is no reason to stop.
-    if (log >= 0) {
-        seedboot::write_all(log, "\n" + line + "\n");
-        ::close(log);
-    }
+    append_line(log_path, line);
     RunOptions again = opt;
     again.append_log = true;
     cfg.kvm = false;
