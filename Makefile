@@ -1,6 +1,6 @@
 # seedboot's front door. Every target installs what is missing (Debian 12).
 #   make qemu-ARCH [IMAGE=name] [BOOT=uefi] [DISK=usb|nvme|ahci] [SCREEN=1] [RESUME=1] [SOURCES=dir]
-#                                                        boot images/NAME.toml under QEMU
+#                  [ACCEL=tcg|kvm|auto]                  boot images/NAME.toml under QEMU
 #   make test                                            unit tests + real boots on all arches
 #   make torture [SEED=n] [CUTS=n]                       power cuts at random instants, then resumes
 #   make release KEY=secret.key [NAME=alice]             make images, check and sign them
@@ -11,6 +11,9 @@ BOOT ?= direct
 # How the disks attach (virtio, or as on real machines: usb, nvme, ahci); the run's folder
 # is build/run/IMAGE-ARCH-BOOT, with -DISK unless virtio.
 DISK ?= virtio
+# How QEMU runs the guest: tcg (software, the default), kvm, or auto (KVM, and TCG if its guest
+# prints nothing: README, "KVM").
+ACCEL ?= tcg
 run_dir = $(BUILD)/run/$(or $(2),$(IMAGE))-$(1)-$(BOOT)$(if $(filter-out virtio,$(DISK)),-$(DISK))
 BUILD := build
 SEEDBOOT := $(BUILD)/host/bin/seedboot
@@ -54,7 +57,7 @@ $(addprefix qemu-,$(ARCHES)): qemu-%: host init-% kernel-% $(if $(filter sandbox
 	$(SEEDBOOT) boot images/$(IMAGE).toml --arch $* --kernel $(call kernel_image,$*) \
 	  --init $(call init_binary,$*) --build-dir $(abspath $(BUILD)) --out-dir $(call run_dir,$*) \
 	  $(if $(filter uefi,$(BOOT)),--uefi) $(if $(RESUME),--resume) $(if $(SOURCES),--sources $(abspath $(SOURCES))) \
-	  --disk-bus $(DISK) $(if $(SCREEN),--screen) $(if $(UNTIL),--until $(UNTIL))
+	  --disk-bus $(DISK) $(if $(SCREEN),--screen) $(if $(UNTIL),--until $(UNTIL)) --accel $(ACCEL)
 
 # Stage 0 from a supplied stage0-posix tree (SOURCES=dir holding stage0-posix/):
 # run it, extract its tools, pack them as out/stage0-ARCH.sqfs, and boot the

@@ -10,6 +10,9 @@ constexpr size_t kMaxLine = 4096;
 // A panicking kernel holds its message on the screen (panic=60) before it resets; the runner
 // need not wait for that.
 constexpr std::string_view kPanic = "Kernel panic - not syncing";
+// What every line of the PID 1 starts with (init/console.cpp). Found anywhere in the line:
+// SeaBIOS may leave "Booting from ROM.." without a line end before it.
+constexpr std::string_view kPid1Prefix = "seedboot: ";
 
 // What the kernel prints when it cannot read the root image: no file system it
 // knows in the root device, or a squashfs block it cannot read or decompress.
@@ -35,6 +38,9 @@ void ConsoleWatch::feed(std::string_view chunk) {
         if (panic_line.empty() && partial_.find(kPanic) != std::string::npos) panic_line = partial_;
         if (root_unreadable.empty() && says_root_unreadable(partial_))
             root_unreadable = partial_.substr(0, 200);
+        if (partial_.find(kPid1Prefix) != std::string::npos || !panic_line.empty() ||
+            !root_unreadable.empty())
+            linux_started = true;
         if (!cut_after.empty() && partial_.find(cut_after) != std::string::npos) cut = true;
         partial_.clear();
     }

@@ -17,6 +17,10 @@ struct ConsoleWatch {
     std::string panic_line;  // the kernel's "Kernel panic - not syncing: ..." line, if one came
     bool cut = false;
     std::string root_unreadable; // the kernel's first line about an unreadable root image
+    // The guest's Linux has printed a line: the PID 1's (they start "seedboot: "; at the
+    // kernel's loglevel=4 "Linux version" is not shown, so "PID 1 up" is the first), a panic,
+    // or a complaint about the root image. Firmware lines (SeaBIOS, OVMF) do not count.
+    bool linux_started = false;
 
     // "the root image could not be read: the kernel said '...'", or "" if it said nothing.
     std::string root_problem() const;

@@ -1,5 +1,7 @@
 #include "machines.hpp"
 
+#include "accel.hpp"
+
 #include "libseedboot/platform.hpp"
 
 #include <filesystem>
@@ -122,6 +124,8 @@ bool qemu_command(const BootConfig& cfg, std::vector<std::string>& argv, std::st
          {std::string("-no-reboot"), std::string("-nic"), std::string("none"),
           std::string("-monitor"), monitor, std::string("-serial"), std::string("stdio")})
         argv.push_back(a);
+    auto accel = accel_args(cfg.kvm);
+    argv.insert(argv.end(), accel.begin(), accel.end());
     argv.insert(argv.end(),
                 {"-m", std::to_string(cfg.memory_mb), "-smp", std::to_string(cfg.cpus)});
     if (!cfg.kernel.empty()) {

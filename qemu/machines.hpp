@@ -21,6 +21,7 @@ struct BootConfig {
     std::string disk_bus = "virtio";
     bool screen = false; // a display the firmware draws on (x86 -vga std, arm64 ramfb), not shown
     std::string monitor; // non-empty: a QEMU monitor on this unix socket (screendump, quit)
+    bool kvm = false;    // -accel kvm instead of tcg (accel.hpp: who may ask for it)
 };
 
 // "virtio, usb, nvme or ahci"

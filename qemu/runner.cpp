@@ -63,6 +63,7 @@ int exit_code(Outcome o) {
     case Outcome::no_result:
         return 2;
     case Outcome::timed_out:
+    case Outcome::silent:
         return 3;
     case Outcome::not_started:
         return 4;
@@ -77,7 +78,8 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
     const unsigned timeout_s = opt.timeout_s;
     const bool echo = opt.echo;
     RunReport r;
-    int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int log = ::open(log_path.c_str(),
+                     O_WRONLY | O_CREAT | O_CLOEXEC | (opt.append_log ? O_APPEND : O_TRUNC), 0644);
     if (log < 0) {
         r.error = seedboot::sys_error("cannot create console log " + log_path);
         return r;
@@ -94,7 +96,7 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
     ConsoleWatch watch;
     ConsoleFilter filter;
     watch.cut_after = opt.power_cut_after;
-    bool timed_out = false;
+    bool timed_out = false, silent = false;
     char buf[16384];
     // No console line ends the run: only QEMU's own exit (the guest powered off)
     // or the wall-clock limit. A result line is believed only after a power-off.
@@ -102,6 +104,12 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
         auto left = std::chrono::seconds(timeout_s) - (Clock::now() - start);
         if (left <= Clock::duration::zero()) {
             timed_out = true;
+            break;
+        }
+        if (opt.linux_within_s && !watch.linux_started &&
+            Clock::now() - start >= std::chrono::seconds(opt.linux_within_s)) {
+            silent = true;
+            ::kill(pid, SIGKILL);
             break;
         }
         pollfd p{fds[0], POLLIN, 0};
@@ -136,8 +144,13 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
     ::close(log);
     r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     r.result_line = watch.result_line;
+    r.linux_started = watch.linux_started;
     if (pid <= 0) return r;
-    if (watch.cut) {
+    if (silent) {
+        r.outcome = Outcome::silent;
+        r.error = "the guest's Linux printed no line in " + std::to_string(opt.linux_within_s) +
+                  " s and was stopped (console in " + log_path + ")";
+    } else if (watch.cut) {
         r.outcome = Outcome::power_cut;
         r.error = "power cut after '" + opt.power_cut_after + "' (as asked)";
     } else if (timed_out) {

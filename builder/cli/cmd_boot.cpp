@@ -10,6 +10,7 @@
 
 #include "libseedboot/platform.hpp"
 
+#include "qemu/accel_run.hpp"
 #include "qemu/machines.hpp"
 #include "qemu/runner.hpp"
 
@@ -34,6 +35,8 @@ struct BootArgs {
     bool screen = false;             // a display (not shown); the guest holds the result on it
     std::string monitor;             // a QEMU monitor socket (screendump)
     std::vector<std::string> attach; // more disks after the run's own (another seedboot disk)
+    std::string accel = "tcg";       // qemu::Accel by name
+    bool test_silent_kvm = false;    // test hook, see qemu::AccelChoice
 };
 
 // UEFI: one disk (ESP + root + work) and a writable copy of the firmware's variables.
@@ -96,7 +99,14 @@ bool make_disks(const BootArgs& a, const Spec& spec, qemu::BootConfig& cfg, std:
 }
 
 // What QEMU would refuse only after minutes of packing.
-bool check_options(const BootArgs& a, std::string& err) {
+bool check_options(const BootArgs& a, qemu::AccelChoice& accel, std::string& err) {
+    accel.test_silent_kvm = a.test_silent_kvm;
+    if (!qemu::parse_accel(a.accel, accel.accel, err) || !qemu::check_accel(accel, a.arch, err))
+        return false;
+    if (a.test_silent_kvm && accel.accel != qemu::Accel::automatic) {
+        err = "--test-silent-kvm needs --accel auto (it stands in for KVM's attempt)";
+        return false;
+    }
     // The machine QEMU will get, with the disks' names for now: an unknown bus, or a bus
     // that cannot carry these disks, is refused here.
     qemu::BootConfig dry;
@@ -134,21 +144,20 @@ int cmd_boot(const BootArgs& a) {
     cfg.disk_bus = a.disk_bus;
     cfg.screen = a.screen;
     cfg.monitor = a.monitor;
-    std::vector<std::string> argv;
-    if (!check_options(a, err) || !make_disks(a, spec, cfg, err)) return error(err);
+    qemu::AccelChoice accel;
+    if (!check_options(a, accel, err) || !make_disks(a, spec, cfg, err)) return error(err);
     cfg.disks.insert(cfg.disks.end(), a.attach.begin(), a.attach.end());
     cfg.read_only.resize(cfg.disks.size(), false);
-    if (!qemu::qemu_command(cfg, argv, err)) return error(err);
     unsigned timeout = a.timeout_s ? a.timeout_s : static_cast<unsigned>(spec.boot_timeout_s);
     std::string log = a.out_dir + "/console.log";
     say("seedboot: booting " + spec.name + " on " + a.arch + " (" +
-        (a.uefi ? "UEFI" : "direct kernel boot") + ", " + a.disk_bus + " disks), limit " +
-        std::to_string(timeout) + " s, console also in " + log);
+        (a.uefi ? "UEFI" : "direct kernel boot") + ", " + a.disk_bus + " disks, accel " + a.accel +
+        "), limit " + std::to_string(timeout) + " s, console also in " + log);
     qemu::RunOptions opt{timeout, !a.quiet, a.power_cut_after};
     // A run counts once the guest powers off; with a screen it holds the result there for
     // a minute first (init/screen.hpp).
     if (a.screen) opt.timeout_s += 60;
-    qemu::RunReport r = qemu::run_machine(argv, log, opt);
+    qemu::RunReport r = qemu::run_with_accel(cfg, accel, log, opt, say);
     if (r.outcome != qemu::Outcome::ok) {
         error(r.error);
         return qemu::exit_code(r.outcome);
@@ -197,6 +206,11 @@ void register_boot(CLI::App& app, Action& run) {
     c->add_option("--monitor", a->monitor, "a QEMU monitor on this unix socket (screendump)");
     c->add_option("--attach", a->attach,
                   "another disk image to attach after the run's own (repeatable)");
+    c->add_option("--accel", a->accel,
+                  "kvm, tcg (default) or auto: KVM when usable, TCG if its guest stays silent");
+    c->add_flag("--test-silent-kvm", a->test_silent_kvm,
+                "test hook for --accel auto: a stopped QEMU (-S) stands in for a KVM guest that "
+                "hangs before Linux, so the fallback to TCG runs on any host");
 }
 
 } // namespace builder::cli

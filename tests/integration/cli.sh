@@ -73,6 +73,21 @@ expect_error "7 disks on AHCI (it has 6 ports)" boot_x86 --uefi --disk-bus ahci 
 expect_error "disk bus 'ahci' on aarch64 under UEFI: AAVMF (Debian 12) has no AHCI driver" \
   "$SEEDBOOT" boot "$SRC/images/default.toml" --arch aarch64 --kernel "$tmp/bzImage" \
   --init "$(init_of aarch64)" --build-dir "$BUILD" --out-dir "$tmp/run" -q --uefi --disk-bus ahci
+# --accel: an unknown name; KVM for a guest of another arch than the host's; a KVM device that
+# does not open (here; with a usable one the missing kernel is what stops it). [ -c ] first:
+# bash's <> would create a missing /dev/kvm as a file.
+expect_error "--accel 'xen' (expected kvm, tcg or auto)" boot_x86 --accel xen
+host=$(uname -m) other=aarch64
+[ "$host" != aarch64 ] || other=x86_64
+expect_error "--accel kvm: KVM cannot run an $other guest on this $host host (it runs guests of the host's own arch, and i386 on x86_64); use --accel tcg or auto" \
+  "$SEEDBOOT" boot "$SRC/images/default.toml" --arch "$other" --kernel "$tmp/bzImage" \
+  --init "$(init_of "$other")" --build-dir "$BUILD" --out-dir "$tmp/run" -q --accel kvm
+if [ "$host" = x86_64 ] && ! { [ -c /dev/kvm ] && (exec 3<>/dev/kvm) 2>/dev/null; }; then
+  expect_error "--accel kvm: /dev/kvm: cannot open read-write: " boot_x86 --accel kvm
+elif [ "$host" = x86_64 ]; then
+  expect_error "$tmp/bzImage: kernel not found" boot_x86 --accel kvm
+fi
+expect_error "--test-silent-kvm needs --accel auto" boot_x86 --test-silent-kvm
 [ ! -e "$tmp/run/root.sqfs" ] || fail "a refused boot packed an image"
 # A work-only disk belongs to one root image (its /identity), which must have one.
 expect_error "--work-for belongs to a work-only disk: give --work-size and no --root" \

@@ -1,0 +1,69 @@
+#include "accel.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <sys/ioctl.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+namespace qemu {
+
+const char* accel_names() {
+    return "kvm, tcg or auto";
+}
+
+bool parse_accel(const std::string& name, Accel& accel, std::string& err) {
+    if (name == "tcg")
+        accel = Accel::tcg;
+    else if (name == "kvm")
+        accel = Accel::kvm;
+    else if (name == "auto")
+        accel = Accel::automatic;
+    else {
+        err = "--accel '" + name + "' (expected " + accel_names() + ")";
+        return false;
+    }
+    return true;
+}
+
+std::vector<std::string> accel_args(bool kvm) {
+    return {"-accel", kvm ? "kvm" : "tcg"};
+}
+
+bool kvm_runs_arch(const std::string& guest_arch, const std::string& host_arch, std::string& why) {
+    if (guest_arch == host_arch || (guest_arch == "i386" && host_arch == "x86_64")) return true;
+    why = "KVM cannot run an " + guest_arch + " guest on this " + host_arch +
+          " host (it runs guests of the host's own arch, and i386 on x86_64)";
+    return false;
+}
+
+std::string host_arch() {
+    utsname u{};
+    return ::uname(&u) == 0 ? u.machine : "unknown";
+}
+
+bool kvm_usable(const std::string& guest_arch, const std::string& device, std::string& why) {
+    if (!kvm_runs_arch(guest_arch, host_arch(), why)) return false;
+    int fd = ::open(device.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        why = device + ": cannot open read-write: " + std::strerror(e) +
+              (e == ENOENT   ? " (no KVM on this host, or not passed into this container)"
+               : e == EACCES ? " (add the user to the kvm group)"
+                             : "");
+        return false;
+    }
+    // QEMU refuses any other version; a device that opens but does not answer is no KVM.
+    int version = ::ioctl(fd, KVM_GET_API_VERSION, 0);
+    ::close(fd);
+    if (version != KVM_API_VERSION) {
+        why = device + ": KVM answers API version " + std::to_string(version) + " (expected " +
+              std::to_string(KVM_API_VERSION) + ")";
+        return false;
+    }
+    return true;
+}
+
+} // namespace qemu
