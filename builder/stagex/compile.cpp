@@ -26,6 +26,14 @@ std::string clean_name(const std::string& raw) {
     return s.substr(0, 64);
 }
 
+// A COPY --from source as a path from the top of that stage or image, where BuildKit reads
+// it: "." is the top, "x" is "/x".
+std::string from_top(const std::string& src) {
+    if (src == "." || src == "./") return "/";
+    if (src.starts_with("./")) return src.substr(1);
+    return src.starts_with("/") ? src : "/" + src;
+}
+
 std::vector<std::string> words_of(const std::string& s) {
     std::vector<std::string> out;
     for (auto w : seedboot::split_words(s)) out.emplace_back(w);
@@ -162,8 +170,10 @@ struct Compiler {
             file({ImageFile::Kind::context, kImage + "/context/" + src, src, ""});
             return kImage + "/context/" + src;
         }
-        case Origin::Kind::image:
-            return stage_image(a.origin.name) + (src == "/" ? "" : src);
+        case Origin::Kind::image: {
+            std::string in = from_top(src);
+            return stage_image(a.origin.name) + (in == "/" ? "" : in);
+        }
         default:
             return src;
         }
@@ -175,7 +185,7 @@ struct Compiler {
         s.chmod = a.chmod.empty() ? -1 : std::stoi(a.chmod, nullptr, 8);
         if (a.origin.kind == Origin::Kind::stage) {
             s.from = root_of(a.origin.name);
-            s.argv = a.sources;
+            for (const auto& src : a.sources) s.argv.push_back(from_top(src));
         } else if (a.origin.kind == Origin::Kind::heredoc) {
             // The document is a file named by its delimiter, as BuildKit names it.
             std::string at = kImage + "/heredoc/L" + std::to_string(a.line) + "/EOF";
