@@ -71,21 +71,24 @@ $(addprefix stage0-,$(ARCHES)): stage0-%: host init-% kernel-%
 	sha256sum out/stage0-$*.sqfs
 	$(MAKE) qemu-$* IMAGE=stage0-hello
 
-# StageX's bootstrap stage 0 from its own files (SOURCES=dir holding stagex/, as `seedboot get
-# rootfs/locks/stagex.lock` makes it, and stagex-fetch/, as `make sources` fills it): run in
-# the i386 guest; its `package` root extracted, held to the tree digest the guest recorded,
-# packed as out/stagex-stage0-i386.sqfs; then the follow-on image compiles and runs C with it.
-# UNTIL=STEP runs a prefix of the plan (`seedboot plan images/stagex-stage0.toml`) and stops.
-.PHONY: stagex-0
-stagex-0: host init-i386 kernel-i386
-	$(MAKE) qemu-i386 IMAGE=stagex-stage0
+# StageX's bootstrap stages from their own files (SOURCES=dir holding stagex/, as `seedboot get
+# rootfs/locks/stagex.lock` makes it, and stagex-fetch/, as `make sources` fills it), in the
+# i386 guest: stage 0 from the hex0 seed, stage 1 (live-bootstrap, one journaled step per
+# package pass) from out/stagex-stage0-i386.sqfs. Each stage's `package` root is extracted,
+# held to the tree digest the guest recorded, and packed as out/stagex-stageN-i386.sqfs; the
+# stage-0 follow-on image then compiles and runs C with it. UNTIL=STEP runs a prefix of the
+# plan (`seedboot plan images/stagex-stageN.toml`) and needs only its fetched files; without
+# it, every file must be fetched, and a missing one is named with its step before any boot.
+stagex_disk = $(call run_dir,i386,stagex-stage$(1))/$(if $(filter uefi,$(BOOT)),disk,work).img
+.PHONY: stagex-0 stagex-1
+stagex-0 stagex-1: stagex-%: host init-i386 kernel-i386
+	$(MAKE) qemu-i386 IMAGE=stagex-stage$*
 ifeq ($(UNTIL),)
-	rm -rf $(BUILD)/stagex/stage0-out && mkdir -p out
-	$(SEEDBOOT) extract $(call run_dir,i386,stagex-stage0)/$(if $(filter uefi,$(BOOT)),disk,work).img \
-	  --root s-package -o $(BUILD)/stagex/stage0-out
-	$(SEEDBOOT) pack-dir $(BUILD)/stagex/stage0-out -o out/stagex-stage0-i386.sqfs
-	sha256sum out/stagex-stage0-i386.sqfs
-	$(MAKE) qemu-i386 IMAGE=stagex-stage0-hello
+	rm -rf $(BUILD)/stagex/stage$*-out && mkdir -p out
+	$(SEEDBOOT) extract $(call stagex_disk,$*) --root s-package -o $(BUILD)/stagex/stage$*-out
+	$(SEEDBOOT) pack-dir $(BUILD)/stagex/stage$*-out -o out/stagex-stage$*-i386.sqfs
+	sha256sum out/stagex-stage$*-i386.sqfs
+	$(if $(filter 0,$*),$(MAKE) qemu-i386 IMAGE=stagex-stage0-hello)
 endif
 
 # StageX's sources for its bootstrap stages (STAGE=0, or STAGE="0 1 2 3"), on a connected

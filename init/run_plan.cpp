@@ -33,6 +33,13 @@ struct Answers {
     std::map<std::string, std::string> seen; // path -> sha256 of outputs hashed so far
 };
 
+// Where a step's outputs are read: the build tree, or its build root (a StageX stage's),
+// whose paths /result names as ROOT:PATH.
+struct OutputTree {
+    int fd = -1;
+    std::string label; // "" for the build tree, "ROOT:" for a build root
+};
+
 bool read_answers(const std::string& file, std::vector<seedboot::Answer>& list) {
     std::string text, err;
     if (!read_image_file(file, text)) return false;
@@ -58,27 +65,45 @@ bool hash_output(int tree, const std::string& path, std::string& sha) {
     return true;
 }
 
-// Hashes `path` and compares it with the answers, if they name it.
-bool check_output(const std::string& path, Answers& a) {
-    std::string sha;
-    if (!hash_output(a.tree, path, sha)) return false;
-    a.seen[path] = sha;
-    auto it = a.want.find(path);
+// Hashes `path` of `t` and compares it with the answers, if they name it.
+bool check_output(const OutputTree& t, const std::string& path, Answers& a) {
+    std::string sha, key = t.label + path;
+    if (!hash_output(t.fd, path, sha)) return false;
+    a.seen[key] = sha;
+    auto it = a.want.find(key);
     if (it != a.want.end() && it->second != sha)
-        return fail("output " + path + ": sha256 " + sha + ", answers expect " + it->second);
-    say("output " + sha + "  " + path + (it != a.want.end() ? "  (matches answers)" : ""));
+        return fail("output " + key + ": sha256 " + sha + ", answers expect " + it->second);
+    say("output " + sha + "  " + key + (it != a.want.end() ? "  (matches answers)" : ""));
     return true;
 }
 
-// Checks every line of an answers file now (a step's own answers).
-bool check_answers_file(const std::string& file, Answers& a) {
+// Checks every line of an answers file now (a step's own answers, in its tree).
+bool check_answers_file(const OutputTree& t, const std::string& file, Answers& a) {
     std::vector<seedboot::Answer> list;
     if (!read_answers(file, list)) return false;
     bool ok = true;
     for (const auto& ans : list) {
-        a.want[ans.path] = ans.sha256;
-        ok = check_output(ans.path, a) && ok;
+        a.want[t.label + ans.path] = ans.sha256;
+        ok = check_output(t, ans.path, a) && ok;
     }
+    return ok;
+}
+
+// A step's outputs and answers, checked in the tree it wrote.
+bool check_step_outputs(const Work& work, const seedboot::PlanStep& step, Answers& a,
+                        bool with_answers) {
+    if (step.outputs.empty() && (step.answers.empty() || !with_answers)) return true;
+    Fd root;
+    OutputTree t{a.tree, ""};
+    if (step.root != "build") {
+        root = Fd(::open(root_path(work, step.root).c_str(),
+                         O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        if (!root.ok()) return fail_errno("open build root " + step.root);
+        t = {root.get(), step.root + ":"};
+    }
+    bool ok = true;
+    for (const auto& out : step.outputs) ok = ok && check_output(t, out, a);
+    if (ok && with_answers && !step.answers.empty()) ok = check_answers_file(t, step.answers, a);
     return ok;
 }
 
@@ -143,9 +168,7 @@ bool run_one(const seedboot::Plan& plan, const Work& work, StepSandbox& box, siz
     char took[32];
     std::snprintf(took, sizeof took, "%.2f s", static_cast<double>(so.millis) / 1000.0);
     say(tag + step.name + " end status=" + std::to_string(so.status) + " " + took);
-    bool ok = so.status == 0;
-    for (const auto& out : step.outputs) ok = ok && check_output(out, a);
-    if (ok && !step.answers.empty()) ok = check_answers_file(step.answers, a);
+    bool ok = so.status == 0 && check_step_outputs(work, step, a, true);
     if (!ok) {
         o.failed_step = step.name;
         o.status = so.status ? so.status : 1;
@@ -199,11 +222,10 @@ bool run_steps(const seedboot::Plan& plan, const Work& work, seedboot::Journal& 
         if (j.finished(plan.steps[i].name)) {
             say("[" + std::to_string(i + 1) + "/" + std::to_string(plan.steps.size()) + "] " +
                 plan.steps[i].name + " already done (journal)");
-            for (const auto& out : plan.steps[i].outputs)
-                if (!check_output(out, a)) {
-                    o.failed_step = plan.steps[i].name;
-                    return false;
-                }
+            if (!check_step_outputs(work, plan.steps[i], a, false)) {
+                o.failed_step = plan.steps[i].name;
+                return false;
+            }
             continue;
         }
         if (first_run) { // boot latency, on the guest's own clock (benchmarks read it)
@@ -223,7 +245,7 @@ bool run_steps(const seedboot::Plan& plan, const Work& work, seedboot::Journal& 
     }
     // Every answer must have been checked: an answer no step declared is checked now.
     for (const auto& [path, sha] : a.want)
-        if (!a.seen.count(path) && !check_output(path, a)) {
+        if (!a.seen.count(path) && !check_output({a.tree, ""}, path, a)) {
             o.failed_step = "answers";
             return false;
         }

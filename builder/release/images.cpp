@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 // The first locked source of `spec` that is not supplied, or "".
 std::string missing_source(const Spec& spec, const std::string& arch, const std::string& build) {
     // What the user supplies (a locked source, a StageX tree and its fetched files) or an
-    // earlier `make` target leaves in {build} (a stage's extracted output).
+    // earlier `make` target leaves in {build} or out/ (a stage's extracted or packed output).
     auto supplied = [](const std::string& pattern, bool locked) {
         return locked || pattern.find("{build}") != std::string::npos ||
                pattern.find("{sources}") != std::string::npos;
@@ -33,7 +33,9 @@ std::string missing_source(const Spec& spec, const std::string& arch, const std:
         if (supplied(src.path, !src.lock.empty()) && !fs::exists(host)) return host;
     }
     if (!spec.has_stagex) return "";
-    for (const auto& pattern : {spec.stagex.tree, spec.stagex.fetch}) {
+    std::vector<std::string> patterns = {spec.stagex.tree, spec.stagex.fetch};
+    for (const auto& [name, image] : spec.stagex.images) patterns.push_back(image);
+    for (const auto& pattern : patterns) {
         std::string host = host_path(spec, pattern, arch, build);
         if (!fs::exists(host)) return host;
     }

@@ -3,6 +3,7 @@
 #include "builder/spec/build_dir.hpp"
 #include "builder/spec/spec.hpp"
 
+#include "libseedboot/format/tree_digest.hpp"
 #include "libseedboot/platform.hpp"
 #include "libseedboot/sys/files.hpp"
 #include "libseedboot/sys/sha256.hpp"
@@ -111,6 +112,24 @@ bool add_kernel_source(const std::string& build, const seedboot::Arch& arch, Inp
     return true;
 }
 
+// A StageX stage's output that `make stagex-N` extracted into {build}/stagex/ is also named
+// by its tree digest, "SHA  {build}/stagex/stage0-out/ (tree digest)": the number the stage's
+// /result records for its package root, so that two builders compare stage by stage.
+bool add_stage_digests(const Spec& spec, const seedboot::Arch& arch, const std::string& build,
+                       const Namer& nm, Inputs& inputs, std::string& err) {
+    for (const auto& src : spec.sources) {
+        fs::path host = fs::absolute(host_path(spec, src.path, std::string(arch.name), build))
+                            .lexically_normal();
+        std::string name;
+        if (!fs::is_directory(host) || !nm.name(host, name) || !name.starts_with("{build}/stagex/"))
+            continue;
+        seedboot::TreeDigest d;
+        if (!seedboot::tree_digest(host.string(), d, err)) return false;
+        inputs[name + "/ (tree digest)"] = d.sha256;
+    }
+    return true;
+}
+
 // What one spec puts into its image on `arch`: the kernel and PID 1 from the build folder,
 // the seeds and the sources. A locked upstream source (and seeds inside it) is named by its
 // lock in rootfs/locks, not by its files, which the user supplies from outside.
@@ -127,9 +146,13 @@ bool add_spec_files(const Spec& spec, const seedboot::Arch& arch, const std::str
         for (const auto* pattern : {&seed.binary, &seed.source})
             files.push_back(fs::absolute(host_path(spec, *pattern, std::string(arch.name), build))
                                 .lexically_normal());
+    for (const auto& [name, image] : spec.stagex.images)
+        files.push_back(
+            fs::absolute(host_path(spec, image, std::string(arch.name), build)).lexically_normal());
     for (const auto& f : files)
         if (!below_any(locked, f) && !add_path(nm, f, inputs, err)) return false;
-    return add_kernel_source(build, arch, inputs, err);
+    return add_stage_digests(spec, arch, build, nm, inputs, err) &&
+           add_kernel_source(build, arch, inputs, err);
 }
 
 // Every spec file, and what went into each image that SHA256SUMS lists (an image that

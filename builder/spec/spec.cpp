@@ -249,6 +249,25 @@ bool read_step(const toml::table& t, StepSpec& step, Reader& r) {
     return true;
 }
 
+// images = { "stagex/bootstrap-stage0" = "../out/stagex-stage0-i386.sqfs" }
+bool read_stage_images(const toml::table& t, StagexSpec& x, Reader& r) {
+    const toml::node* n = t.get("images");
+    if (!n) return true;
+    if (!n->is_table())
+        return r.fail(*n, "'images' must be a table of stagex/bootstrap-stageN = \"FILE.sqfs\"");
+    for (const auto& [k, v] : *n->as_table()) {
+        std::string name(k.str());
+        bool good_name = name.size() == 23 && name.starts_with("stagex/bootstrap-stage") &&
+                         name[22] >= '0' && name[22] <= '3';
+        if (!good_name)
+            return r.fail(v, "images: '" + name + "' (expected stagex/bootstrap-stage0..3)");
+        if (!v.is_string() || v.as_string()->get().empty())
+            return r.fail(v, "images: " + name + " must be the path of a squashfs file");
+        x.images[name] = v.as_string()->get();
+    }
+    return true;
+}
+
 bool read_stagex(const toml::table& root, Spec& s, Reader& r) {
     const toml::node* n = root.get("stagex");
     if (!n) return true;
@@ -256,12 +275,14 @@ bool read_stagex(const toml::table& root, Spec& s, Reader& r) {
     const toml::table& t = *n->as_table();
     StagexSpec& x = s.stagex;
     s.has_stagex = true;
-    if (!r.known_keys(t, "[stagex]", {"tree", "lock", "stage", "fetch", "seed_source", "until"}) ||
+    if (!r.known_keys(t, "[stagex]",
+                      {"tree", "lock", "stage", "fetch", "seed_source", "until", "images"}) ||
         !r.string(t, "tree", x.tree, true) || !r.string(t, "lock", x.lock, false) ||
         !r.integer(t, "stage", x.stage, true) || !r.string(t, "fetch", x.fetch, true) ||
         !r.string(t, "seed_source", x.seed_source, false) || !r.string(t, "until", x.until, false))
         return false;
     if (x.stage > 3) return r.fail(t, "stage " + std::to_string(x.stage) + " (expected 0..3)");
+    if (!read_stage_images(t, x, r)) return false;
     if (root.get("step") || root.get("seed") || root.get("source") || root.get("build"))
         return r.fail(t, "[stagex] takes its steps, seeds and sources from StageX's files "
                          "(expected no [[step]], [[seed]], [[source]] or [build] beside it)");

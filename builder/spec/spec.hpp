@@ -49,6 +49,9 @@ struct StagexSpec {
     std::string fetch;       // the fetch folder: FETCH/stageN/FILE (`seedboot fetch`)
     std::string seed_source; // the name of the seed's hex0 source in an unpacked archive
     std::string until;       // run only up to this step (inclusive); empty: all
+    // Our own earlier stages' outputs a stage starts from: "stagex/bootstrap-stageN" -> the
+    // squashfs `make stagex-N` packed (host path; {sources}, {build} expanded).
+    std::map<std::string, std::string> images;
 };
 
 struct Spec {

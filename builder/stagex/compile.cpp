@@ -185,6 +185,7 @@ struct Compiler {
         s.chmod = a.chmod.empty() ? -1 : std::stoi(a.chmod, nullptr, 8);
         if (a.origin.kind == Origin::Kind::stage) {
             s.from = root_of(a.origin.name);
+            // BuildKit reads `COPY --from=STAGE path` from the stage's root, whatever its WORKDIR.
             for (const auto& src : a.sources) s.argv.push_back(from_top(src));
         } else if (a.origin.kind == Origin::Kind::heredoc) {
             // The document is a file named by its delimiter, as BuildKit names it.
@@ -227,11 +228,17 @@ struct Compiler {
             s.env = a.env;
             s.argv = a.argv;
             for (const auto& f : package_files(a)) need(f, name);
+            s.answers = package_answers(a);
             break;
         }
         s.name = name;
         s.root = root_of(r.stages[a.stage].name);
         return s;
+    }
+
+    std::string package_answers(const Action& a) {
+        auto it = in.package_answers.find(package_of(a) + "." + env_value(a, "ARCH"));
+        return it == in.package_answers.end() ? "" : it->second;
     }
 
     std::vector<std::string> package_files(const Action& a) {

@@ -41,6 +41,10 @@ struct CompileInput {
     // Fetched files a RUN needs, by live-bootstrap package (its steps/PKG/sources); a RUN's
     // package is the `pkg` of its environment or the PKG of `build PKG ...` (distfiles.hpp).
     std::map<std::string, std::vector<std::string>> package_files;
+    // live-bootstrap's own answers for a package pass: "PKG.ARCH" -> the image path of its
+    // steps/PKG/PKG.ARCH.checksums (sha256sum lines of what the pass installs); ARCH is the
+    // RUN's $ARCH. The PID 1 checks them in the RUN's root right after it.
+    std::map<std::string, std::string> package_answers;
     std::vector<std::string> all_fetch_files; // what `COPY --from=fetch .` copies without UNTIL
     std::map<std::string, std::string> seeds; // context file -> its path in the image (/seed/...)
 };

@@ -3,13 +3,9 @@
 #include "libseedboot/format/text.hpp"
 #include "libseedboot/sys/sha256.hpp"
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <algorithm>
 
 namespace builder::stagex {
-
-namespace fs = std::filesystem;
 
 bool parse_sources(std::string_view text, const std::string& file, std::vector<Distfile>& out,
                    std::string& err) {
@@ -41,27 +37,16 @@ bool parse_sources(std::string_view text, const std::string& file, std::vector<D
     return true;
 }
 
-bool read_package_files(const std::string& steps,
-                        std::map<std::string, std::vector<std::string>>& out, std::string& err) {
-    std::error_code ec;
+bool package_files(const std::vector<SourcesFile>& files,
+                   std::map<std::string, std::vector<std::string>>& out, std::string& err) {
     std::map<std::string, std::vector<std::string>> found;
-    for (fs::directory_iterator it(steps, ec), end; !ec && it != end; it.increment(ec)) {
-        fs::path sources = it->path() / "sources";
-        if (!fs::is_regular_file(sources)) continue;
-        std::ifstream f(sources);
-        std::stringstream text;
-        text << f.rdbuf();
+    for (const auto& f : files) {
         std::vector<Distfile> list;
-        if (!f || !parse_sources(text.str(), sources.string(), list, err)) {
-            if (err.empty()) err = sources.string() + ": cannot read";
-            return false;
-        }
-        auto& names = found[it->path().filename().string()];
-        for (const auto& d : list) names.push_back(d.name);
-    }
-    if (ec) {
-        err = steps + ": " + ec.message() + " (expected live-bootstrap's steps/ folder)";
-        return false;
+        if (!parse_sources(f.text, f.path, list, err)) return false;
+        auto& names = found[f.package];
+        for (const auto& d : list)
+            if (std::find(names.begin(), names.end(), d.name) == names.end())
+                names.push_back(d.name);
     }
     out = std::move(found);
     return true;

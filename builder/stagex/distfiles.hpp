@@ -21,9 +21,16 @@ struct Distfile {
 bool parse_sources(std::string_view text, const std::string& file, std::vector<Distfile>& out,
                    std::string& err);
 
-// Every steps/PKG/sources below `steps` (a live-bootstrap tree's steps/ folder): PKG ->
-// the names of its files.
-bool read_package_files(const std::string& steps,
-                        std::map<std::string, std::vector<std::string>>& out, std::string& err);
+// A live-bootstrap steps/PKG/sources file, as read from its archive.
+struct SourcesFile {
+    std::string package; // PKG
+    std::string path;    // where it was read, for messages
+    std::string text;
+};
+
+// PKG -> the names of the files its steps/PKG/sources lists, each name once (a file with
+// several mirrors is listed once per mirror).
+bool package_files(const std::vector<SourcesFile>& files,
+                   std::map<std::string, std::vector<std::string>>& out, std::string& err);
 
 } // namespace builder::stagex

@@ -235,7 +235,7 @@ void environment() {
 
 } // namespace
 
-// --fill PATH MIB: writes MIB MiB of a fixed pattern (byte i is i % 251), as a
+// --fill PATH MIB: writes MIB MiB of a fixed pattern (byte i of each MiB is i % 251), as a
 // step that needs more room than the work partition has.
 int fill(const char* path, const char* mib_text) {
     long mib = std::strtol(mib_text, nullptr, 10);

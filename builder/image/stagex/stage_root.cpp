@@ -1,11 +1,13 @@
 #include "stage_root.hpp"
 
+#include "stage_image.hpp"
 #include "unpack.hpp"
 
 #include "builder/fetch/fetch_dir.hpp"
 #include "builder/spec/source_lock.hpp"
 #include "builder/stagex/compile.hpp"
 #include "builder/stagex/containerfile.hpp"
+#include "builder/stagex/distfiles.hpp"
 #include "builder/stagex/package_toml.hpp"
 #include "builder/stagex/recipe.hpp"
 
@@ -27,6 +29,7 @@ struct Stage {
     std::string dir; // packages/bootstrap/stageN of the tree
     stagex::Package package;
     stagex::Recipe recipe;
+    stagex::CompileInput input;
     stagex::Compiled compiled;
     bool has_seed = false; // the package folder ships a hex0-seed (`ADD hex0-seed /`)
 };
@@ -67,7 +70,7 @@ bool read_stage(const Spec& spec, const std::string& tree, const std::string& ar
     in.platform =
         st.package.platforms.empty() ? native_platform(arch) : st.package.platforms.front();
     if (!stagex::read_recipe(cf, in, st.recipe, err)) return false;
-    stagex::CompileInput c;
+    stagex::CompileInput& c = st.input;
     c.epoch = spec.epoch;
     c.until = spec.stagex.until;
     for (const auto& s : st.package.sources) c.all_fetch_files.push_back(s.file);
@@ -85,6 +88,50 @@ std::string fetch_problem(const Stage& st, const std::string& fetch, const std::
     const stagex::Source* src = stagex::find_source(st.package, file);
     return src ? fetch::check_fetched(fetch, st.package.name, *src)
                : "no source of " + st.package.path + " has this file";
+}
+
+// "TOP/steps/PKG/FILE" -> PKG, for the files of live-bootstrap's steps/PKG folders ("" else).
+std::string steps_package(const std::string& name) {
+    size_t steps = name.find("/steps/");
+    if (steps == std::string::npos || name.find('/') != steps) return "";
+    size_t slash = name.find('/', steps + 7);
+    if (slash == std::string::npos || name.find('/', slash + 1) != std::string::npos) return "";
+    return name.substr(steps + 7, slash - steps - 7);
+}
+
+// live-bootstrap's steps/PKG/sources, read from the fetched archives the plan unpacks (in
+// StageX's stage 1, live-bootstrap's own tarball), say which package needs which fetched
+// file; the plan is compiled again knowing them, so that UNTIL needs only its prefix's files
+// and a missing file is named with the package step that needs it. Its steps/PKG/PKG.ARCH
+// .checksums are upstream's answers for what each pass installs.
+bool learn_packages(Stage& st, const std::string& fetch, std::string& err) {
+    std::vector<stagex::SourcesFile> found;
+    auto wanted = [](const std::string& name) {
+        std::string pkg = steps_package(name);
+        return !pkg.empty() && (name.ends_with("/sources") ||
+                                (name.ends_with(".checksums") &&
+                                 name.substr(name.rfind('/') + 1).starts_with(pkg + ".")));
+    };
+    for (const auto& f : st.compiled.files) {
+        const stagex::Source* src = stagex::find_source(st.package, f.name);
+        if (f.kind != stagex::ImageFile::Kind::unpacked || !src ||
+            !fetch::check_fetched(fetch, st.package.name, *src).empty())
+            continue; // a missing archive is named by check_fetched with the rest
+        std::string path = fetch::fetched_path(fetch, st.package.name, f.name);
+        std::map<std::string, std::string> texts;
+        if (!read_archive_files(path, wanted, texts, err)) return false;
+        for (auto& [name, text] : texts) {
+            std::string pkg = steps_package(name), file = name.substr(name.rfind('/') + 1);
+            if (file == "sources")
+                found.push_back({pkg, path + ":" + name, std::move(text)});
+            else // PKG.ARCH.checksums
+                st.input.package_answers[file.substr(0, file.size() - 10)] =
+                    f.image_path + "/" + name;
+        }
+    }
+    if (found.empty() && st.input.package_answers.empty()) return true;
+    return stagex::package_files(found, st.input.package_files, err) &&
+           stagex::compile_stagex(st.recipe, st.input, st.compiled, err);
 }
 
 // Every fetched file the plan needs, checked before anything is packed or booted.
@@ -117,7 +164,8 @@ bool copy_file(const std::string& from, const std::string& to, std::string& err)
 }
 
 // The image's /sources/stagex, made afresh in `staging` from the files the plan names.
-bool lay_out(const Stage& st, const std::string& fetch, const std::string& staging,
+bool lay_out(const Spec& spec, const Stage& st, const std::string& fetch,
+             const std::string& staging, const std::string& arch, const std::string& build_dir,
              std::string& err) {
     std::error_code ec;
     fs::remove_all(staging, ec);
@@ -143,10 +191,19 @@ bool lay_out(const Stage& st, const std::string& fetch, const std::string& stagi
             fs::create_directories(fs::path(to).parent_path(), ec);
             ok = !ec && seedboot::write_file_atomic(to, f.content, 0644, err);
             break;
-        case K::stage_image:
-            err = f.image_path + ": an earlier stage's image (" + f.name +
-                  ") as a source is not supported yet";
-            return false;
+        case K::stage_image: {
+            auto image = spec.stagex.images.find(f.name);
+            if (image == spec.stagex.images.end()) {
+                err = spec.file + ": the plan starts from " + f.name +
+                      ", which [stagex] images does not name (expected images = { \"" + f.name +
+                      "\" = \"FILE.sqfs\" }, the output of make stagex-N)";
+                return false;
+            }
+            fs::create_directories(to, ec);
+            ok =
+                !ec && unpack_stage_image(host_path(spec, image->second, arch, build_dir), to, err);
+            break;
+        }
         }
         if (ec) err = to + ": " + ec.message();
         if (!ok || ec) return false;
@@ -182,6 +239,19 @@ std::string first_use(const seedboot::Plan& plan, const std::string& image_path)
     return "";
 }
 
+// An earlier stage's image the plan starts from: the squashfs [stagex] images names for it.
+StagexNeed stage_image_need(const Spec& spec, const std::string& name, const std::string& step,
+                            const std::string& arch, const std::string& build_dir) {
+    auto image = spec.stagex.images.find(name);
+    if (image == spec.stagex.images.end())
+        return {.name = name, .path = "", .step = step, .problem = "not named by [stagex] images"};
+    std::string path = host_path(spec, image->second, arch, build_dir);
+    return {.name = name,
+            .path = path,
+            .step = step,
+            .problem = fs::is_regular_file(path) ? "" : "missing"};
+}
+
 } // namespace
 
 bool stagex_stage(const Spec& spec, const std::string& arch, const std::string& build_dir,
@@ -190,11 +260,13 @@ bool stagex_stage(const Spec& spec, const std::string& arch, const std::string& 
     std::string tree = host_path(spec, x.tree, arch, build_dir);
     std::string fetch = host_path(spec, x.fetch, arch, build_dir);
     Stage st;
-    if (!check_tree(spec, tree, err) || !read_stage(spec, tree, arch, st, err)) return false;
+    if (!check_tree(spec, tree, err) || !read_stage(spec, tree, arch, st, err) ||
+        !learn_packages(st, fetch, err))
+        return false;
     if (!check_fetched(st, fetch, x.stage, err)) return false;
     std::string staging =
         fs::absolute(build_dir + "/stagex/" + spec.name + "-" + arch).lexically_normal().string();
-    if (!lay_out(st, fetch, staging, err)) return false;
+    if (!lay_out(spec, st, fetch, staging, arch, build_dir, err)) return false;
     out = spec;
     out.sources.push_back({.name = "stagex", .path = staging, .into = kImageTop});
     plan = st.compiled.plan;
@@ -215,7 +287,7 @@ bool stagex_plan(const Spec& spec, const std::string& arch, const std::string& b
     std::string fetch = host_path(spec, spec.stagex.fetch, arch, build_dir);
     Stage st;
     if (!check_arch(spec, arch, err) || !check_tree(spec, tree, err) ||
-        !read_stage(spec, tree, arch, st, err))
+        !read_stage(spec, tree, arch, st, err) || !learn_packages(st, fetch, err))
         return false;
     StagexPlan p{.plan = st.compiled.plan, .fetch = fetch};
     for (const auto& need : st.compiled.needs)
@@ -225,10 +297,8 @@ bool stagex_plan(const Spec& spec, const std::string& arch, const std::string& b
                              .problem = fetch_problem(st, fetch, need.file)});
     for (const auto& f : st.compiled.files)
         if (f.kind == stagex::ImageFile::Kind::stage_image)
-            p.images.push_back({.name = f.name,
-                                .path = f.image_path,
-                                .step = first_use(p.plan, f.image_path),
-                                .problem = ""});
+            p.images.push_back(
+                stage_image_need(spec, f.name, first_use(p.plan, f.image_path), arch, build_dir));
     for (const auto& root : p.plan.roots) p.platforms.push_back(st.compiled.platforms.at(root));
     // What the PID 1 would parse: make sure it reads back.
     seedboot::Plan reread;

@@ -45,7 +45,57 @@ void rebase(archive_entry* e, const std::string& dest) {
     if (hard) archive_entry_copy_hardlink(e, (dest + "/" + hard).c_str());
 }
 
+// A reader for a tar archive, plain or compressed as StageX's sources are.
+bool open_tar(const std::string& path, Reader& in, std::string& err) {
+    if (!in) return failed(path, nullptr, "out of memory", err);
+    archive_read_support_format_tar(in.get());
+    archive_read_support_filter_gzip(in.get());
+    archive_read_support_filter_bzip2(in.get());
+    archive_read_support_filter_xz(in.get());
+    if (archive_read_open_filename(in.get(), path.c_str(), 64 * 1024) != ARCHIVE_OK)
+        return failed(path, in.get(), "cannot open it as a tar archive", err);
+    return true;
+}
+
+// Calls `f(entry, name)` for each entry of the open archive, in order, until it returns false.
+bool each_entry(const std::string& path, Reader& in,
+                const std::function<bool(archive_entry*, const std::string&)>& f,
+                std::string& err) {
+    for (;;) {
+        archive_entry* e = nullptr;
+        int rc = archive_read_next_header(in.get(), &e);
+        if (rc == ARCHIVE_EOF) return true;
+        if (rc != ARCHIVE_OK) return failed(path, in.get(), "damaged or truncated", err);
+        if (!f(e, archive_entry_pathname(e))) return false;
+    }
+}
+
 } // namespace
+
+bool read_archive_files(const std::string& path,
+                        const std::function<bool(const std::string&)>& want,
+                        std::map<std::string, std::string>& out, std::string& err) {
+    Reader in(archive_read_new(), archive_read_free);
+    std::map<std::string, std::string> found;
+    auto read_one = [&](archive_entry* e, const std::string& name) {
+        if (archive_entry_filetype(e) != AE_IFREG || !want(name)) return true;
+        if (archive_entry_size(e) > static_cast<la_int64_t>(kMaxArchiveText)) {
+            err = path + ": entry '" + name + "' is " + std::to_string(archive_entry_size(e)) +
+                  " bytes (expected a small text file, at most " + std::to_string(kMaxArchiveText) +
+                  ")";
+            return false;
+        }
+        std::string text(static_cast<size_t>(archive_entry_size(e)), '\0');
+        la_ssize_t got = archive_read_data(in.get(), text.data(), text.size());
+        if (got < 0 || static_cast<size_t>(got) != text.size())
+            return failed(path, in.get(), "read " + name, err);
+        found[name] = std::move(text);
+        return true;
+    };
+    if (!open_tar(path, in, err) || !each_entry(path, in, read_one, err)) return false;
+    out = std::move(found);
+    return true;
+}
 
 bool unpack_archive(const std::string& path, const std::string& dest_dir, std::string& err) {
     // libarchive refuses a symlink anywhere on the way, so the destination is named without any.
@@ -57,20 +107,10 @@ bool unpack_archive(const std::string& path, const std::string& dest_dir, std::s
     }
     Reader in(archive_read_new(), archive_read_free);
     Writer out(archive_write_disk_new(), archive_write_free);
-    if (!in || !out) return failed(path, nullptr, "out of memory", err);
-    archive_read_support_format_tar(in.get());
-    archive_read_support_filter_gzip(in.get());
-    archive_read_support_filter_bzip2(in.get());
-    archive_read_support_filter_xz(in.get());
+    if (!out) return failed(path, nullptr, "out of memory", err);
+    if (!open_tar(path, in, err)) return false;
     archive_write_disk_set_options(out.get(), kExtractFlags);
-    if (archive_read_open_filename(in.get(), path.c_str(), 64 * 1024) != ARCHIVE_OK)
-        return failed(path, in.get(), "cannot open it as a tar archive", err);
-    for (;;) {
-        archive_entry* e = nullptr;
-        int rc = archive_read_next_header(in.get(), &e);
-        if (rc == ARCHIVE_EOF) break;
-        if (rc != ARCHIVE_OK) return failed(path, in.get(), "damaged or truncated", err);
-        std::string name = archive_entry_pathname(e);
+    auto write_one = [&](archive_entry* e, const std::string& name) {
         const char* hard = archive_entry_hardlink(e);
         if (!inside(name) || (hard && !inside(hard))) {
             err = path + ": entry '" + name +
@@ -84,13 +124,16 @@ bool unpack_archive(const std::string& path, const std::string& dest_dir, std::s
         const void* block = nullptr;
         size_t size = 0;
         la_int64_t offset = 0;
+        int rc;
         while ((rc = archive_read_data_block(in.get(), &block, &size, &offset)) == ARCHIVE_OK)
             if (archive_write_data_block(out.get(), block, size, offset) != ARCHIVE_OK)
                 return failed(path, out.get(), "write " + name, err);
         if (rc != ARCHIVE_EOF) return failed(path, in.get(), "read " + name, err);
         if (archive_write_finish_entry(out.get()) != ARCHIVE_OK)
             return failed(path, out.get(), "finish " + name, err);
-    }
+        return true;
+    };
+    if (!each_entry(path, in, write_one, err)) return false;
     if (archive_write_close(out.get()) != ARCHIVE_OK)
         return failed(path, out.get(), "finish unpacking", err);
     return true;

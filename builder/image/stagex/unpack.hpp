@@ -5,6 +5,8 @@
 // restored: the image keeps only normalized modes.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <string>
 
 namespace builder {
@@ -12,5 +14,12 @@ namespace builder {
 // Unpacks `archive` into the existing folder `dest`. On error, `err` names the
 // archive, the entry and what was wrong.
 bool unpack_archive(const std::string& archive, const std::string& dest, std::string& err);
+
+// The regular files of `archive` whose names `want` picks, read into memory (name in the
+// archive -> content), nothing written to disk; each may hold at most kMaxArchiveText bytes.
+inline constexpr size_t kMaxArchiveText = 1 << 20;
+bool read_archive_files(const std::string& archive,
+                        const std::function<bool(const std::string&)>& want,
+                        std::map<std::string, std::string>& out, std::string& err);
 
 } // namespace builder

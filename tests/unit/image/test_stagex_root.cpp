@@ -3,6 +3,8 @@
 // and its hex0 source; every missing fetched file named before anything is packed;
 // archives that would write outside their folder refused.
 #include "builder/image/root_image.hpp"
+#include "builder/image/squashfs/squashfs.hpp"
+#include "builder/image/stagex/stage_image.hpp"
 #include "builder/image/stagex/unpack.hpp"
 #include "builder/spec/spec.hpp"
 
@@ -149,4 +151,53 @@ TEST_CASE("unpack: a tar that would write outside its folder is refused", "[stag
     std::string bytes = slurp(t.path + "/good.tar");
     t.write("cut.tar", bytes.substr(0, 700));
     CHECK_FALSE(unpack_archive(t.path + "/cut.tar", t.path + "/out2", err));
+}
+
+TEST_CASE("read_archive_files: the picked files in memory, a large one refused", "[stagex_root]") {
+    TempDir t;
+    const std::string sha(64, 'a');
+    t.write("in/lb-1/steps/a-1/sources", "https://x.org/a-1.tar.gz " + sha + "\n");
+    t.write("in/lb-1/steps/a-1/pass1.kaem", "echo a\n");
+    REQUIRE(shell("tar -C " + t.path + "/in -czf " + t.path + "/lb.tar.gz lb-1").status == 0);
+    std::map<std::string, std::string> got;
+    std::string err;
+    auto sources = [](const std::string& n) { return n.ends_with("/sources"); };
+    REQUIRE(read_archive_files(t.path + "/lb.tar.gz", sources, got, err));
+    REQUIRE(got.size() == 1);
+    CHECK(got["lb-1/steps/a-1/sources"] == "https://x.org/a-1.tar.gz " + sha + "\n");
+
+    t.write("in/lb-1/steps/b-1/sources", std::string(kMaxArchiveText + 1, '#'));
+    REQUIRE(shell("tar -C " + t.path + "/in -czf " + t.path + "/big.tar.gz lb-1").status == 0);
+    CHECK_FALSE(read_archive_files(t.path + "/big.tar.gz", sources, got, err));
+    CHECK(err == t.path + "/big.tar.gz: entry 'lb-1/steps/b-1/sources' is 1048577 bytes (expected "
+                          "a small text file, at most 1048576)");
+}
+
+TEST_CASE("stage image: an earlier stage's squashfs is written out whole", "[stagex_root]") {
+    TempDir t;
+    std::vector<ImageEntry> entries = {{"/", 'd', 0755, "", ""},
+                                       {"/bin", 'd', 0555, "", ""},
+                                       {"/bin/kaem", 'f', 0755, "", "ELF"},
+                                       {"/bin/sh", 'l', 0777, "", "kaem"},
+                                       {"/share", 'd', 0755, "", ""},
+                                       {"/share/doc", 'f', 0644, "", "text"}};
+    std::string err;
+    REQUIRE(write_squashfs(entries, t.path + "/stage0.sqfs", {}, err));
+    fs::create_directories(t.path + "/out");
+    REQUIRE(unpack_stage_image(t.path + "/stage0.sqfs", t.path + "/out", err));
+    CHECK(slurp(t.path + "/out/bin/kaem") == "ELF");
+    CHECK((fs::status(t.path + "/out/bin/kaem").permissions() & fs::perms::all) ==
+          static_cast<fs::perms>(0755));
+    CHECK((fs::status(t.path + "/out/bin").permissions() & fs::perms::all) ==
+          static_cast<fs::perms>(0555));
+    CHECK(fs::read_symlink(t.path + "/out/bin/sh") == "kaem");
+    CHECK(slurp(t.path + "/out/share/doc") == "text");
+
+    CHECK_FALSE(unpack_stage_image(t.path + "/none.sqfs", t.path + "/out2", err));
+    CHECK(err == t.path + "/none.sqfs: an earlier stage's image is missing (make it with `make "
+                          "stagex-N` for that stage, or name it in the spec's [stagex] images)");
+    t.write("cut.sqfs", slurp(t.path + "/stage0.sqfs").substr(0, 100));
+    CHECK_FALSE(unpack_stage_image(t.path + "/cut.sqfs", t.path + "/out3", err));
+    CHECK(err.find(t.path + "/cut.sqfs: ") == 0);
+    fs::permissions(t.path + "/out/bin", fs::perms::owner_all); // so TempDir can clean up
 }

@@ -112,6 +112,12 @@ TEST_CASE("spec errors name the file, the line and what was expected", "[spec]")
           ":3: [stagex] takes its steps, seeds and sources from StageX's files (expected no "
           "[[step]], [[seed]], [[source]] or [build] beside it)");
     CHECK(spec_error(base + "[stagex]\ntree = \"t\"\nstage = 0\n") == ":3: missing key 'fetch'");
+    CHECK(spec_error(base + sx + "stage = 1\nimages = \"x.sqfs\"\n") ==
+          ":7: 'images' must be a table of stagex/bootstrap-stageN = \"FILE.sqfs\"");
+    CHECK(spec_error(base + sx + "stage = 1\nimages = { \"stagex/pallet\" = \"x.sqfs\" }\n") ==
+          ":7: images: 'stagex/pallet' (expected stagex/bootstrap-stage0..3)");
+    CHECK(spec_error(base + sx + "stage = 1\nimages = { \"stagex/bootstrap-stage0\" = 3 }\n") ==
+          ":7: images: stagex/bootstrap-stage0 must be the path of a squashfs file");
     CHECK(spec_error(base + step + "lines = \"many\"\n") ==
           ":7: 'lines' must be a non-negative integer or a table of them by arch");
 }

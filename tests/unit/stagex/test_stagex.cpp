@@ -361,6 +361,14 @@ TEST_CASE("compile: UNTIL runs a prefix and needs only its files", "[stagex]") {
     CHECK(whole.plan.steps[3].name == "L5-first-1.0-pass1");
     CHECK(whole.plan.steps[5].name == "L8-mes-0.27-pass1");
     CHECK(whole.plan.steps.back().name == "L11-tcc-0.9.27-pass2");
+    CHECK(whole.plan.steps[5].answers.empty()); // mes-0.27 has no answers for this ARCH
+    in.package_answers = {{"mes-0.27.x86", "/sources/stagex/unpacked/lb.tar.gz/lb/steps/mes.x86"}};
+    CHECK(compile_ok(text, in).plan.steps[5].answers.empty()); // its RUN has no $ARCH
+    std::string with_arch =
+        std::string(text).replace(0, 38, "FROM stagex/bootstrap-stage0 AS build\nENV ARCH=x86\n");
+    CHECK(compile_ok(with_arch, in).plan.steps[5].answers ==
+          "/sources/stagex/unpacked/lb.tar.gz/lb/steps/mes.x86");
+    in.package_answers.clear();
     std::vector<std::string> needed;
     for (const auto& n : whole.needs) needed.push_back(n.file + "@" + n.step);
     CHECK(needed == std::vector<std::string>{
@@ -375,6 +383,19 @@ TEST_CASE("compile: UNTIL runs a prefix and needs only its files", "[stagex]") {
     std::string err;
     CHECK_FALSE(compile_stagex(recipe_ok(text), in, c, err));
     CHECK(err == "UNTIL=L99-nothing: Containerfile has no such step (`seedboot plan` lists them)");
+}
+
+TEST_CASE("compile: COPY --from=STAGE reads from the stage's root, whatever its WORKDIR",
+          "[stagex]") {
+    Compiled c = compile_ok("FROM scratch AS sources\n"
+                            "WORKDIR /deep/dir\n"
+                            "FROM scratch AS build\n"
+                            "COPY --from=sources M2libc-1 /M2libc\n"
+                            "COPY --from=sources /abs/ dir/\n",
+                            {});
+    CHECK(c.plan.steps[3].from == "s-sources");
+    CHECK(c.plan.steps[3].argv == std::vector<std::string>{"/M2libc-1", "/M2libc"});
+    CHECK(c.plan.steps[4].argv == std::vector<std::string>{"/abs/", "/dir/"});
 }
 
 TEST_CASE("compile: which guest runs a recipe's platforms", "[stagex]") {
