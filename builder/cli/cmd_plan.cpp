@@ -36,7 +36,8 @@ std::string needs_comment(const StagexPlan& p, uint64_t stage) {
     for (const auto& i : p.images)
         out += "#   image " + i.name + " (our StageX stage " +
                i.name.substr(i.name.rfind("stage") + 5) + "'s output), first by step " + i.step +
-               "\n";
+               ": " + (i.problem.empty() ? "ok" : i.problem) +
+               (i.path.empty() ? "" : " (" + i.path + ")") + "\n";
     out += "# " + std::to_string(p.fetched.size()) +
            " fetched file(s): " + std::to_string(p.fetched.size() - bad) + " present and right, " +
            std::to_string(bad) + " missing or wrong in " + p.fetch;

@@ -11,7 +11,9 @@ trap 'rm -rf "$tmp"' EXIT
 stage=$tmp/sx/stagex/packages/bootstrap/stage3
 fetched=$tmp/sx/stagex-fetch/stage3
 mkdir -p "$stage" "$fetched" "$tmp/images"
-printf 'tools' >"$fetched/tools-4.4.tar.gz"
+# Real archives: the builder reads a right one (live-bootstrap's steps/ lists, if any).
+archive() { mkdir -p "$tmp/src/$1" && echo "$1" >"$tmp/src/$1/README" && tar -C "$tmp/src" -czf "$2" "$1"; }
+archive tools-4.4 "$fetched/tools-4.4.tar.gz"
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 other_sha=$(printf '%064d' 0)
 cat >"$stage/package.toml" <<TOML
@@ -60,6 +62,7 @@ arches = ["x86_64", "aarch64"]
 tree = "{sources}/stagex"
 stage = 3
 fetch = "{sources}/stagex-fetch"
+images = { "stagex/bootstrap-stage2" = "s2.sqfs" }
 TOML
 
 plan() {
@@ -75,7 +78,7 @@ want "# build stages, in the x86_64 guest: s-base (linux/386), s-tools (linux/38
 want "# needs, beyond StageX's files:"
 want "#   fetched tools-4.4.tar.gz, first by step L10-add: ok"
 want "#   fetched kit-1.2.tar.gz, first by step L15-add: missing ($fetched/kit-1.2.tar.gz)"
-want "#   image stagex/bootstrap-stage2 (our StageX stage 2's output), first by step L1-from-base"
+want "#   image stagex/bootstrap-stage2 (our StageX stage 2's output), first by step L1-from-base: missing ($tmp/images/s2.sqfs)"
 want "# 2 fetched file(s): 1 present and right, 1 missing or wrong in $tmp/sx/stagex-fetch (pack and boot refuse the plan until \`make sources STAGE=3 SOURCES=DIR\` fetched them)"
 want "# 1 earlier stage image(s)"
 grep -qF "TARGETARCH=amd64" "$tmp/plan" || fail "TARGETARCH is not amd64 for --arch x86_64"
@@ -85,10 +88,13 @@ printf 'not kit' >"$fetched/kit-1.2.tar.gz"
 plan
 want "#   fetched kit-1.2.tar.gz, first by step L15-add: sha256 $(sha "$fetched/kit-1.2.tar.gz") (7 bytes), expected $other_sha ($fetched/kit-1.2.tar.gz)"
 
-# Every file fetched right: nothing left to fetch, no refusal announced.
+# Every file fetched right and the earlier stage's image made: nothing missing.
+archive kit-1.2 "$fetched/kit-1.2.tar.gz"
 sed -i "s/$other_sha/$(sha "$fetched/kit-1.2.tar.gz")/" "$stage/package.toml"
+printf 'image' >"$tmp/images/s2.sqfs"
 plan
 want "# 2 fetched file(s): 2 present and right, 0 missing or wrong in $tmp/sx/stagex-fetch"
+want "#   image stagex/bootstrap-stage2 (our StageX stage 2's output), first by step L1-from-base: ok ($tmp/images/s2.sqfs)"
 
 # pack still refuses a missing file, before anything is packed.
 rm "$fetched/kit-1.2.tar.gz"

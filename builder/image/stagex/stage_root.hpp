@@ -25,9 +25,9 @@ bool stagex_stage(const Spec& spec, const std::string& arch, const std::string& 
 // Something a StageX plan needs from outside StageX's files, and the first step needing it.
 struct StagexNeed {
     std::string name;    // fetched: the file; image: "stagex/bootstrap-stageN"
-    std::string path;    // fetched: its place in the fetch folder; image: in the root image
+    std::string path;    // fetched: its place in the fetch folder; image: the squashfs
     std::string step;    // the first step that needs it
-    std::string problem; // fetched: what is wrong with it there ("missing", ...), "" if right
+    std::string problem; // what is wrong with it there ("missing", ...), "" if right
 };
 
 struct StagexPlan {
@@ -39,8 +39,8 @@ struct StagexPlan {
 };
 
 // The plan of a [stagex] spec from StageX's files alone (tree, package.toml, Containerfile),
-// and what it needs: the fetched files, checked but not required, and the earlier stages'
-// images, not looked for. For `seedboot plan`; pack and boot use stagex_stage.
+// and what it needs: the fetched files and the earlier stages' images ([stagex] images),
+// looked for but not required. For `seedboot plan`; pack and boot use stagex_stage.
 bool stagex_plan(const Spec& spec, const std::string& arch, const std::string& build_dir,
                  StagexPlan& out, std::string& err);
 

@@ -8,6 +8,7 @@
 
 #include "libseedboot/sys/files.hpp"
 
+#include "tests/support/files.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -183,6 +184,7 @@ TEST_CASE("stagex plans: a stage-2-like plan with nothing fetched", "[stagex_pla
     REQUIRE(p.images.size() == 1);
     CHECK(p.images[0].name == "stagex/bootstrap-stage1");
     CHECK(p.images[0].step == "L7-copy");
+    CHECK(p.images[0].problem == "not named by [stagex] images");
     CHECK(p.fetch == t.path + "/sx/stagex-fetch");
 
     SECTION("a fetched file that is right, one with other bytes") {
@@ -200,6 +202,16 @@ TEST_CASE("stagex plans: a stage-2-like plan with nothing fetched", "[stagex_pla
         CHECK(q.fetched[0].problem == "");
         CHECK(q.fetched[1].problem.starts_with("sha256 "));
         CHECK(q.fetched[1].problem.find("expected " + std::string(64, 'a')) != std::string::npos);
+    }
+    SECTION("the earlier stage's image, named by [stagex] images, missing then there") {
+        std::string spec = t.path + "/images/s2.toml";
+        t.write("images/s2.toml", slurp(spec) + "images = { \"stagex/bootstrap-stage1\" = "
+                                                "\"../out/s1.sqfs\" }\n");
+        StagexPlan q = plan_ok(t, spec, "i386");
+        CHECK(q.images[0].path == t.path + "/out/s1.sqfs");
+        CHECK(q.images[0].problem == "missing");
+        t.write("out/s1.sqfs", "an image");
+        CHECK(plan_ok(t, spec, "i386").images[0].problem == "");
     }
     SECTION("refused on a guest that does not run its platforms") {
         StagexPlan q;
