@@ -153,10 +153,7 @@ bool dir_entries(const std::string& dir, std::vector<ImageEntry>& out, std::stri
 
 bool compose_root_image(const Spec& given, const std::string& arch, const std::string& init,
                         const std::string& build_dir, RootImage& out, std::string& err) {
-    if (std::find(given.arches.begin(), given.arches.end(), arch) == given.arches.end()) {
-        err = given.file + ": arch '" + arch + "' is not in its [image] arches";
-        return false;
-    }
+    if (!check_arch(given, arch, err)) return false;
     // A StageX stage brings its own plan, seeds and sources (stagex/stage_root.hpp).
     Spec spec = given;
     seedboot::Plan plan;

@@ -336,6 +336,12 @@ bool applies_to(const std::vector<std::string>& arches, const std::string& arch)
     return arches.empty() || std::find(arches.begin(), arches.end(), arch) != arches.end();
 }
 
+bool check_arch(const Spec& spec, const std::string& arch, std::string& err) {
+    if (std::find(spec.arches.begin(), spec.arches.end(), arch) != spec.arches.end()) return true;
+    err = spec.file + ": arch '" + arch + "' is not in its [image] arches";
+    return false;
+}
+
 std::string expand(const Spec& spec, const std::string& text, const std::string& arch) {
     std::string p = text;
     auto replace_all = [&p](const std::string& key, const std::string& value) {

@@ -79,6 +79,9 @@ struct Spec {
 // Whether a seed, source or step with these `arches` (empty: all of the image's) is for `arch`.
 bool applies_to(const std::vector<std::string>& arches, const std::string& arch);
 
+// False with `err` when `arch` is not one of the spec's [image] arches.
+bool check_arch(const Spec& spec, const std::string& arch, std::string& err);
+
 // Expands {arch} and the spec's [vars.ARCH] in a step argument or path.
 std::string expand(const Spec& spec, const std::string& text, const std::string& arch);
 

@@ -26,6 +26,14 @@ std::string clean_name(const std::string& raw) {
     return s.substr(0, 64);
 }
 
+// A COPY --from source as a path from the top of that stage or image, where BuildKit reads
+// it: "." is the top, "x" is "/x".
+std::string from_top(const std::string& src) {
+    if (src == "." || src == "./") return "/";
+    if (src.starts_with("./")) return src.substr(1);
+    return src.starts_with("/") ? src : "/" + src;
+}
+
 std::vector<std::string> words_of(const std::string& s) {
     std::vector<std::string> out;
     for (auto w : seedboot::split_words(s)) out.emplace_back(w);
@@ -60,6 +68,65 @@ std::string step_name(const Action& a, const Recipe& r) {
     std::string pkg = package_of(a), pass = pass_of(a);
     if (pkg.empty()) return clean_name(line + "run");
     return clean_name(line + pkg + (pass.empty() ? "" : "-" + pass));
+}
+
+// "linux/386 (base, make), linux/arm64 (cmake)": which stage runs where.
+std::string stages_by_platform(const Recipe& r, const std::set<std::string>& platforms) {
+    std::string out;
+    for (const auto& p : platforms) {
+        std::string names;
+        for (const auto& s : r.stages)
+            if (s.platform == p) names += (names.empty() ? "" : ", ") + s.name;
+        out += (out.empty() ? "" : ", ") + p + " (" + names + ")";
+    }
+    return out;
+}
+
+// The stages each stage takes files from: its base and its COPY --from stages.
+std::vector<std::set<size_t>> stage_inputs(const Recipe& r) {
+    auto index = [&](const std::string& name) {
+        for (size_t i = 0; i < r.stages.size(); ++i)
+            if (r.stages[i].name == name) return i;
+        return r.stages.size();
+    };
+    std::vector<std::set<size_t>> in(r.stages.size());
+    for (size_t i = 0; i < r.stages.size(); ++i)
+        if (r.stages[i].base.kind == Base::Kind::stage) in[i].insert(index(r.stages[i].base.name));
+    for (const auto& a : r.actions)
+        if (a.kind == Action::Kind::copy && a.origin.kind == Origin::Kind::stage)
+            in[a.stage].insert(index(a.origin.name));
+    return in;
+}
+
+// A stage of `platform` that `stage` is built from, directly or through others.
+bool built_from(const Recipe& r, const std::vector<std::set<size_t>>& in, size_t stage,
+                const std::string& platform, std::vector<bool>& seen, size_t& found) {
+    for (size_t i : in[stage]) {
+        if (i >= r.stages.size() || seen[i]) continue;
+        seen[i] = true;
+        if (r.stages[i].platform == platform) return found = i, true;
+        if (built_from(r, in, i, platform, seen, found)) return true;
+    }
+    return false;
+}
+
+// Guests run one after another (each starting from the last one's roots) could run a mix
+// only if files went one way between platforms; "" when they do, else the stages that
+// send them back.
+std::string no_guest_order(const Recipe& r) {
+    auto in = stage_inputs(r);
+    for (size_t x = 0; x < r.stages.size(); ++x)
+        for (size_t y : in[x]) {
+            if (y >= r.stages.size() || r.stages[y].platform == r.stages[x].platform) continue;
+            std::vector<bool> seen(r.stages.size(), false);
+            size_t z = 0;
+            if (!built_from(r, in, y, r.stages[x].platform, seen, z)) continue;
+            const auto &sx = r.stages[x], &sy = r.stages[y], &sz = r.stages[z];
+            return "; nor would guests run one after another: " + sx.platform + " stage " +
+                   sx.name + " takes files from " + sy.platform + " stage " + sy.name +
+                   ", which is built from " + sz.platform + " stage " + sz.name;
+        }
+    return "";
 }
 
 struct Compiler {
@@ -103,8 +170,10 @@ struct Compiler {
             file({ImageFile::Kind::context, kImage + "/context/" + src, src, ""});
             return kImage + "/context/" + src;
         }
-        case Origin::Kind::image:
-            return stage_image(a.origin.name) + (src == "/" ? "" : src);
+        case Origin::Kind::image: {
+            std::string in = from_top(src);
+            return stage_image(a.origin.name) + (in == "/" ? "" : in);
+        }
         default:
             return src;
         }
@@ -117,8 +186,7 @@ struct Compiler {
         if (a.origin.kind == Origin::Kind::stage) {
             s.from = root_of(a.origin.name);
             // BuildKit reads `COPY --from=STAGE path` from the stage's root, whatever its WORKDIR.
-            for (const auto& src : a.sources)
-                s.argv.push_back(src.starts_with("/") ? src : "/" + src);
+            for (const auto& src : a.sources) s.argv.push_back(from_top(src));
         } else if (a.origin.kind == Origin::Kind::heredoc) {
             // The document is a file named by its delimiter, as BuildKit names it.
             std::string at = kImage + "/heredoc/L" + std::to_string(a.line) + "/EOF";
@@ -206,11 +274,10 @@ bool guest_arch(const Recipe& r, std::string& arch, std::string& err) {
     if (platforms.size() == 1 && p386) return arch = "i386", true;
     if (platforms.size() == size_t{1} + p386 && amd64) return arch = "x86_64", true;
     if (platforms.size() == 1 && arm64) return arch = "aarch64", true;
-    std::string list;
-    for (const auto& p : platforms) list += (list.empty() ? "" : ", ") + p;
-    err = r.file + ": its stages run on " + list +
+    err = r.file + ": its stages run on " + stages_by_platform(r, platforms) +
           ": no one guest runs them all (seedboot boots one guest per plan; i386 runs linux/386, "
-          "x86_64 runs linux/386 and linux/amd64, aarch64 runs linux/arm64)";
+          "x86_64 runs linux/386 and linux/amd64, aarch64 runs linux/arm64)" +
+          no_guest_order(r);
     return false;
 }
 

@@ -119,6 +119,9 @@ struct Reader {
             st.base.kind = Base::Kind::scratch;
         } else if (base >= 0) {
             st.base = {Base::Kind::stage, r.stages[static_cast<size_t>(base)].name};
+            // BuildKit runs it on its base's platform, whatever FROM's --platform says
+            // (StageX's stage 3: `FROM base` stages run on base's linux/386).
+            st.platform = r.stages[static_cast<size_t>(base)].platform;
             const StageState& b = states[static_cast<size_t>(base)];
             state.image_env = b.image_env;
             state.env = b.env;

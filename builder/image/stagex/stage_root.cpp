@@ -48,7 +48,16 @@ bool check_tree(const Spec& spec, const std::string& tree, std::string& err) {
            check_lock(lock, tree, err);
 }
 
-bool read_stage(const Spec& spec, const std::string& tree, Stage& st, std::string& err) {
+// The platform a guest of `arch` runs natively: what StageX builds for when a stage's
+// package.toml names no platforms (stage 3, built per TARGETARCH).
+std::string native_platform(const std::string& arch) {
+    if (arch == "x86_64") return "linux/amd64";
+    if (arch == "aarch64") return "linux/arm64";
+    return "linux/386";
+}
+
+bool read_stage(const Spec& spec, const std::string& tree, const std::string& arch, Stage& st,
+                std::string& err) {
     st.dir = tree + "/packages/bootstrap/stage" + std::to_string(spec.stagex.stage);
     std::string text;
     stagex::Containerfile cf;
@@ -58,7 +67,8 @@ bool read_stage(const Spec& spec, const std::string& tree, Stage& st, std::strin
         return false;
     stagex::BuildInput in;
     for (const auto& a : st.package.build_args) in.args[a.name] = a.value;
-    if (!st.package.platforms.empty()) in.platform = st.package.platforms.front();
+    in.platform =
+        st.package.platforms.empty() ? native_platform(arch) : st.package.platforms.front();
     if (!stagex::read_recipe(cf, in, st.recipe, err)) return false;
     stagex::CompileInput& c = st.input;
     c.epoch = spec.epoch;
@@ -66,7 +76,18 @@ bool read_stage(const Spec& spec, const std::string& tree, Stage& st, std::strin
     for (const auto& s : st.package.sources) c.all_fetch_files.push_back(s.file);
     st.has_seed = fs::is_regular_file(st.dir + "/hex0-seed");
     if (st.has_seed) c.seeds["hex0-seed"] = "/seed/hex0-seed";
-    return stagex::compile_stagex(st.recipe, c, st.compiled, err);
+    if (!stagex::compile_stagex(st.recipe, c, st.compiled, err)) return false;
+    if (st.compiled.plan.arch == arch) return true;
+    err = spec.file + ": StageX stage " + std::to_string(spec.stagex.stage) + " runs in the " +
+          st.compiled.plan.arch + " guest, not " + arch + " (its platforms)";
+    return false;
+}
+
+// What is wrong with the fetched copy of `file` ("" when it is there and right).
+std::string fetch_problem(const Stage& st, const std::string& fetch, const std::string& file) {
+    const stagex::Source* src = stagex::find_source(st.package, file);
+    return src ? fetch::check_fetched(fetch, st.package.name, *src)
+               : "no source of " + st.package.path + " has this file";
 }
 
 // "TOP/steps/PKG/FILE" -> PKG, for the files of live-bootstrap's steps/PKG folders ("" else).
@@ -119,8 +140,7 @@ bool check_fetched(const Stage& st, const std::string& fetch, uint64_t stage, st
     size_t bad = 0;
     for (const auto& need : st.compiled.needs) {
         const stagex::Source* src = stagex::find_source(st.package, need.file);
-        std::string why = src ? fetch::check_fetched(fetch, st.package.name, *src)
-                              : "no source of " + st.package.path + " has this file";
+        std::string why = fetch_problem(st, fetch, need.file);
         if (why.empty()) continue;
         ++bad;
         list += "\n  " + fetch::fetched_path(fetch, st.package.name, need.file) + ": " + why +
@@ -208,6 +228,30 @@ bool find_seed_source(const std::string& staging, const std::string& name, std::
     return false;
 }
 
+// The first step that starts from or copies out of `image_path` (an earlier stage's image).
+std::string first_use(const seedboot::Plan& plan, const std::string& image_path) {
+    for (const auto& s : plan.steps) {
+        if (s.base == image_path) return s.name;
+        if (s.from == "image")
+            for (const auto& a : s.argv)
+                if (a == image_path || a.starts_with(image_path + "/")) return s.name;
+    }
+    return "";
+}
+
+// An earlier stage's image the plan starts from: the squashfs [stagex] images names for it.
+StagexNeed stage_image_need(const Spec& spec, const std::string& name, const std::string& step,
+                            const std::string& arch, const std::string& build_dir) {
+    auto image = spec.stagex.images.find(name);
+    if (image == spec.stagex.images.end())
+        return {.name = name, .path = "", .step = step, .problem = "not named by [stagex] images"};
+    std::string path = host_path(spec, image->second, arch, build_dir);
+    return {.name = name,
+            .path = path,
+            .step = step,
+            .problem = fs::is_regular_file(path) ? "" : "missing"};
+}
+
 } // namespace
 
 bool stagex_stage(const Spec& spec, const std::string& arch, const std::string& build_dir,
@@ -216,14 +260,9 @@ bool stagex_stage(const Spec& spec, const std::string& arch, const std::string& 
     std::string tree = host_path(spec, x.tree, arch, build_dir);
     std::string fetch = host_path(spec, x.fetch, arch, build_dir);
     Stage st;
-    if (!check_tree(spec, tree, err) || !read_stage(spec, tree, st, err) ||
+    if (!check_tree(spec, tree, err) || !read_stage(spec, tree, arch, st, err) ||
         !learn_packages(st, fetch, err))
         return false;
-    if (st.compiled.plan.arch != arch) {
-        err = spec.file + ": StageX stage " + std::to_string(x.stage) + " runs in the " +
-              st.compiled.plan.arch + " guest, not " + arch + " (its platforms)";
-        return false;
-    }
     if (!check_fetched(st, fetch, x.stage, err)) return false;
     std::string staging =
         fs::absolute(build_dir + "/stagex/" + spec.name + "-" + arch).lexically_normal().string();
@@ -239,6 +278,34 @@ bool stagex_stage(const Spec& spec, const std::string& arch, const std::string& 
                false;
     if (!find_seed_source(staging, x.seed_source, source, err)) return false;
     out.seeds.push_back({.name = "hex0-seed", .binary = st.dir + "/hex0-seed", .source = source});
+    return true;
+}
+
+bool stagex_plan(const Spec& spec, const std::string& arch, const std::string& build_dir,
+                 StagexPlan& out, std::string& err) {
+    std::string tree = host_path(spec, spec.stagex.tree, arch, build_dir);
+    std::string fetch = host_path(spec, spec.stagex.fetch, arch, build_dir);
+    Stage st;
+    if (!check_arch(spec, arch, err) || !check_tree(spec, tree, err) ||
+        !read_stage(spec, tree, arch, st, err) || !learn_packages(st, fetch, err))
+        return false;
+    StagexPlan p{.plan = st.compiled.plan, .fetch = fetch};
+    for (const auto& need : st.compiled.needs)
+        p.fetched.push_back({.name = need.file,
+                             .path = fetch::fetched_path(fetch, st.package.name, need.file),
+                             .step = need.step,
+                             .problem = fetch_problem(st, fetch, need.file)});
+    for (const auto& f : st.compiled.files)
+        if (f.kind == stagex::ImageFile::Kind::stage_image)
+            p.images.push_back(
+                stage_image_need(spec, f.name, first_use(p.plan, f.image_path), arch, build_dir));
+    for (const auto& root : p.plan.roots) p.platforms.push_back(st.compiled.platforms.at(root));
+    // What the PID 1 would parse: make sure it reads back.
+    seedboot::Plan reread;
+    if (!seedboot::parse_plan(seedboot::format_plan(p.plan), spec.file + " (compiled plan)", reread,
+                              err))
+        return false;
+    out = std::move(p);
     return true;
 }
 

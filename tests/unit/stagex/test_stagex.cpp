@@ -253,6 +253,17 @@ TEST_CASE("recipe: TARGETARCH and --platform", "[stagex]") {
     CHECK(r.stages[0].platform == "linux/386");
     CHECK(r.stages[0].base.kind == Base::Kind::image);
     CHECK(env_of(r.actions[1], "TARGETARCH") == "amd64");
+
+    // A stage built FROM another runs on that one's platform, as BuildKit runs it.
+    r = recipe_ok("FROM --platform=linux/386 stagex/bootstrap-stage2 AS base\n"
+                  "FROM base AS cross\n"
+                  "FROM --platform=linux/arm64 cross AS still\n"
+                  "FROM scratch AS native\n"
+                  "COPY --from=still / /\n",
+                  in);
+    CHECK(r.stages[1].platform == "linux/386");
+    CHECK(r.stages[2].platform == "linux/386");
+    CHECK(r.stages[3].platform == "linux/amd64");
 }
 
 namespace {
@@ -392,7 +403,8 @@ TEST_CASE("compile: which guest runs a recipe's platforms", "[stagex]") {
     amd64.platform = "linux/amd64";
     const char* mixed = "FROM --platform=linux/386 stagex/bootstrap-stage2 AS base\n"
                         "RUN true\n"
-                        "FROM base AS native\n"
+                        "FROM scratch AS native\n"
+                        "COPY --from=base / /\n"
                         "RUN true\n";
     std::string arch, err;
     CHECK(guest_arch(recipe_ok(mixed, amd64), arch, err));
@@ -400,9 +412,19 @@ TEST_CASE("compile: which guest runs a recipe's platforms", "[stagex]") {
     BuildInput arm64;
     arm64.platform = "linux/arm64";
     CHECK_FALSE(guest_arch(recipe_ok(mixed, arm64), arch, err));
-    CHECK(err == "Containerfile: its stages run on linux/386, linux/arm64: no one guest runs them "
-                 "all (seedboot boots one guest per plan; i386 runs linux/386, x86_64 runs "
-                 "linux/386 and linux/amd64, aarch64 runs linux/arm64)");
+    // Files go one way, 386 to arm64: guests run one after another could, seedboot does not.
+    CHECK(err == "Containerfile: its stages run on linux/386 (base), linux/arm64 (native): no one "
+                 "guest runs them all (seedboot boots one guest per plan; i386 runs linux/386, "
+                 "x86_64 runs linux/386 and linux/amd64, aarch64 runs linux/arm64)");
+    // Files going back (back takes native's, which took base's) rule that out too.
+    std::string both_ways = std::string(mixed) + "FROM base AS back\n"
+                                                 "COPY --from=native / /\n";
+    CHECK_FALSE(guest_arch(recipe_ok(both_ways, arm64), arch, err));
+    CHECK(err == "Containerfile: its stages run on linux/386 (base, back), linux/arm64 (native): "
+                 "no one guest runs them all (seedboot boots one guest per plan; i386 runs "
+                 "linux/386, x86_64 runs linux/386 and linux/amd64, aarch64 runs linux/arm64); "
+                 "nor would guests run one after another: linux/386 stage back takes files from "
+                 "linux/arm64 stage native, which is built from linux/386 stage base");
 }
 
 TEST_CASE("distfiles: live-bootstrap's sources files, both spellings", "[stagex]") {
