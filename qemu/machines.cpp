@@ -3,6 +3,7 @@
 #include "libseedboot/platform.hpp"
 
 #include <filesystem>
+#include <unistd.h>
 
 namespace qemu {
 
@@ -115,8 +116,13 @@ bool qemu_command(const BootConfig& cfg, std::vector<std::string>& argv, std::st
          {std::string("-no-reboot"), std::string("-nic"), std::string("none"),
           std::string("-monitor"), monitor, std::string("-serial"), std::string("stdio")})
         argv.push_back(a);
-    argv.insert(argv.end(),
-                {"-m", std::to_string(cfg.memory_mb), "-smp", std::to_string(cfg.cpus)});
+    // Every host core, each a host thread (multi-threaded TCG: QEMU 7.2 runs x86, x86_64
+    // and arm64 guests so on an x86_64 host), so that the PID 1, a step and the kernel's
+    // own work (writeback, decompression) run side by side.
+    long host = ::sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned cpus = cfg.cpus ? cfg.cpus : static_cast<unsigned>(host > 0 ? host : 1);
+    argv.insert(argv.end(), {"-accel", "tcg,thread=multi", "-m", std::to_string(cfg.memory_mb),
+                             "-smp", std::to_string(cpus)});
     if (!cfg.kernel.empty()) {
         argv.insert(argv.end(), {"-kernel", cfg.kernel});
     } else {

@@ -34,6 +34,7 @@ struct BootArgs {
     bool screen = false;             // a display (not shown); the guest holds the result on it
     std::string monitor;             // a QEMU monitor socket (screendump)
     std::vector<std::string> attach; // more disks after the run's own (another seedboot disk)
+    unsigned cpus = 0;               // 0: one per host core
 };
 
 // UEFI: one disk (ESP + root + work) and a writable copy of the firmware's variables.
@@ -132,6 +133,7 @@ int cmd_boot(const BootArgs& a) {
     cfg.disk_bus = a.disk_bus;
     cfg.screen = a.screen;
     cfg.monitor = a.monitor;
+    cfg.cpus = a.cpus;
     std::vector<std::string> argv;
     if (!check_options(a, err) || !make_disks(a, spec, cfg, err)) return error(err);
     cfg.disks.insert(cfg.disks.end(), a.attach.begin(), a.attach.end());
@@ -194,6 +196,8 @@ void register_boot(CLI::App& app, Action& run) {
     c->add_option("--monitor", a->monitor, "a QEMU monitor on this unix socket (screendump)");
     c->add_option("--attach", a->attach,
                   "another disk image to attach after the run's own (repeatable)");
+    c->add_option("--cpus", a->cpus, "guest CPUs (default: one per host core)")
+        ->check(CLI::Range(1u, 256u));
 }
 
 } // namespace builder::cli

@@ -64,6 +64,7 @@ expect_error "unknown disk bus 'floppy' (expected virtio, usb, nvme or ahci)" bo
 expect_error "QEMU's SATA disks cannot be read-only, and direct kernel boot attaches the root disk read-only" \
   boot_x86 --disk-bus ahci
 expect_error "--screen needs --uefi (the screen is the UEFI firmware's framebuffer" boot_x86 --screen
+expect_error "--cpus: Value 0 not in range 1 to 256" boot_x86 --cpus 0
 expect_error "--attach $tmp/nope.img: no such disk image (expected a raw disk image file)" \
   boot_x86 --uefi --attach "$tmp/nope.img"
 touch "$tmp/x.img"
