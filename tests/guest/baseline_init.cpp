@@ -107,6 +107,14 @@ void lay_out(const seedboot::Plan& plan) {
     errno = 0;
     if (ec) fail("lay out /work/build: " + ec.message());
     ::sync();
+    // The seeds' mount points, as the PID 1 makes them: a folder, or an empty file.
+    for (const auto& b : plan.binds) {
+        fs::path to = "/work/build" + b.to;
+        if (fs::exists(to) || ec) continue;
+        fs::create_directories(fs::is_directory(b.from) ? to : to.parent_path(), ec);
+        if (!ec && !fs::is_directory(b.from)) std::ofstream(to.string()).close();
+    }
+    if (ec) fail("make the bind mount points: " + ec.message());
     for (const auto& b : plan.binds) {
         std::string to = "/work/build" + b.to;
         if (::mount(b.from.c_str(), to.c_str(), nullptr, MS_BIND, nullptr) != 0)
