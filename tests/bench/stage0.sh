@@ -2,8 +2,8 @@
 # make bench-stage0 SOURCES=DIR [BENCH_ARCHES="x86_64 i386 aarch64"]: upstream stage0-posix
 # (images/stage0.toml, its three kaem lines as three steps) under seedboot's PID 1 vs the same
 # root image with tests/guest/baseline_init.cpp as /init: the same kernel, QEMU command, disks,
-# tree and commands, none of the PID 1's checks. Per arch, one after the other in the same
-# run. Prints a table (guest clock) and writes build/bench/stage0.md; the consoles stay in
+# tree and commands, none of the PID 1's checks. Per arch, the two side by side (one QEMU
+# each, at the same time), the arches one after the other. Prints a table (guest clock) and writes build/bench/stage0.md; the consoles stay in
 # build/bench/stage0/ARCH-{seedboot,baseline}/console.log. Not part of `make test`: about 5
 # minutes per arch on 2 idle cores without KVM, much more under load.
 set -euo pipefail
@@ -46,10 +46,14 @@ for a in $ARCHES; do
   for f in "$(kernel_of "$a")" "$BUILD/guest/$a/init/init" "$BUILD/guest/$a/tests/guest/baseline-init"; do
     [ -f "$f" ] || die "$f missing: make kernel-$a init-$a"
   done
-  say "$a: seedboot's PID 1"
-  boot "$a" seedboot "$BUILD/guest/$a/init/init"
-  say "$a: baseline init"
-  boot "$a" baseline "$BUILD/guest/$a/tests/guest/baseline-init"
+  # Both at once: whatever else loads the host falls on the two alike.
+  say "$a: seedboot's PID 1 and the baseline init, side by side"
+  boot "$a" seedboot "$BUILD/guest/$a/init/init" &
+  ours=$!
+  boot "$a" baseline "$BUILD/guest/$a/tests/guest/baseline-init" &
+  base=$!
+  wait "$ours" || die "$a under seedboot's PID 1 did not pass"
+  wait "$base" || die "$a under the baseline init did not pass"
   rows+=("$(python3 "$SRC/tests/bench/stage0_report.py" row "$a" "$OUT/$a-seedboot/console.txt" "$OUT/$a-baseline/console.txt")")
 done
 {
