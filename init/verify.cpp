@@ -33,7 +33,7 @@ std::string ends_with_hex0(const std::string& path) {
 bool hash_contents(seedboot::Manifest& entries) {
     std::vector<HashedFile> files;
     for (const auto& e : entries)
-        if (e.type == 'f') files.push_back({e.path, "", 0});
+        if (e.type == 'f') files.push_back({e.path, e.size, "", 0});
     if (!hash_files(files)) return false;
     size_t k = 0;
     for (auto& e : entries)
