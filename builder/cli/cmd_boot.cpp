@@ -102,6 +102,7 @@ bool check_options(const BootArgs& a, std::string& err) {
     qemu::BootConfig dry;
     dry.arch = a.arch;
     dry.disk_bus = a.disk_bus;
+    dry.cpus = a.cpus;
     dry.disks = a.uefi ? std::vector<std::string>{"disk.img"}
                        : std::vector<std::string>{"root.img", "work.img"};
     dry.read_only = {!a.uefi};
