@@ -2,6 +2,7 @@
 #   make qemu-ARCH [IMAGE=name] [BOOT=uefi] [DISK=usb|nvme|ahci] [SCREEN=1] [RESUME=1] [SOURCES=dir]
 #                                                        boot images/NAME.toml under QEMU
 #   make test                                            unit tests + real boots on all arches
+#   make torture [SEED=n] [CUTS=n]                       power cuts at random instants, then resumes
 #   make release KEY=secret.key [NAME=alice]             make images, check and sign them
 #   make kernel-ARCH | init-ARCH | host                  the pieces
 ARCHES := i386 x86_64 aarch64
@@ -53,7 +54,7 @@ $(addprefix qemu-,$(ARCHES)): qemu-%: host init-% kernel-% $(if $(filter sandbox
 	$(SEEDBOOT) boot images/$(IMAGE).toml --arch $* --kernel $(call kernel_image,$*) \
 	  --init $(call init_binary,$*) --build-dir $(abspath $(BUILD)) --out-dir $(call run_dir,$*) \
 	  $(if $(filter uefi,$(BOOT)),--uefi) $(if $(RESUME),--resume) $(if $(SOURCES),--sources $(abspath $(SOURCES))) \
-	  --disk-bus $(DISK) $(if $(SCREEN),--screen)
+	  --disk-bus $(DISK) $(if $(SCREEN),--screen) $(if $(UNTIL),--until $(UNTIL))
 
 # Stage 0 from a supplied stage0-posix tree (SOURCES=dir holding stage0-posix/):
 # run it, extract its tools, pack them as out/stage0-ARCH.sqfs, and boot the
@@ -69,6 +70,23 @@ $(addprefix stage0-,$(ARCHES)): stage0-%: host init-% kernel-%
 	$(SEEDBOOT) pack-dir $(BUILD)/stage0/$*/bin -o out/stage0-$*.sqfs
 	sha256sum out/stage0-$*.sqfs
 	$(MAKE) qemu-$* IMAGE=stage0-hello
+
+# StageX's bootstrap stage 0 from its own files (SOURCES=dir holding stagex/, as `seedboot get
+# rootfs/locks/stagex.lock` makes it, and stagex-fetch/, as `make sources` fills it): run in
+# the i386 guest; its `package` root extracted, held to the tree digest the guest recorded,
+# packed as out/stagex-stage0-i386.sqfs; then the follow-on image compiles and runs C with it.
+# UNTIL=STEP runs a prefix of the plan (`seedboot plan images/stagex-stage0.toml`) and stops.
+.PHONY: stagex-0
+stagex-0: host init-i386 kernel-i386
+	$(MAKE) qemu-i386 IMAGE=stagex-stage0
+ifeq ($(UNTIL),)
+	rm -rf $(BUILD)/stagex/stage0-out && mkdir -p out
+	$(SEEDBOOT) extract $(call run_dir,i386,stagex-stage0)/$(if $(filter uefi,$(BOOT)),disk,work).img \
+	  --root s-package -o $(BUILD)/stagex/stage0-out
+	$(SEEDBOOT) pack-dir $(BUILD)/stagex/stage0-out -o out/stagex-stage0-i386.sqfs
+	sha256sum out/stagex-stage0-i386.sqfs
+	$(MAKE) qemu-i386 IMAGE=stagex-stage0-hello
+endif
 
 # StageX's sources for its bootstrap stages (STAGE=0, or STAGE="0 1 2 3"), on a connected
 # machine: from the StageX tree STAGEX (default SOURCES/stagex, as `seedboot get
@@ -114,6 +132,15 @@ unit-test: host-tests
 
 test: host-tests guests kernels
 	cd $(BUILD)/host && ctest --output-on-failure
+
+# Power cuts at random instants of a chain of steps (tests/integration/torture.py; `make test`
+# runs a short one): SEED picks the instants, CUTS how many. Prints cuts, resumes, results.
+SEED ?= 1
+CUTS ?= 30
+.PHONY: torture
+torture: host guests kernels
+	SEEDBOOT=$(abspath $(SEEDBOOT)) BUILD=$(abspath $(BUILD)) SRC=$(abspath .) \
+	  tests/integration/torture.py --seed $(SEED) --cuts $(CUTS)
 
 # Benchmarks against peer tools (not part of test): prints and writes $(BUILD)/bench/results.md.
 .PHONY: bench

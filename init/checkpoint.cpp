@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 #include <sys/stat.h>
 
 namespace init {
@@ -28,7 +29,9 @@ bool walk(const std::string& root, std::map<std::string, std::string>& out) {
     std::error_code ec;
     fs::recursive_directory_iterator it(root, fs::directory_options::none, ec), end;
     for (; !ec && it != end; it.increment(ec))
-        out["/" + fs::relative(it->path(), root, ec).string()] = stamp(it->path());
+        // Lexically: fs::relative would resolve a symlink the step made, and name
+        // (then move) what it points to, outside the tree.
+        out["/" + it->path().lexically_relative(root).string()] = stamp(it->path());
     return !ec || fail("list " + root + ": " + ec.message());
 }
 
@@ -41,6 +44,15 @@ bool parse_listing(const std::string& text, std::map<std::string, std::string>& 
         out[path] = std::string(w[0]) + " " + std::string(w[1]);
     }
     return true;
+}
+
+// Whether a folder above `path` is in `moved`. Not only the last one moved: in the
+// sorted walk "/out/x.sum" comes between "/out/x" and "/out/x/f".
+bool below_any(const std::set<std::string>& moved, const std::string& path) {
+    for (size_t slash = path.rfind('/'); slash != 0 && slash != std::string::npos;
+         slash = path.rfind('/', slash - 1))
+        if (moved.count(path.substr(0, slash))) return true;
+    return false;
 }
 
 } // namespace
@@ -58,24 +70,23 @@ bool set_aside_new(const std::string& root, const std::string& listing, const st
     std::map<std::string, std::string> before, now;
     if (!read_file(listing, text, 1u << 30) || !parse_listing(text, before) || !walk(root, now))
         return false;
-    size_t moved = 0, changed = 0;
-    std::string inside; // a directory just moved: skip what was below it
+    size_t changed = 0;
+    std::set<std::string> moved; // what went below a moved folder went with it
     for (const auto& [path, st] : now) {
-        if (!inside.empty() && path.rfind(inside + "/", 0) == 0) continue;
+        if (below_any(moved, path)) continue;
         auto old = before.find(path);
         if (old == before.end()) {
             std::string to = aside + path;
             if (!make_dirs(fs::path(to).parent_path().string())) return false;
             if (::rename((root + path).c_str(), to.c_str()) != 0)
                 return fail_errno("set aside " + root + path);
-            inside = path;
-            ++moved;
+            moved.insert(path);
         } else if (old->second != st && fs::is_regular_file(fs::symlink_status(root + path))) {
             if (changed++ < 10)
                 say("checkpoint: " + path + " was changed in place by the cut-off step");
         }
     }
-    say("checkpoint: set aside " + std::to_string(moved) +
+    say("checkpoint: set aside " + std::to_string(moved.size()) +
         " path(s) the cut-off step had made, in " + aside);
     return sync_fs(root);
 }

@@ -32,7 +32,8 @@ bool copy_tree(const std::string& from, const std::string& to) {
 
 } // namespace
 
-bool lay_out(const seedboot::Plan& plan, const std::string& root, const std::string& journal) {
+bool lay_out(const seedboot::Plan& plan, const std::string& root, const std::string& journal,
+             const std::string& journal_lines) {
     std::string tmp = root + ".tmp";
     if (!remove_tree(tmp) || !remove_tree(root)) return false;
     if (!make_dirs(tmp)) return false;
@@ -45,10 +46,10 @@ bool lay_out(const seedboot::Plan& plan, const std::string& root, const std::str
     // The plan beside the journal lets `seedboot status` read a work disk alone.
     std::string parent = fs::path(root).parent_path().string();
     if (!replace_file(parent + "/plan", seedboot::format_plan(plan))) return false;
-    // One flush for the tree, its rename and the plan copy, before the journal line that
-    // declares them laid out: a power cut before the line lays the tree out again.
+    // One flush for the tree, its rename and the plan copy, before the journal lines that
+    // declare them laid out: a power cut before the lines lays the tree out again.
     if (!sync_fs(parent)) return false;
-    if (!append_durably(journal, "layout\n")) return false;
+    if (!append_durably(journal, journal_lines)) return false;
     say("build tree laid out in " + root);
     return true;
 }

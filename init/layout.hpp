@@ -9,9 +9,11 @@
 namespace init {
 
 // First boot (no "layout" line in the journal): builds the tree in
-// `root`.tmp (mkdirs, copies), renames it to `root` and journals "layout".
+// `root`.tmp (mkdirs, copies), renames it to `root` and appends `journal_lines`
+// (the layout line, after the format line for a new journal) to `journal`.
 // A half-made tree from a cut-off first boot is removed first.
-bool lay_out(const seedboot::Plan& plan, const std::string& root, const std::string& journal);
+bool lay_out(const seedboot::Plan& plan, const std::string& root, const std::string& journal,
+             const std::string& journal_lines);
 
 // Every boot, before any step: the mount points of the plan's read-only binds
 // in the tree (a directory, or an empty file for a file), made through no symlink.

@@ -2,8 +2,10 @@
 // on the work partition, reports one result line, powers off. See design.md.
 #include "console.hpp"
 #include "files.hpp"
+#include "journal_trust.hpp"
 #include "layout.hpp"
 #include "mounts.hpp"
+#include "result_file.hpp"
 #include "run_plan.hpp"
 #include "screen.hpp"
 #include "space.hpp"
@@ -18,7 +20,6 @@
 #include <cstring>
 #include <sodium.h>
 #include <sys/reboot.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace {
@@ -30,6 +31,7 @@ constexpr int kWaitForDisk = 10;
 struct Boot {
     init::Work work;
     seedboot::Plan plan;
+    seedboot::Journal journal; // the trusted journal (init/journal_trust.hpp)
     bool work_mounted = false;
 };
 
@@ -52,7 +54,7 @@ randombytes_implementation no_randomness = {no_random_name, no_random,     nullp
 // Where the boot is, and how long each part took: the PID 1's own share of
 // the boot latency, printed before the first step (make bench reads it).
 struct Stages {
-    static constexpr size_t kMax = 8;
+    static constexpr size_t kMax = 10;
     const char* names[kMax] = {};
     double started[kMax] = {};
     size_t count = 0;
@@ -98,16 +100,20 @@ bool prepare(Boot& b, Stages& stage) {
     init::say("work partition " + device + " mounted on " + b.work.dir);
     stage.enter("work-space");
     if (!init::keep_reserve(b.work)) return false;
+    stage.enter("journal");
+    seedboot::Journal& j = b.journal;
+    if (!init::load_journal(b.work, b.plan, j)) return false;
     stage.enter("layout");
-    seedboot::Journal j;
-    struct stat st {};
-    if (::stat(b.work.journal().c_str(), &st) == 0) {
-        if (!init::read_file(b.work.journal(), text)) return false;
-        if (!seedboot::parse_journal(text, b.work.journal(), j, err)) return init::fail(err);
-    }
-    if (!j.laid_out && !init::lay_out(b.plan, b.work.build(), b.work.journal())) {
-        init::report_if_full(b.work, "laying out the build tree");
-        return false;
+    if (!j.laid_out) {
+        // A new journal starts with its format line.
+        std::string lines = j.format ? seedboot::journal_layout(j.format)
+                                     : seedboot::journal_header() + seedboot::journal_layout();
+        if (!init::lay_out(b.plan, b.work.build(), b.work.journal(), lines)) {
+            init::report_if_full(b.work, "laying out the build tree");
+            return false;
+        }
+        j.laid_out = true;
+        if (!j.format) j.format = seedboot::kJournalFormat;
     }
     return init::make_mount_points(b.plan, b.work.build());
 }
@@ -135,9 +141,15 @@ int main() {
         init::fail("this is seedboot's PID 1; run it as the kernel's init= program");
         return 2;
     }
-    if (!prepare(b, stage)) power_off(b, seedboot::result_line_fail(stage.current(), 1));
+    if (!prepare(b, stage)) {
+        // Once the work partition is mounted, /result says what the console will: a
+        // /result left by an earlier run must not outlive a boot that failed.
+        init::Verdict v{false, stage.current(), 1, false};
+        if (b.work_mounted) init::write_result(b.work, b.plan.arch, b.journal, {}, v);
+        power_off(b, seedboot::result_line_fail(v.failed_step, v.status));
+    }
     stage.report();
-    init::PlanOutcome o = init::run_plan(b.plan, b.work);
+    init::PlanOutcome o = init::run_plan(b.plan, b.work, b.journal);
     power_off(b, o.ok ? seedboot::result_line_ok()
                       : seedboot::result_line_fail(o.failed_step, o.status));
 }

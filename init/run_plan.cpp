@@ -1,5 +1,6 @@
 #include "run_plan.hpp"
 
+#include "aside.hpp"
 #include "checkpoint.hpp"
 #include "console.hpp"
 #include "files.hpp"
@@ -81,30 +82,8 @@ bool check_answers_file(const std::string& file, Answers& a) {
     return ok;
 }
 
-// "NN-name": a step's checkpoint listing, log and aside folders are named by it.
-std::string step_id(size_t index, const std::string& name) {
-    char nn[16];
-    std::snprintf(nn, sizeof nn, "%02zu-", index + 1);
-    return nn + name;
-}
-
 std::string log_name(const Work& work, size_t index, const std::string& name) {
     return work.logs() + "/" + step_id(index, name) + ".log";
-}
-
-std::string result_text(const seedboot::Plan& plan, const seedboot::Journal& j, const Answers& a,
-                        const PlanOutcome& o) {
-    std::string t = "seedboot-result 1\narch " + plan.arch + "\n";
-    t += o.ok ? "result ok\n"
-              : "result fail step=" + o.failed_step + " status=" + std::to_string(o.status) + "\n";
-    if (o.disk_full) t += "cause work-partition-full\n";
-    if (!o.digest.empty()) t += "tree " + o.digest + "\n";
-    for (const auto& e : j.events)
-        if (e.kind == "done")
-            t += "step " + e.name + " status=" + std::to_string(e.status) +
-                 " ms=" + std::to_string(e.millis) + "\n";
-    for (const auto& [path, sha] : a.seen) t += "output " + sha + " " + path + "\n";
-    return t;
 }
 
 // The log stopped taking output when the disk filled up; with room made, its
@@ -117,26 +96,21 @@ void finish_log(const std::string& path, const std::string& tail) {
         fail_errno("complete log " + path);
 }
 
-// Where a step's K-th unfinished attempt leaves what it had made.
-std::string aside_for(const Work& work, size_t i, const std::string& name,
-                      const seedboot::Journal& j) {
-    size_t tries = 0;
-    for (const auto& e : j.events) tries += e.kind == "begin" && e.name == name;
-    return work.aside() + "/" + step_id(i, name) + "." + std::to_string(tries);
-}
-
-// Before a step: record its root. After a power cut inside it: set aside what
-// it had made and rerun. A start step makes its root: a cut-off one's whole root
-// goes aside when it starts again (step_action.cpp).
+// Before a step: record its root. After a power cut inside it: set aside what it
+// had made (in `aside`, aside/NN-name.K, its K-th copy; aside.hpp bounds them) and
+// rerun. A start step makes its root: a cut-off one's whole root goes aside when it
+// starts again (step_action.cpp).
 bool checkpoint(const Work& work, size_t i, const seedboot::PlanStep& step,
-                const seedboot::Journal& j) {
+                const seedboot::Journal& j, const std::string& aside) {
     if (step.action == seedboot::StepAction::start) return true;
     std::string listing = work.checkpoints() + "/" + step_id(i, step.name);
     std::string root = root_path(work, step.root);
     if (!j.unfinished(step.name)) return record_tree(root, listing);
     say("[" + std::to_string(i + 1) + "] " + step.name +
         " was cut off or failed: restoring its starting tree");
-    return set_aside_new(root, listing, aside_for(work, i, step.name, j));
+    Space space;
+    return set_aside_new(root, listing, aside) && work_space(work, space) &&
+           bound_aside(work.aside(), aside_cap(space.total_bytes));
 }
 
 // The PID 1's own work between processes, timed and reported like a step.
@@ -152,9 +126,12 @@ bool run_one(const seedboot::Plan& plan, const Work& work, StepSandbox& box, siz
              PlanOutcome& o, seedboot::Journal& j) {
     const auto& step = plan.steps[i];
     std::string tag = "[" + std::to_string(i + 1) + "/" + std::to_string(plan.steps.size()) + "] ";
-    std::string aside = aside_for(work, i, step.name, j);
-    if (!checkpoint(work, i, step, j)) return false;
-    if (!append_durably(work.journal(), seedboot::journal_begin(i, step.name))) return false;
+    std::string aside;
+    if (!next_copy_name(work.aside() + "/" + step_id(i, step.name), aside) ||
+        !checkpoint(work, i, step, j, aside))
+        return false;
+    if (!append_durably(work.journal(), seedboot::journal_begin(i, step.name, j.format)))
+        return false;
     j.events.push_back({"begin", i, step.name, 0, 0});
     say(tag + step.name + " start");
     StepOutcome so;
@@ -178,13 +155,14 @@ bool run_one(const seedboot::Plan& plan, const Work& work, StepSandbox& box, siz
         // the step's starting tree before it runs again.
         uint64_t st = static_cast<uint64_t>(o.status);
         j.events.push_back({"done", i, step.name, st, so.millis});
-        append_durably(work.journal(), seedboot::journal_done(i, step.name, st, so.millis));
+        append_durably(work.journal(),
+                       seedboot::journal_done(i, step.name, st, so.millis, j.format));
         return false;
     }
     // "done" promises that everything the step wrote survives a power cut:
     // flush the whole work file system before saying so.
     if (!sync_fs(work.dir)) return false;
-    std::string line = seedboot::journal_done(i, step.name, 0, so.millis);
+    std::string line = seedboot::journal_done(i, step.name, 0, so.millis, j.format);
     j.events.push_back({"done", i, step.name, 0, so.millis});
     return append_durably(work.journal(), line);
 }
@@ -207,39 +185,25 @@ bool digest_root(const seedboot::Plan& plan, const Work& work, PlanOutcome& o) {
 
 } // namespace
 
-PlanOutcome run_plan(const seedboot::Plan& plan, const Work& work) {
-    PlanOutcome o;
-    o.failed_step = "journal";
-    o.status = 1;
-    std::string text, err;
-    seedboot::Journal j;
-    Answers a;
-    if (!make_dirs(work.logs()) || !read_file(work.journal(), text)) return o;
-    if (!plan.roots.empty() && !make_dirs(work.roots())) return o;
-    if (!seedboot::parse_journal(text, work.journal(), j, err)) {
-        fail(err);
-        return o;
-    }
-    o.failed_step = "answers";
-    Fd tree(::open(work.build().c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!tree.ok()) fail_errno("open the build tree " + work.build());
-    a.tree = tree.get();
-    if (!tree.ok() || !load_answers(plan, a)) return o;
+namespace {
+
+// Runs the steps the journal does not show finished; false with `o` saying which failed.
+bool run_steps(const seedboot::Plan& plan, const Work& work, seedboot::Journal& j, Answers& a,
+               PlanOutcome& o) {
     o.failed_step = "sandbox";
     StepSandbox box;
-    if (!prepare_steps(box)) return o;
+    if (!prepare_steps(box)) return false;
     o.failed_step.clear();
     bool first_run = true;
     for (size_t i = 0; i < plan.steps.size(); ++i) {
         if (j.finished(plan.steps[i].name)) {
             say("[" + std::to_string(i + 1) + "/" + std::to_string(plan.steps.size()) + "] " +
                 plan.steps[i].name + " already done (journal)");
-            bool intact = true;
-            for (const auto& out : plan.steps[i].outputs) intact = intact && check_output(out, a);
-            if (!intact) {
-                o.failed_step = plan.steps[i].name;
-                return o;
-            }
+            for (const auto& out : plan.steps[i].outputs)
+                if (!check_output(out, a)) {
+                    o.failed_step = plan.steps[i].name;
+                    return false;
+                }
             continue;
         }
         if (first_run) { // boot latency, on the guest's own clock (benchmarks read it)
@@ -254,19 +218,35 @@ PlanOutcome run_plan(const seedboot::Plan& plan, const Work& work) {
                 o.failed_step = plan.steps[i].name;
                 o.disk_full = report_if_full(work, "preparing step " + o.failed_step);
             }
-            write_file_atomic(work.result(), result_text(plan, j, a, o));
-            return o;
+            return false;
         }
     }
     // Every answer must have been checked: an answer no step declared is checked now.
     for (const auto& [path, sha] : a.want)
         if (!a.seen.count(path) && !check_output(path, a)) {
             o.failed_step = "answers";
-            break;
+            return false;
         }
-    o.ok = o.failed_step.empty() && digest_root(plan, work, o);
-    if (o.ok) o.status = 0;
-    if (!write_file_atomic(work.result(), result_text(plan, j, a, o)) && o.ok) {
+    return digest_root(plan, work, o);
+}
+
+} // namespace
+
+PlanOutcome run_plan(const seedboot::Plan& plan, const Work& work, seedboot::Journal& j) {
+    PlanOutcome o;
+    o.failed_step = "answers";
+    o.status = 1;
+    Answers a;
+    Fd tree(::open(work.build().c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!tree.ok()) fail_errno("open the build tree " + work.build());
+    a.tree = tree.get();
+    o.ok = make_dirs(work.logs()) && (plan.roots.empty() || make_dirs(work.roots())) && tree.ok() &&
+           load_answers(plan, a) && run_steps(plan, work, j, a, o);
+    if (o.ok) {
+        o.failed_step.clear();
+        o.status = 0;
+    }
+    if (!write_result(work, plan.arch, j, a.seen, o) && o.ok) {
         o.ok = false;
         o.failed_step = "result";
         o.status = 1;

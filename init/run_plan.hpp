@@ -1,22 +1,21 @@
 // Runs the plan's steps that the journal does not list as finished, checks each
-// step's outputs against the answers, journals it, and writes /result.
+// step's outputs against the answers, journals it, and writes /result (whatever
+// the outcome: /result always says what the console's result line will say).
 #pragma once
 
-#include "libseedboot/format/plan.hpp"
+#include "result_file.hpp"
 #include "work.hpp"
+
+#include "libseedboot/format/journal.hpp"
+#include "libseedboot/format/plan.hpp"
 
 #include <string>
 
 namespace init {
 
-struct PlanOutcome {
-    bool ok = false;
-    std::string failed_step; // set when !ok
-    int status = 0;
-    bool disk_full = false; // the failed step left the work partition full
-    std::string digest;     // "ROOT SHA256 ENTRIES": the plan's digest root, once all passed
-};
+using PlanOutcome = Verdict;
 
-PlanOutcome run_plan(const seedboot::Plan& plan, const Work& work);
+// `j`: the trusted journal (journal_trust.hpp), appended to as the steps run.
+PlanOutcome run_plan(const seedboot::Plan& plan, const Work& work, seedboot::Journal& j);
 
 } // namespace init

@@ -5,8 +5,8 @@
 // returns, no process of the step is left.
 #pragma once
 
-#include "libseedboot/sys/fd.hpp"
 #include "kernel_log.hpp"
+#include "libseedboot/sys/fd.hpp"
 #include "sandbox.hpp"
 
 #include "libseedboot/format/plan.hpp"

@@ -86,8 +86,11 @@ bool make_folder(const std::string& root, const std::string& dir) {
 
 bool copy_step(const seedboot::PlanStep& step, const Work& work) {
     if (step.argv.size() < 2) return fail("copy step " + step.name + " names no source");
-    CopyRequest copy{.src_root = "", .src = "", .dst_root = root_path(work, step.root),
-                     .dst = step.argv.back(), .chmod = step.chmod};
+    CopyRequest copy{.src_root = "",
+                     .src = "",
+                     .dst_root = root_path(work, step.root),
+                     .dst = step.argv.back(),
+                     .chmod = step.chmod};
     for (size_t i = 0; i + 1 < step.argv.size(); ++i) {
         if (step.from == "image") {
             if (!image_source(step.argv[i], copy.src_root, copy.src)) return false;

@@ -94,6 +94,34 @@ struct Copier {
         ::futimens(fd, t);
     }
 
+    // In the kernel where it can (copy_file_range); between file systems of different
+    // kinds (the root image's squashfs to the work partition's ext4) Linux 6.1 refuses
+    // that with EXDEV, and the bytes go through a buffer.
+    bool copy_bytes(int in, int out, off_t size, const std::string& path) {
+        off_t left = size;
+        bool in_kernel = true;
+        while (left > 0 && in_kernel) {
+            ssize_t n = ::copy_file_range(in, nullptr, out, nullptr, static_cast<size_t>(left), 0);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0 && left == size && (errno == EXDEV || errno == EOPNOTSUPP || errno == ENOSYS))
+                in_kernel = false;
+            else if (n <= 0)
+                return fail_at(path, n == 0 ? "short copy to" : "copy to");
+            else
+                left -= n;
+        }
+        static char buf[64 * 1024]; // the PID 1 copies one file at a time
+        while (left > 0) {
+            ssize_t n = ::read(in, buf, sizeof buf);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) return fail_at(path, n == 0 ? "short copy to" : "read for");
+            if (!write_all(out, std::string_view(buf, static_cast<size_t>(n))))
+                return fail_at(path, "copy to");
+            left -= n;
+        }
+        return true;
+    }
+
     // `in`: the source file, open for reading.
     bool file(const Fd& in, const struct stat& st, int ddir, const std::string& dname,
               const std::string& path) {
@@ -102,13 +130,7 @@ struct Copier {
         Fd out(::openat(ddir, dname.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                         0600));
         if (!out.ok()) return fail_at(path, "create");
-        for (off_t left = st.st_size; left > 0;) {
-            ssize_t n = ::copy_file_range(in.get(), nullptr, out.get(), nullptr,
-                                          static_cast<size_t>(left), 0);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) return fail_at(path, n == 0 ? "short copy to" : "copy to");
-            left -= n;
-        }
+        if (!copy_bytes(in.get(), out.get(), st.st_size, path)) return false;
         mode_t mode = chmod >= 0 ? static_cast<mode_t>(chmod) : st.st_mode & 07777;
         if (::fchmod(out.get(), mode) != 0) return fail_at(path, "chmod");
         keep_times(out.get(), st);

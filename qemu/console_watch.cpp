@@ -10,7 +10,19 @@ constexpr size_t kMaxLine = 4096;
 // A panicking kernel holds its message on the screen (panic=60) before it resets; the runner
 // need not wait for that.
 constexpr std::string_view kPanic = "Kernel panic - not syncing";
+
+// What the kernel prints when it cannot read the root image: no file system it
+// knows in the root device, or a squashfs block it cannot read or decompress.
+bool says_root_unreadable(std::string_view line) {
+    return line.find("VFS: Unable to mount root fs") != std::string_view::npos ||
+           line.find("SQUASHFS error:") != std::string_view::npos;
+}
 } // namespace
+
+std::string ConsoleWatch::root_problem() const {
+    if (root_unreadable.empty()) return "";
+    return "the root image could not be read: the kernel said '" + root_unreadable + "'";
+}
 
 void ConsoleWatch::feed(std::string_view chunk) {
     for (char c : chunk) {
@@ -21,6 +33,8 @@ void ConsoleWatch::feed(std::string_view chunk) {
         while (!partial_.empty() && partial_.back() == '\r') partial_.pop_back();
         if (partial_.starts_with(seedboot::kResultPrefix)) result_line = partial_;
         if (panic_line.empty() && partial_.find(kPanic) != std::string::npos) panic_line = partial_;
+        if (root_unreadable.empty() && says_root_unreadable(partial_))
+            root_unreadable = partial_.substr(0, 200);
         if (!cut_after.empty() && partial_.find(cut_after) != std::string::npos) cut = true;
         partial_.clear();
     }

@@ -150,12 +150,15 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
                   " (console in " + log_path + ")";
     } else if (!watch.panic_line.empty()) {
         r.outcome = Outcome::no_result;
-        r.error = "the kernel panicked: " + watch.panic_line + " (console in " + log_path + ")";
+        r.error = "the kernel panicked: " + watch.panic_line +
+                  (watch.root_unreadable.empty() ? "" : "; " + watch.root_problem()) +
+                  " (console in " + log_path + ")";
     } else if (r.result_line.empty()) {
         r.outcome = Outcome::no_result;
-        r.error =
-            "QEMU exited without a SEEDBOOT-RESULT line (kernel panic or no /init?); console in " +
-            log_path;
+        r.error = watch.root_unreadable.empty()
+                      ? "QEMU exited without a SEEDBOOT-RESULT line (kernel panic or no /init?)"
+                      : watch.root_problem() + " (no SEEDBOOT-RESULT line)";
+        r.error += "; console in " + log_path;
     } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         r.outcome = Outcome::failed;
         r.error = "QEMU " +
@@ -170,7 +173,9 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
         if (!read)
             r.error = "the guest's " + why + " (console in " + log_path + ")";
         else if (!result.ok)
-            r.error = "the chain failed: " + r.result_line + " (console in " + log_path + ")";
+            r.error = "the chain failed: " + r.result_line +
+                      (watch.root_unreadable.empty() ? "" : "; " + watch.root_problem()) +
+                      " (console in " + log_path + ")";
     }
     return r;
 }

@@ -10,7 +10,7 @@ case $arch in
   aarch64) deb=arm64 ;;
   *) echo "make-sysroot: no sysroot needed or known for '$arch'" >&2; exit 1 ;;
 esac
-pkgs="libblkid-dev libseccomp-dev libsodium-dev"
+pkgs="libblkid-dev libseccomp-dev libsodium-dev zlib1g-dev"
 [ -f "$dir/.complete" ] && [ "$(cat "$dir/.complete")" = "$pkgs" ] && exit 0
 rm -rf "$dir.tmp" && mkdir -p "$dir.tmp/debs"
 ( cd "$dir.tmp/debs" && for p in $pkgs; do apt-get download -q -o APT::Sandbox::User=root "$p:$deb" >/dev/null ||

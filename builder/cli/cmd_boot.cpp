@@ -24,7 +24,7 @@ namespace fs = std::filesystem;
 
 struct BootArgs {
     std::string spec, arch, kernel, init, build_dir, out_dir;
-    std::string sources;
+    std::string sources, until;
     bool uefi = false;
     bool resume = false;    // keep the work disk of the previous run
     unsigned timeout_s = 0; // 0: the spec's boot_timeout
@@ -82,6 +82,7 @@ bool make_disks(const BootArgs& a, const Spec& spec, qemu::BootConfig& cfg, std:
                      .init = a.init,
                      .build_dir = a.build_dir,
                      .sources = a.sources,
+                     .until = a.until,
                      .out = a.out_dir + "/root.sqfs"};
     PackResult packed;
     if (!pack_spec(pack, packed, err)) return false;
@@ -125,7 +126,8 @@ bool check_options(const BootArgs& a, std::string& err) {
 int cmd_boot(const BootArgs& a) {
     Spec spec;
     std::string err;
-    if (!load_spec(a.spec, spec, err)) return error(err);
+    if (!load_spec(a.spec, spec, err) || !apply_options(spec, a.sources, a.until, err))
+        return error(err);
     std::error_code ec;
     fs::create_directories(a.out_dir, ec);
     if (ec) return error(a.out_dir + ": " + ec.message());
@@ -180,6 +182,7 @@ void register_boot(CLI::App& app, Action& run) {
         ->default_val("build");
     c->add_option("--out-dir", a->out_dir, "where the images and console log go")->required();
     c->add_option("--sources", a->sources, "folder of user-supplied upstream sources ({sources})");
+    c->add_option("--until", a->until, "StageX stages: end with this step (`seedboot plan`)");
     c->add_option("--power-cut-after", a->power_cut_after,
                   "test hook: kill QEMU (like a power cut) once the console shows this text");
     c->add_flag("--uefi", a->uefi,

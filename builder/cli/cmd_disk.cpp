@@ -5,6 +5,7 @@
 
 #include "builder/disk/disk_image.hpp"
 #include "builder/image/image_identity.hpp"
+#include "builder/image/squashfs/squashfs.hpp"
 #include "builder/spec/spec.hpp"
 
 #include "libseedboot/platform.hpp"
@@ -31,6 +32,8 @@ int cmd_disk(const DiskArgs& a) {
         return error("--work-for belongs to a work-only disk: give --work-size and no --root (with "
                      "--root, the work partition is that root's)");
     std::string err;
+    // A root image the kernel cannot mount would only end in a kernel panic at boot.
+    if (!c.root.empty() && !check_squashfs(c.root, err)) return error("--root " + err);
     // The PID 1 takes only a work partition whose PARTUUID is its image's identity.
     const std::string& owner = c.root.empty() ? a.work_for : c.root;
     if (c.work_size && !owner.empty() && !read_image_identity(owner, c.work_identity, err))

@@ -15,13 +15,14 @@ namespace builder::cli {
 namespace {
 
 struct PlanArgs {
-    std::string spec, arch, build_dir;
+    std::string spec, arch, build_dir, sources, until;
 };
 
 int cmd_plan(const PlanArgs& a) {
     Spec spec;
     std::string err;
-    if (!load_spec(a.spec, spec, err)) return error(err);
+    if (!load_spec(a.spec, spec, err) || !apply_options(spec, a.sources, a.until, err))
+        return error(err);
     RootImage img;
     // The plan does not depend on the PID 1 binary; any existing file stands in for it.
     if (!compose_root_image(spec, a.arch, "/proc/self/exe", a.build_dir, img, err))
@@ -39,6 +40,8 @@ void register_plan(CLI::App& app, Action& run) {
     c->add_option("--arch", a->arch, std::string(seedboot::kArchNames))->required();
     c->add_option("--build-dir", a->build_dir, "what {build} in the spec stands for")
         ->default_val("build");
+    c->add_option("--sources", a->sources, "folder of user-supplied upstream sources ({sources})");
+    c->add_option("--until", a->until, "StageX stages: end with this step (see the full plan)");
 }
 
 } // namespace builder::cli

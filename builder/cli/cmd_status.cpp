@@ -84,6 +84,13 @@ int cmd_status(const StatusArgs& a) {
     if (!seedboot::parse_plan(text, "/plan", plan, err)) return error(a.image + ": " + err);
     if (read_work_file(fs, "/state", text, err) && !seedboot::parse_journal(text, "/state", j, err))
         return error(a.image + ": " + err);
+    if (j.format == 1)
+        std::printf("  journal of format 1 (an older seedboot's): its lines carry no checks\n");
+    // What the PID 1 will take from the journal at its next boot (init/journal_trust.hpp).
+    if (j.damaged_line)
+        std::printf("  journal: %s; the next boot trusts only the lines before it and runs every "
+                    "step after them again\n",
+                    j.damage_report("/state").c_str());
     auto states = step_states(plan, j);
     print_steps(plan, states);
     for (size_t i = 0; i < states.size(); ++i)
@@ -93,7 +100,8 @@ int cmd_status(const StatusArgs& a) {
     std::string result = print_result(fs, a.image);
     // An ok that the journal does not back is not believed.
     std::string why;
-    if (result.find("\nresult ok\n") != std::string::npos && !ok_result_agrees(result, plan, j, why))
+    if (result.find("\nresult ok\n") != std::string::npos &&
+        !ok_result_agrees(result, plan, j, why))
         return error(a.image + ": refusing its result: " + why);
     return 0;
 }

@@ -12,7 +12,7 @@ bool pack_spec(const PackRequest& r, PackResult& out, std::string& err) {
     Spec spec;
     RootImage img;
     if (!load_spec(r.spec, spec, err)) return false;
-    if (!r.sources.empty()) spec.sources_dir = std::filesystem::absolute(r.sources).string();
+    if (!apply_options(spec, r.sources, r.until, err)) return false;
     if (!compose_root_image(spec, r.arch, r.init, r.build_dir, img, err)) return false;
     SquashfsOptions opt;
     opt.mtime = static_cast<uint32_t>(spec.epoch);

@@ -1,6 +1,7 @@
 #include "root_image.hpp"
 
 #include "image_identity.hpp"
+#include "stagex/stage_root.hpp"
 
 #include "builder/spec/source_lock.hpp"
 
@@ -150,12 +151,17 @@ bool dir_entries(const std::string& dir, std::vector<ImageEntry>& out, std::stri
     return true;
 }
 
-bool compose_root_image(const Spec& spec, const std::string& arch, const std::string& init,
+bool compose_root_image(const Spec& given, const std::string& arch, const std::string& init,
                         const std::string& build_dir, RootImage& out, std::string& err) {
-    if (std::find(spec.arches.begin(), spec.arches.end(), arch) == spec.arches.end()) {
-        err = spec.file + ": arch '" + arch + "' is not in its [image] arches";
+    if (std::find(given.arches.begin(), given.arches.end(), arch) == given.arches.end()) {
+        err = given.file + ": arch '" + arch + "' is not in its [image] arches";
         return false;
     }
+    // A StageX stage brings its own plan, seeds and sources (stagex/stage_root.hpp).
+    Spec spec = given;
+    seedboot::Plan plan;
+    if (given.has_stagex && !stagex_stage(given, arch, build_dir, spec, plan, err)) return false;
+    if (!given.has_stagex) plan = compile_plan(spec, arch);
     RootImage img;
     seedboot::Manifest manifest;
     for (const char* dir : {"/", "/dev", "/proc", "/sys", "/work"})
@@ -176,7 +182,7 @@ bool compose_root_image(const Spec& spec, const std::string& arch, const std::st
             err = spec.file + ": two seeds or sources both want " + manifest[i].path;
             return false;
         }
-    img.plan = compile_plan(spec, arch);
+    img.plan = std::move(plan);
     if (!answers_in_image(img.plan, manifest, spec.file, err)) return false;
     // The PID 1 will parse this text: make sure it reads back as what we meant.
     seedboot::Plan reread;

@@ -22,9 +22,20 @@ namespace fs = std::filesystem;
 
 // The first locked source of `spec` that is not supplied, or "".
 std::string missing_source(const Spec& spec, const std::string& arch, const std::string& build) {
+    // What the user supplies (a locked source, a StageX tree and its fetched files) or an
+    // earlier `make` target leaves in {build} (a stage's extracted output).
+    auto supplied = [](const std::string& pattern, bool locked) {
+        return locked || pattern.find("{build}") != std::string::npos ||
+               pattern.find("{sources}") != std::string::npos;
+    };
     for (const auto& src : spec.sources) {
         std::string host = host_path(spec, src.path, arch, build);
-        if (!src.lock.empty() && !fs::exists(host)) return host;
+        if (supplied(src.path, !src.lock.empty()) && !fs::exists(host)) return host;
+    }
+    if (!spec.has_stagex) return "";
+    for (const auto& pattern : {spec.stagex.tree, spec.stagex.fetch}) {
+        std::string host = host_path(spec, pattern, arch, build);
+        if (!fs::exists(host)) return host;
     }
     return "";
 }
@@ -65,8 +76,7 @@ bool build_images(const ImagesRequest& r, const std::function<void(const std::st
     std::vector<Sum> sums;
     for (const auto& path : specs) {
         Spec spec;
-        if (!load_spec(path, spec, err)) return false;
-        if (!r.sources.empty()) spec.sources_dir = fs::absolute(r.sources).string();
+        if (!load_spec(path, spec, err) || !apply_options(spec, r.sources, "", err)) return false;
         for (const auto& arch : spec.arches) {
             std::string missing = missing_source(spec, arch, r.build_dir);
             if (r.skip_missing && !missing.empty()) {

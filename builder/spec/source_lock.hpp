@@ -22,8 +22,8 @@
 namespace builder {
 
 // A tree digest and its entry count (libseedboot: the PID 1 digests stage outputs the same way).
-using seedboot::TreeDigest;
 using seedboot::tree_digest;
+using seedboot::TreeDigest;
 
 struct GetRecipe {
     std::string kind; // "git"; empty: the lock names no recipe

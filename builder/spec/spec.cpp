@@ -249,9 +249,29 @@ bool read_step(const toml::table& t, StepSpec& step, Reader& r) {
     return true;
 }
 
+bool read_stagex(const toml::table& root, Spec& s, Reader& r) {
+    const toml::node* n = root.get("stagex");
+    if (!n) return true;
+    if (!n->is_table()) return r.fail(*n, "'stagex' must be a table [stagex]");
+    const toml::table& t = *n->as_table();
+    StagexSpec& x = s.stagex;
+    s.has_stagex = true;
+    if (!r.known_keys(t, "[stagex]", {"tree", "lock", "stage", "fetch", "seed_source", "until"}) ||
+        !r.string(t, "tree", x.tree, true) || !r.string(t, "lock", x.lock, false) ||
+        !r.integer(t, "stage", x.stage, true) || !r.string(t, "fetch", x.fetch, true) ||
+        !r.string(t, "seed_source", x.seed_source, false) || !r.string(t, "until", x.until, false))
+        return false;
+    if (x.stage > 3) return r.fail(t, "stage " + std::to_string(x.stage) + " (expected 0..3)");
+    if (root.get("step") || root.get("seed") || root.get("source") || root.get("build"))
+        return r.fail(t, "[stagex] takes its steps, seeds and sources from StageX's files "
+                         "(expected no [[step]], [[seed]], [[source]] or [build] beside it)");
+    return true;
+}
+
 bool read_steps(const toml::table& root, Spec& s, Reader& r) {
     bool ok;
     const toml::array* a = table_array(root, "step", r, ok);
+    if (ok && !a && s.has_stagex) return true;
     if (ok && !a) return r.fail(root, "no [[step]] tables (expected at least one step)");
     std::set<std::string> names;
     for (size_t i = 0; ok && i < a->size(); ++i) {
@@ -335,16 +355,31 @@ bool load_spec(const std::string& path, Spec& out, std::string& err) {
     if (!parse_toml_file(path, parsed, err)) return false;
     const toml::table& root = parsed.table();
     Reader r{s, err};
-    if (!r.known_keys(root, "the spec", {"image", "vars", "seed", "source", "build", "step"}))
+    if (!r.known_keys(root, "the spec",
+                      {"image", "vars", "seed", "source", "build", "step", "stagex"}))
         return false;
     std::error_code ec;
     s.sources_dir = std::filesystem::absolute(std::filesystem::path(s.dir) / "../sources", ec)
                         .lexically_normal()
                         .string();
-    if (!read_image(root, s, r) || !read_vars(root, s, r) || !read_seeds(root, s, r) ||
-        !read_sources(root, s, r) || !read_build(root, s, r) || !read_steps(root, s, r))
+    if (!read_image(root, s, r) || !read_stagex(root, s, r) || !read_vars(root, s, r) ||
+        !read_seeds(root, s, r) || !read_sources(root, s, r) || !read_build(root, s, r) ||
+        !read_steps(root, s, r))
         return false;
     out = std::move(s);
+    return true;
+}
+
+bool apply_options(Spec& spec, const std::string& sources, const std::string& until,
+                   std::string& err) {
+    if (!sources.empty()) spec.sources_dir = std::filesystem::absolute(sources).string();
+    if (until.empty()) return true;
+    if (!spec.has_stagex) {
+        err = spec.file + ": --until " + until +
+              " is for StageX stages (a spec with [stagex]); this spec runs all its steps";
+        return false;
+    }
+    spec.stagex.until = until;
     return true;
 }
 

@@ -34,10 +34,21 @@ struct StepSpec {
     uint64_t timeout_s = 0;
     std::string cwd = "/";
     std::vector<std::string> outputs;
-    uint64_t lines = 0;              // expected kaem commands, for progress (0: no estimate)
+    uint64_t lines = 0; // expected kaem commands, for progress (0: no estimate)
     std::map<std::string, uint64_t> lines_by_arch; // `lines = { x86_64 = 54, ... }`: per arch
-    std::string answers;             // checked whole right after the step
-    std::vector<std::string> arches; // empty: every arch of the image
+    std::string answers;                           // checked whole right after the step
+    std::vector<std::string> arches;               // empty: every arch of the image
+};
+
+// [stagex]: the plan and the sources come from one of StageX's bootstrap stages, read
+// from its own files (builder/stagex/, builder/image/stagex_root.hpp), not from [[step]]s.
+struct StagexSpec {
+    std::string tree;        // the StageX checkout; {sources} expanded
+    std::string lock;        // optional lock the tree must match (rootfs/locks/stagex.lock)
+    uint64_t stage = 0;      // packages/bootstrap/stageN
+    std::string fetch;       // the fetch folder: FETCH/stageN/FILE (`seedboot fetch`)
+    std::string seed_source; // the name of the seed's hex0 source in an unpacked archive
+    std::string until;       // run only up to this step (inclusive); empty: all
 };
 
 struct Spec {
@@ -58,6 +69,8 @@ struct Spec {
     // [vars.ARCH] tables: {NAME} in paths and step arguments, per arch.
     std::map<std::string, std::map<std::string, std::string>> vars;
     std::string sources_dir; // {sources}: user-supplied upstream files (default ../sources)
+    bool has_stagex = false;
+    StagexSpec stagex;
 };
 
 // Whether a seed, source or step with these `arches` (empty: all of the image's) is for `arch`.
@@ -67,6 +80,12 @@ bool applies_to(const std::vector<std::string>& arches, const std::string& arch)
 std::string expand(const Spec& spec, const std::string& text, const std::string& arch);
 
 bool load_spec(const std::string& path, Spec& out, std::string& err);
+
+// What the command line may change in a loaded spec: {sources}, and for a [stagex] spec
+// the step a run ends with (`--until`, `make ... UNTIL=`). False with `err` for an
+// --until on a spec that has no [stagex].
+bool apply_options(Spec& spec, const std::string& sources, const std::string& until,
+                   std::string& err);
 
 // The image specs (*.toml) in the folder `dir`, sorted; none is an error.
 bool list_specs(const std::string& dir, std::vector<std::string>& out, std::string& err);

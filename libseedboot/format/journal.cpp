@@ -2,6 +2,9 @@
 
 #include "text.hpp"
 
+#include <cstdio>
+#include <zlib.h>
+
 namespace seedboot {
 
 bool Journal::finished(std::string_view step) const {
@@ -16,47 +19,161 @@ bool Journal::unfinished(std::string_view step) const {
     return false;
 }
 
+namespace {
+
+// One event line's words (its check removed): false if they are not a journal event.
+bool parse_event(const std::vector<std::string_view>& w, JournalEvent& e) {
+    if (w.empty()) return false;
+    e.kind = w[0];
+    bool ok = false;
+    if (e.kind == "layout") {
+        ok = w.size() == 1;
+    } else if (e.kind == "begin") {
+        ok = w.size() == 3 && parse_u64(w[1], e.index) && is_clean_name(w[2]);
+    } else if (e.kind == "done") {
+        ok = w.size() == 5 && parse_u64(w[1], e.index) && is_clean_name(w[2]) &&
+             parse_u64(w[3], e.status) && parse_u64(w[4], e.millis);
+    }
+    if (ok && e.kind != "layout") e.name = w[2];
+    return ok;
+}
+
+void add_event(Journal& j, JournalEvent&& e) {
+    if (e.kind == "layout")
+        j.laid_out = true;
+    else
+        j.events.push_back(std::move(e));
+}
+
+// Format 2: the line's text without its check, if the check holds; else why not.
+bool checked_body(std::string_view line, std::string_view& body, std::string& why) {
+    size_t sp = line.rfind(' ');
+    if (sp == std::string_view::npos || line.size() - sp != 9) {
+        why = "it has no check";
+        return false;
+    }
+    if (line.substr(sp + 1) != journal_check(line.substr(0, sp))) {
+        why = "its check fails";
+        return false;
+    }
+    body = line.substr(0, sp);
+    return true;
+}
+
+// The damaged line's text as the console may show it: printable ASCII, at most 80 bytes.
+std::string shown(std::string_view line) {
+    std::string out;
+    for (char c : line.substr(0, 80)) out += c >= 0x20 && c < 0x7f ? c : '?';
+    return line.size() > 80 ? out + "..." : out;
+}
+
+bool is_format1_line(std::string_view line) {
+    JournalEvent e;
+    return parse_event(split_words(line), e);
+}
+
+enum class LineIs { event, header, damaged, refused };
+
+// Line `n` of a format 2 journal: its event (or the format line), damaged (`why`), or
+// refused (`err`: a format newer than this reader).
+LineIs read_checked(std::string_view line, size_t n, std::string_view file, JournalEvent& e,
+                    std::string& why, std::string& err) {
+    std::string_view body;
+    if (!checked_body(line, body, why)) return LineIs::damaged;
+    if (n > 1) {
+        why = "not a layout, begin or done line";
+        return parse_event(split_words(body), e) ? LineIs::event : LineIs::damaged;
+    }
+    if (body == "seedboot-journal 2") return LineIs::header;
+    uint64_t v = 0;
+    auto w = split_words(body);
+    if (w.size() == 2 && w[0] == "seedboot-journal" && parse_u64(w[1], v) && v > 2) {
+        err = located(file, n,
+                      "journal format " + std::string(w[1]) +
+                          " is newer than this seedboot reads (expected 1 or 2)");
+        return LineIs::refused;
+    }
+    why = "not the journal's first line 'seedboot-journal 2'";
+    return LineIs::damaged;
+}
+
+} // namespace
+
 bool parse_journal(std::string_view text, std::string_view file, Journal& out, std::string& err) {
     Journal j;
-    auto lines = split_lines(text);
-    // A line without its '\n' is a write the power cut interrupted.
-    if (!text.empty() && text.back() != '\n') lines.pop_back();
-    size_t n = 0;
-    for (std::string_view line : lines) {
-        ++n;
-        auto w = split_words(line);
-        if (w.empty()) continue;
-        JournalEvent e;
-        e.kind = w[0];
-        bool ok = false;
-        if (e.kind == "layout") {
-            ok = w.size() == 1;
-            j.laid_out = true;
-        } else if (e.kind == "begin") {
-            ok = w.size() == 3 && parse_u64(w[1], e.index) && is_clean_name(w[2]);
-        } else if (e.kind == "done") {
-            ok = w.size() == 5 && parse_u64(w[1], e.index) && is_clean_name(w[2]) &&
-                 parse_u64(w[3], e.status) && parse_u64(w[4], e.millis);
+    size_t at = 0, n = 0;
+    // Only complete lines count: a line without its '\n' is a write the power cut interrupted.
+    for (size_t nl; (nl = text.find('\n', at)) != std::string_view::npos; at = nl + 1) {
+        std::string_view line = text.substr(at, nl - at);
+        if (++n == 1) j.format = is_format1_line(line) ? 1 : 2;
+        if (j.damaged_line) {
+            ++j.untrusted_lines;
+            continue;
         }
-        if (!ok) {
+        JournalEvent e;
+        std::string why;
+        LineIs is = LineIs::event;
+        if (j.format == 1 && !parse_event(split_words(line), e)) {
             err = located(file, n, "unreadable journal line (expected layout, begin or done)");
             return false;
         }
-        if (e.kind == "layout") continue;
-        e.name = w[2];
-        j.events.push_back(std::move(e));
+        if (j.format == 2) is = read_checked(line, n, file, e, why, err);
+        if (is == LineIs::refused) return false;
+        if (is == LineIs::damaged) {
+            j.damaged_line = n;
+            j.damaged_text = shown(line);
+            j.damage = why;
+            j.untrusted_lines = 1;
+            continue;
+        }
+        if (is == LineIs::event) add_event(j, std::move(e));
+        j.trusted_bytes = nl + 1;
     }
     out = std::move(j);
     return true;
 }
 
-std::string journal_begin(uint64_t index, std::string_view name) {
-    return "begin " + std::to_string(index) + " " + std::string(name) + "\n";
+std::string Journal::damage_report(std::string_view file) const {
+    if (!damaged_line) return "";
+    return "line " + std::to_string(damaged_line) + " of " + std::string(file) + " is damaged (" +
+           damage + "): '" + damaged_text + "'; it and the " + std::to_string(untrusted_lines - 1) +
+           " line(s) after it are not trusted";
 }
 
-std::string journal_done(uint64_t index, std::string_view name, uint64_t status, uint64_t millis) {
-    return "done " + std::to_string(index) + " " + std::string(name) + " " +
-           std::to_string(status) + " " + std::to_string(millis) + "\n";
+std::string journal_check(std::string_view body) {
+    uLong crc = ::crc32(0L, Z_NULL, 0);
+    crc = ::crc32(crc, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size()));
+    char hex[9];
+    std::snprintf(hex, sizeof hex, "%08lx", static_cast<unsigned long>(crc & 0xffffffffUL));
+    return hex;
+}
+
+namespace {
+
+std::string sealed(std::string body, uint64_t format) {
+    if (format >= 2) body += " " + journal_check(body);
+    return body + "\n";
+}
+
+} // namespace
+
+std::string journal_header() {
+    return sealed("seedboot-journal 2", 2);
+}
+
+std::string journal_layout(uint64_t format) {
+    return sealed("layout", format);
+}
+
+std::string journal_begin(uint64_t index, std::string_view name, uint64_t format) {
+    return sealed("begin " + std::to_string(index) + " " + std::string(name), format);
+}
+
+std::string journal_done(uint64_t index, std::string_view name, uint64_t status, uint64_t millis,
+                         uint64_t format) {
+    return sealed("done " + std::to_string(index) + " " + std::string(name) + " " +
+                      std::to_string(status) + " " + std::to_string(millis),
+                  format);
 }
 
 std::string result_line_ok() {

@@ -1,7 +1,10 @@
 // The work partition's /state journal and the console protocol's result line.
 //
 // parse_journal on any bytes: true or false with a message, never a crash; what it accepts is
-// written back with journal_begin/journal_done and must parse to the same events.
+// written back with journal_begin/journal_done (in its format) and must parse to the same
+// events. Then one byte of that journal, written in format 2, is changed (where and how, the
+// input picks): no line after the first damaged one is ever trusted, so the events read
+// back are the ones of the lines before the changed line, at most.
 //
 // The console: the QEMU runner's ConsoleWatch is fed the same bytes in chunks whose sizes the
 // input picks, and must find the same result line as a plain reference scan: the last complete
@@ -16,25 +19,65 @@
 #include "libseedboot/format/journal.hpp"
 #include "libseedboot/format/text.hpp"
 
+#include <vector>
+
 namespace {
 
-void check_journal(std::string_view text) {
+bool same_event(const seedboot::JournalEvent& a, const seedboot::JournalEvent& b) {
+    return a.kind == b.kind && a.index == b.index && a.name == b.name && a.status == b.status &&
+           a.millis == b.millis;
+}
+
+// `j` written out in `format`; the event lines' ends go to `ends` (offsets after their '\n').
+std::string write_back(const seedboot::Journal& j, uint64_t format, std::vector<size_t>& ends) {
+    std::string back = format == 2 ? seedboot::journal_header() : "";
+    if (j.laid_out) back += seedboot::journal_layout(format);
+    for (const auto& e : j.events) {
+        if (e.kind == "begin")
+            back += seedboot::journal_begin(e.index, e.name, format);
+        else if (e.kind == "done")
+            back += seedboot::journal_done(e.index, e.name, e.status, e.millis, format);
+        else
+            fuzz::fail("an event of unknown kind", e.kind);
+        ends.push_back(back.size());
+    }
+    return back;
+}
+
+// One byte of `j`, written in format 2, changed at `where` by `flip` (non-zero).
+void check_damage(const seedboot::Journal& j, size_t where, unsigned char flip) {
+    std::vector<size_t> ends;
+    std::string text = write_back(j, 2, ends);
+    where %= text.size();
+    text[where] = static_cast<char>(text[where] ^ flip);
+    // The changed line starts after the '\n' before `where`: the events whose lines end
+    // before that are all that may be trusted.
+    size_t nl = where ? text.rfind('\n', where - 1) : std::string::npos;
+    size_t line_start = nl == std::string::npos ? 0 : nl + 1;
+    size_t before = 0;
+    while (before < ends.size() && ends[before] <= line_start) ++before;
+    seedboot::Journal d;
+    std::string err;
+    if (!seedboot::parse_journal(text, "/state", d, err))
+        fuzz::fail("a journal with one changed byte is refused, not read up to the damage", err);
+    if (d.events.size() > before) fuzz::fail("a line after the first damaged one is trusted", text);
+    for (size_t i = 0; i < d.events.size(); ++i)
+        if (!same_event(d.events[i], j.events[i]))
+            fuzz::fail("a trusted event differs from the one written", text);
+    if (d.trusted_bytes > line_start) fuzz::fail("the damaged line's bytes are trusted", text);
+}
+
+void check_journal(std::string_view text, size_t where, unsigned char flip) {
     seedboot::Journal j;
     std::string err;
     if (!seedboot::parse_journal(text, "/state", j, err)) {
         fuzz::expect_named(err, "/state", "a journal error does not name the file");
         return;
     }
-    std::string back = j.laid_out ? "layout\n" : "";
+    if (j.trusted_bytes > text.size()) fuzz::fail("more bytes trusted than the journal has");
     for (const auto& e : j.events) {
         if (!seedboot::is_clean_name(e.name))
             fuzz::fail("an accepted step name is not clean", e.name);
-        if (e.kind == "begin")
-            back += seedboot::journal_begin(e.index, e.name);
-        else if (e.kind == "done")
-            back += seedboot::journal_done(e.index, e.name, e.status, e.millis);
-        else
-            fuzz::fail("an event of unknown kind", e.kind);
         // finished() looks at a step's last event only.
         const seedboot::JournalEvent* last = nullptr;
         for (const auto& other : j.events)
@@ -42,16 +85,17 @@ void check_journal(std::string_view text) {
         if (j.finished(e.name) != (last->kind == "done" && last->status == 0))
             fuzz::fail("finished() disagrees with the step's last event", e.name);
     }
+    std::vector<size_t> ends;
+    std::string back = write_back(j, j.format ? j.format : 2, ends);
     seedboot::Journal again;
     if (!seedboot::parse_journal(back, "/state", again, err))
         fuzz::fail("a journal written back does not parse", err + "\n" + back);
-    bool same = again.laid_out == j.laid_out && again.events.size() == j.events.size();
-    for (size_t i = 0; same && i < j.events.size(); i++) {
-        const auto &a = j.events[i], &b = again.events[i];
-        same = a.kind == b.kind && a.index == b.index && a.name == b.name && a.status == b.status &&
-               a.millis == b.millis;
-    }
+    bool same = again.laid_out == j.laid_out && again.events.size() == j.events.size() &&
+                again.damaged_line == 0 && again.trusted_bytes == back.size();
+    for (size_t i = 0; same && i < j.events.size(); i++)
+        same = same_event(j.events[i], again.events[i]);
     if (!same) fuzz::fail("a journal written back differs", back);
+    if (flip) check_damage(j, where, flip);
 }
 
 std::string reference_result_line(std::string_view text) {
@@ -97,7 +141,9 @@ void check_console(std::string_view input) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view text = fuzz::as_text(data, size);
-    check_journal(text);
+    // The last three bytes also pick where a byte of the journal is changed, and how.
+    size_t where = size >= 3 ? (size_t{data[size - 3]} << 8 | data[size - 2]) : 0;
+    check_journal(text, where, size >= 3 ? data[size - 1] : 0);
     check_console(text);
     return 0;
 }

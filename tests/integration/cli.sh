@@ -74,6 +74,9 @@ touch "$tmp/x.img"
 expect_error "7 disks on AHCI (it has 6 ports)" boot_x86 --uefi --disk-bus ahci \
   --attach "$tmp/x.img" --attach "$tmp/x.img" --attach "$tmp/x.img" --attach "$tmp/x.img" \
   --attach "$tmp/x.img" --attach "$tmp/x.img"
+expect_error "disk bus 'ahci' on aarch64 under UEFI: AAVMF (Debian 12) has no AHCI driver" \
+  "$SEEDBOOT" boot "$SRC/images/default.toml" --arch aarch64 --kernel "$tmp/bzImage" \
+  --init "$(init_of aarch64)" --build-dir "$BUILD" --out-dir "$tmp/run" -q --uefi --disk-bus ahci
 [ ! -e "$tmp/run/root.sqfs" ] || fail "a refused boot packed an image"
 # A work-only disk belongs to one root image (its /identity), which must have one.
 expect_error "--work-for belongs to a work-only disk: give --work-size and no --root" \
@@ -90,4 +93,24 @@ expect_error "$tmp/out.img: not a regular file (expected a file to replace, or n
   "$SEEDBOOT" disk --arch x86_64 --work-size 16M -o "$tmp/out.img"
 expect_error "/dev/null: not a regular file (a device cannot be enlarged by seedboot grow" \
   "$SEEDBOOT" grow /dev/null --work-size 4G
+# A root image the kernel could not mount is refused before it goes into a disk (issue 16).
+"$SEEDBOOT" pack-dir "$SRC/rootfs/seed" -o "$tmp/good.sqfs" >/dev/null
+"$SEEDBOOT" disk --arch x86_64 --root "$tmp/good.sqfs" -o "$tmp/good.img" >/dev/null ||
+  fail "seedboot disk refused a good root image"
+size=$(stat -c %s "$tmp/good.sqfs")
+head -c $((size / 2)) "$tmp/good.sqfs" >"$tmp/half.sqfs"
+expect_error "--root $tmp/half.sqfs: truncated: the superblock says" \
+  "$SEEDBOOT" disk --arch x86_64 --root "$tmp/half.sqfs" -o "$tmp/d.img"
+cp "$tmp/good.sqfs" "$tmp/long.sqfs" && head -c 8192 /dev/zero >>"$tmp/long.sqfs"
+expect_error "--root $tmp/long.sqfs: the file has $((size + 8192)) bytes, the superblock says" \
+  "$SEEDBOOT" disk --arch x86_64 --root "$tmp/long.sqfs" -o "$tmp/d.img"
+cp "$tmp/good.sqfs" "$tmp/garbled.sqfs"
+printf 'garbled!' | dd of="$tmp/garbled.sqfs" bs=1 seek=12 conv=notrunc status=none
+expect_error "--root $tmp/garbled.sqfs: bad superblock" \
+  "$SEEDBOOT" disk --arch x86_64 --root "$tmp/garbled.sqfs" -o "$tmp/d.img"
+cp "$tmp/good.sqfs" "$tmp/magic.sqfs"
+printf 'XXXX' | dd of="$tmp/magic.sqfs" bs=1 seek=0 conv=notrunc status=none
+expect_error "--root $tmp/magic.sqfs: not a squashfs image (bad magic)" \
+  "$SEEDBOOT" disk --arch x86_64 --root "$tmp/magic.sqfs" -o "$tmp/d.img"
+[ ! -e "$tmp/d.img" ] || fail "a refused root image left a disk behind"
 echo "cli: ok"

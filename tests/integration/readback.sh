@@ -13,6 +13,9 @@ grep -q "result ok" "$tmp/status" || fail "status shows no ok result"
 (cd "$tmp" && sed 's|  bin/|  bin/|' "$SRC/rootfs/chain/x86_64/chain.answers" | grep ' bin/' | sha256sum -c --quiet -) ||
   fail "extracted outputs do not match the answers"
 [ -x "$tmp/bin/hello" ] || fail "extracted hello lost its exec bit"
+# A stage root is taken only with the digest the guest recorded: this plan has no digest root.
+expect_error "/result records no tree digest for build root s-package (expected the plan's digest root)" \
+  "$SEEDBOOT" extract "$work" --root s-package -o "$tmp/pkg"
 "$SEEDBOOT" pack-dir "$tmp/bin" -o "$tmp/a.sqfs" >/dev/null
 touch -d 2001-01-01 "$tmp/bin"/* && chmod g+w "$tmp/bin"/*
 "$SEEDBOOT" pack-dir "$tmp/bin" -o "$tmp/b.sqfs" >/dev/null

@@ -66,3 +66,39 @@ console "$tmp/uefi" | grep -qxF "seedboot: error: manifest: /sources/blob: expec
 console "$tmp/uefi" | grep -qx 'SEEDBOOT-RESULT: fail step=manifest status=1' || fail "no manifest failure line"
 [ "$(sha256sum <"$tmp/uefi/disk.img")" = "$disk_before" ] || fail "the refused boot changed the disk"
 echo "tamper $arch: changed source refused with both hashes, disk unchanged"
+
+# 3. A root image the kernel cannot read (issue 16): its superblock garbled, then its inode
+#    table damaged, inside the same UEFI disk. The runner says the root image could not be
+#    read and quotes the kernel; the disk, work partition included, is left as it was.
+damage_root() { # damage_root WHAT: prints the byte offset of the root squashfs in the disk
+  python3 - "$tmp/uefi/disk.img" "$1" <<'PY'
+import struct, sys
+disk, what = sys.argv[1], sys.argv[2]
+image = open(disk, "rb").read()
+starts = [at for at in range(0, len(image), 512) if image[at:at + 4] == b"hsqs"]
+if len(starts) != 1:
+    sys.exit(f"expected one squashfs in the disk, found {len(starts)}")
+at = starts[0]
+with open(disk, "r+b") as f:
+    if what == "superblock":
+        f.seek(at)
+        f.write(b"garbled superblock")
+    else:
+        inode_table = struct.unpack_from("<Q", image, at + 64)[0]
+        f.seek(at + inode_table + 2)
+        f.write(bytes(range(7, 7 + 64)))
+PY
+}
+for what in superblock inode-table; do
+  cp "$tmp/uefi/disk.img" "$tmp/disk.good"
+  damage_root "$what" || fail "could not damage the root image's $what"
+  disk_before=$(sha256sum <"$tmp/uefi/disk.img")
+  rc=0
+  boot "$arch" "$spec" "$tmp/uefi" --uefi --resume >"$tmp/out" 2>&1 || rc=$?
+  [ $rc -ne 0 ] || fail "a root image with a damaged $what booted ok"
+  grep -q "the root image could not be read: the kernel said '.*\(VFS: Unable to mount root fs\|SQUASHFS error:\)" "$tmp/out" ||
+    fail "damaged $what: the runner did not say the root image could not be read: $(tail -5 "$tmp/out")"
+  [ "$(sha256sum <"$tmp/uefi/disk.img")" = "$disk_before" ] || fail "the boot with a damaged $what changed the disk"
+  echo "tamper $arch: root $what damaged: $(grep -o "the root image could not be read.*'" "$tmp/out" | head -1)"
+  mv "$tmp/disk.good" "$tmp/uefi/disk.img"
+done

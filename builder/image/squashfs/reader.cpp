@@ -41,7 +41,9 @@ bool is_symlink_inode(const sqfs_inode_generic_t& i) {
 // destroyed in reverse order, readers first.
 class ImageReader {
   public:
-    explicit ImageReader(std::string path) : path_(std::move(path)) {}
+    // size_limit: the largest image accepted (checking the structure needs no limit).
+    explicit ImageReader(std::string path, uint64_t size_limit = kMaxReadImageBytes)
+        : path_(std::move(path)), size_limit_(size_limit) {}
     ImageReader(const ImageReader&) = delete;
     ImageReader& operator=(const ImageReader&) = delete;
 
@@ -50,6 +52,8 @@ class ImageReader {
     }
     bool read_all(std::vector<ImageEntry>& out, std::string& err);
     bool read_one(const std::string& path, std::string& data, std::string& err);
+    bool check_size(std::string& err) const;
+    bool check_root(std::string& err);
 
   private:
     struct Child {
@@ -75,6 +79,7 @@ class ImageReader {
                       std::string& err);
 
     std::string path_;
+    uint64_t size_limit_;
     uint64_t file_size_ = 0;
     uint64_t content_left_ = kMaxReadImageBytes; // budget for all file contents together
     std::set<uint32_t> seen_dirs_;               // inode numbers, to stop directory loops
@@ -91,7 +96,7 @@ bool ImageReader::open_file(std::string& err) {
     if (::stat(path_.c_str(), &st) != 0) return fail(seedboot::sys_error("cannot open"), err);
     if (!S_ISREG(st.st_mode)) return fail("not a regular file", err);
     file_size_ = uint64_t(st.st_size);
-    if (file_size_ > kMaxReadImageBytes)
+    if (file_size_ > size_limit_)
         return fail("image is " + std::to_string(file_size_) +
                         " bytes, larger than the 1 GiB this reader accepts",
                     err);
@@ -288,7 +293,33 @@ bool ImageReader::read_one(const std::string& path, std::string& data, std::stri
     return read_content(*inode, path, data, err);
 }
 
+// mksquashfs and write_squashfs pad an image to a multiple of 4 KiB: more than that
+// beyond bytes_used is not the image the superblock describes.
+bool ImageReader::check_size(std::string& err) const {
+    uint64_t padded = (super_.bytes_used + 4095) / 4096 * 4096;
+    if (file_size_ == super_.bytes_used || file_size_ == padded) return true;
+    return fail("the file has " + std::to_string(file_size_) + " bytes, the superblock says " +
+                    std::to_string(super_.bytes_used) + " (expected that size, or it padded to " +
+                    std::to_string(padded) + ")",
+                err);
+}
+
+bool ImageReader::check_root(std::string& err) {
+    sqfs_inode_generic_t* raw = nullptr;
+    int ret = sqfs_dir_reader_get_root_inode(dir_reader_.get(), &raw);
+    LibInodePtr root(raw);
+    if (ret != 0) return fail("root inode: " + sqfs_error_text(ret), err);
+    if (!is_dir_inode(*root)) return fail("the root inode is not a directory", err);
+    std::vector<Child> children;
+    return list_dir(*root, "/", children, err);
+}
+
 } // namespace
+
+bool check_squashfs(const std::string& image_path, std::string& err) {
+    ImageReader reader(image_path, UINT64_MAX);
+    return reader.open(err) && reader.check_size(err) && reader.check_root(err);
+}
 
 bool read_squashfs(const std::string& image_path, std::vector<ImageEntry>& out, std::string& err) {
     out.clear();

@@ -82,4 +82,9 @@ bool read_squashfs(const std::string& image_path, std::vector<ImageEntry>& out, 
 bool read_squashfs_file(const std::string& image_path, const std::string& path, std::string& data,
                         std::string& err);
 
+// Checks that an image of any size is one a kernel can mount: its superblock parses and
+// points inside the file, the file is bytes_used long (or that padded to 4 KiB), and the
+// id table, fragment table and root directory read. Contents are not read.
+bool check_squashfs(const std::string& image_path, std::string& err);
+
 } // namespace builder

@@ -203,21 +203,106 @@ TEST_CASE("an answers path that names the build tree itself is refused", "[answe
 TEST_CASE("the journal ignores a line cut off by a power loss", "[journal]") {
     Journal j;
     std::string err;
-    std::string text = "layout\n" + journal_begin(0, "a") + journal_done(0, "a", 0, 10) +
-                       journal_begin(1, "b") + "done 1 b 0 1";
-    REQUIRE(parse_journal(text, "/work/state", j, err));
+    std::string text = journal_header() + journal_layout() + journal_begin(0, "a") +
+                       journal_done(0, "a", 0, 10) + journal_begin(1, "b");
+    std::string cut = journal_done(1, "b", 0, 1);
+    REQUIRE(parse_journal(text + cut.substr(0, cut.size() - 1), "/work/state", j, err));
+    CHECK(j.format == 2);
     CHECK(j.laid_out);
     CHECK(j.finished("a"));
     CHECK_FALSE(j.finished("b"));
-    CHECK_FALSE(parse_journal("done x\n", "/work/state", j, err));
-    CHECK(err == "/work/state:1: unreadable journal line (expected layout, begin or done)");
-    CHECK(j.unfinished("b")); // cut off: its last event is "begin"
+    CHECK(j.trusted_bytes == text.size()); // the cut line is not trusted
+    CHECK(j.damaged_line == 0);            // nor is it damage
+    CHECK(j.unfinished("b"));              // cut off: its last event is "begin"
     CHECK_FALSE(j.unfinished("a"));
     CHECK_FALSE(j.unfinished("never-ran"));
     // A failed step is not finished, even if it ran, and is restored before its rerun.
-    REQUIRE(parse_journal(journal_begin(0, "a") + journal_done(0, "a", 2, 5), "s", j, err));
+    REQUIRE(parse_journal(journal_header() + journal_begin(0, "a") + journal_done(0, "a", 2, 5),
+                          "s", j, err));
     CHECK_FALSE(j.finished("a"));
     CHECK(j.unfinished("a"));
+}
+
+TEST_CASE("every journal line carries its CRC-32", "[journal]") {
+    CHECK(journal_header() == "seedboot-journal 2 " + journal_check("seedboot-journal 2") + "\n");
+    // zlib's CRC-32 of "layout", as `python3 -c 'import zlib; print(hex(zlib.crc32(b"layout")))'`.
+    CHECK(journal_layout() == "layout 3a3a6be2\n");
+    CHECK(journal_check("") == "00000000");
+    CHECK(journal_begin(2, "join-hello") ==
+          "begin 2 join-hello " + journal_check("begin 2 join-hello") + "\n");
+    CHECK(journal_done(2, "x", 0, 7, 1) == "done 2 x 0 7\n"); // format 1: no check
+}
+
+TEST_CASE("the first damaged journal line ends what is trusted", "[journal]") {
+    std::string head = journal_header() + journal_layout() + journal_begin(0, "a") +
+                       journal_done(0, "a", 0, 10) + journal_begin(1, "b");
+    std::string done_b = journal_done(1, "b", 0, 20);
+    std::string tail = journal_begin(2, "c") + journal_done(2, "c", 0, 30);
+    Journal j;
+    std::string err;
+    SECTION("two bytes changed inside a line") {
+        std::string bad = done_b;
+        bad[5] = 'X';
+        bad[6] = 'Y';
+        REQUIRE(parse_journal(head + bad + tail, "/work/state", j, err));
+        CHECK(j.damaged_line == 6);
+        CHECK(j.damage == "its check fails");
+        CHECK(j.untrusted_lines == 3);
+        CHECK(j.trusted_bytes == head.size());
+        CHECK_FALSE(j.finished("b"));
+        CHECK(j.unfinished("b"));
+        CHECK_FALSE(j.finished("c")); // intact, but after the damage
+        CHECK(j.events.size() == 3);
+        CHECK(j.damage_report("/work/state") ==
+              "line 6 of /work/state is damaged (its check fails): '" +
+                  bad.substr(0, bad.size() - 1) +
+                  "'; it and the 2 line(s) after it are not trusted");
+    }
+    SECTION("a line without its check") {
+        REQUIRE(parse_journal(head + "done 1 b 0 20\n" + tail, "/work/state", j, err));
+        CHECK(j.damaged_line == 6);
+        CHECK(j.damage == "it has no check");
+    }
+    SECTION("control bytes are not shown as they are") {
+        REQUIRE(parse_journal(head + "\x1b[2J\x01 12345678\n", "/work/state", j, err));
+        CHECK(j.damaged_text == "?[2J? 12345678");
+    }
+    SECTION("a damaged format line: nothing is trusted") {
+        std::string text = head + done_b;
+        text[3] = 'X';
+        REQUIRE(parse_journal(text, "/work/state", j, err));
+        CHECK(j.format == 2);
+        CHECK(j.damaged_line == 1);
+        CHECK(j.trusted_bytes == 0);
+        CHECK_FALSE(j.laid_out);
+        CHECK(j.events.empty());
+    }
+    SECTION("an intact line that is no event") {
+        std::string odd = "hello 1 " + journal_check("hello 1") + "\n";
+        REQUIRE(parse_journal(head + odd + done_b, "/work/state", j, err));
+        CHECK(j.damaged_line == 6);
+        CHECK(j.damage == "not a layout, begin or done line");
+    }
+}
+
+TEST_CASE("a journal of format 1 is read as before", "[journal]") {
+    Journal j;
+    std::string err;
+    std::string text = "layout\nbegin 0 a\ndone 0 a 0 10\nbegin 1 b\ndone 1 b";
+    REQUIRE(parse_journal(text, "/work/state", j, err));
+    CHECK(j.format == 1);
+    CHECK(j.laid_out);
+    CHECK(j.finished("a"));
+    CHECK(j.unfinished("b"));
+    CHECK(j.trusted_bytes == text.size() - std::string("done 1 b").size());
+    // Format 1 lines carry no check: an unreadable one is an error, as it always was.
+    CHECK_FALSE(parse_journal("layout\ndone x\n", "/work/state", j, err));
+    CHECK(err == "/work/state:2: unreadable journal line (expected layout, begin or done)");
+    // A newer format is refused, not taken for damage.
+    std::string v3 = "seedboot-journal 3 " + journal_check("seedboot-journal 3") + "\n";
+    CHECK_FALSE(parse_journal(v3, "/work/state", j, err));
+    CHECK(err == "/work/state:1: journal format 3 is newer than this seedboot reads (expected 1 "
+                 "or 2)");
 }
 
 TEST_CASE("the result line is the console protocol's last word", "[journal]") {

@@ -116,3 +116,18 @@ TEST_CASE("tree copy: what cannot be copied is refused", "[tree_copy]") {
     CHECK_FALSE(copy(t, "/f", "/isdir")); // a folder is never replaced by a file
     CHECK(slurp(t.path + "/b/isdir/inner") == "y");
 }
+
+TEST_CASE("tree copy: between file systems of different kinds", "[tree_copy]") {
+    // The root image (squashfs) to the work partition (ext4) is such a pair in the guest;
+    // here tmpfs to the test folder's file system, where the kernel refuses copy_file_range.
+    char shm[] = "/dev/shm/seedboot-test-XXXXXX";
+    REQUIRE(::mkdtemp(shm) != nullptr);
+    TempDir t;
+    std::string big = noise(200 * 1024, 7);
+    REQUIRE(spit(std::string(shm) + "/big", big));
+    fs::create_directories(t.path + "/b");
+    bool ok = init::copy_into_root({shm, "/big", t.path + "/b", "/big", -1});
+    fs::remove_all(shm);
+    REQUIRE(ok);
+    CHECK(slurp(t.path + "/b/big") == big);
+}

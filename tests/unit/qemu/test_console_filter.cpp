@@ -9,9 +9,12 @@
 namespace {
 
 // What SeaBIOS 1.16 wrote on a machine without a display (console.log of a run).
-const std::string kSeaBios = "\x1b" "c\x1b[?7l\x1b[2J\x1b[0mSeaBIOS (version 1.16.2)\r\n"
-                             "Booting from ROM..\x1b" "c\x1b[?7l\x1b[2J[    0.024000] kernel\r\n";
-const std::string kClean = "SeaBIOS (version 1.16.2)\r\nBooting from ROM..[    0.024000] kernel\r\n";
+const std::string kSeaBios = "\x1b"
+                             "c\x1b[?7l\x1b[2J\x1b[0mSeaBIOS (version 1.16.2)\r\n"
+                             "Booting from ROM..\x1b"
+                             "c\x1b[?7l\x1b[2J[    0.024000] kernel\r\n";
+const std::string kClean =
+    "SeaBIOS (version 1.16.2)\r\nBooting from ROM..[    0.024000] kernel\r\n";
 
 } // namespace
 
@@ -33,5 +36,6 @@ TEST_CASE("console filter: text, tabs, UTF-8 and the result line pass unchanged"
 
 TEST_CASE("console filter: titles ended by BEL or ESC \\ are removed whole", "[console]") {
     qemu::ConsoleFilter f;
-    CHECK(f.feed("a\x1b]0;title\x07" "b\x1b]2;t\x1b\\c") == "abc");
+    CHECK(f.feed("a\x1b]0;title\x07"
+                 "b\x1b]2;t\x1b\\c") == "abc");
 }

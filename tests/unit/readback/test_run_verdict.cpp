@@ -78,8 +78,8 @@ TEST_CASE("the work disk must be cleanly unmounted and say ok", "[verdict]") {
         REQUIRE(builder::make_work_fs(img, 16 << 20, "test", 1, err));
         std::string cmds = "write " + t.write(name + ".state", kBothDone) + " /state\nwrite " +
                            t.write(name + ".result", result) + " /result\n" + extra;
-        REQUIRE(seedboot::run_program({"debugfs", "-w", "-f", t.write(name + ".cmd", cmds), img}, {},
-                                     err));
+        REQUIRE(seedboot::run_program({"debugfs", "-w", "-f", t.write(name + ".cmd", cmds), img},
+                                      {}, err));
         return img;
     };
     CHECK(builder::work_disk_says_ok(root, work("ok.img", kOkResult, ""), why));

@@ -106,6 +106,12 @@ TEST_CASE("spec errors name the file, the line and what was expected", "[spec]")
           ":7: 'lines' names arch 'sparc' (expected i386, x86_64 or aarch64)");
     CHECK(spec_error(base + step + "lines = { i386 = -1 }\n") ==
           ":7: 'lines.i386' must be a non-negative integer");
+    std::string sx = "[stagex]\ntree = \"t\"\nfetch = \"f\"\n";
+    CHECK(spec_error(base + sx + "stage = 4\n") == ":3: stage 4 (expected 0..3)");
+    CHECK(spec_error(base + sx + "stage = 0\n" + step) ==
+          ":3: [stagex] takes its steps, seeds and sources from StageX's files (expected no "
+          "[[step]], [[seed]], [[source]] or [build] beside it)");
+    CHECK(spec_error(base + "[stagex]\ntree = \"t\"\nstage = 0\n") == ":3: missing key 'fetch'");
     CHECK(spec_error(base + step + "lines = \"many\"\n") ==
           ":7: 'lines' must be a non-negative integer or a table of them by arch");
 }
