@@ -153,6 +153,13 @@ torture: host guests kernels
 bench: host guests kernels
 	BUILD=$(BUILD) tests/bench/bench.sh
 
+# Upstream stage0-posix under the PID 1 vs a minimal init, per arch (BENCH_ARCHES, default
+# all three): SOURCES=dir holding stage0-posix/. Prints and writes $(BUILD)/bench/stage0.md.
+BENCH_ARCHES ?= $(ARCHES)
+.PHONY: bench-stage0
+bench-stage0: host $(addprefix init-,$(BENCH_ARCHES)) $(addprefix kernel-,$(BENCH_ARCHES))
+	BUILD=$(BUILD) SOURCES=$(SOURCES) BENCH_ARCHES="$(BENCH_ARCHES)" tests/bench/stage0.sh
+
 # libFuzzer targets (tests/fuzz), built with clang and ASan/UBSan in $(BUILD)/fuzz; each runs
 # for FUZZ_SECONDS after replaying tests/fuzz/regressions. Fails if anything is found.
 # FUZZ_TARGETS empty: every target tests/fuzz/CMakeLists.txt lists.

@@ -70,15 +70,27 @@ bool sync_fs(const std::string& path) {
     return true;
 }
 
-bool write_file_atomic(const std::string& path, std::string_view data) {
+namespace {
+
+bool write_and_rename(const std::string& path, std::string_view data, bool durable) {
     std::string tmp = path + ".tmp";
     Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
     if (!fd.ok()) return fail_errno("create " + tmp);
     if (!write_fully(fd.get(), data)) return fail_errno("write " + tmp);
-    if (::fsync(fd.get()) != 0) return fail_errno("fsync " + tmp);
+    if (durable && ::fsync(fd.get()) != 0) return fail_errno("fsync " + tmp);
     fd.reset();
     if (::rename(tmp.c_str(), path.c_str()) != 0) return fail_errno("rename " + tmp);
-    return fsync_dir(parent_of(path));
+    return !durable || fsync_dir(parent_of(path));
+}
+
+} // namespace
+
+bool write_file_atomic(const std::string& path, std::string_view data) {
+    return write_and_rename(path, data, true);
+}
+
+bool replace_file(const std::string& path, std::string_view data) {
+    return write_and_rename(path, data, false);
 }
 
 bool append_durably(const std::string& path, std::string_view line) {

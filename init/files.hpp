@@ -15,6 +15,10 @@ bool read_open_file(int fd, const std::string& path, std::string& out, size_t li
 // reader finds either the old content or the new, never a torn file.
 bool write_file_atomic(const std::string& path, std::string_view data);
 
+// The same without the fsyncs: a reader still finds the old content or the new, but
+// the new reaches the disk only with a later syncfs (one flush for many files).
+bool replace_file(const std::string& path, std::string_view data);
+
 // Appends one line and fsyncs it (the journal's only write).
 bool append_durably(const std::string& path, std::string_view line);
 

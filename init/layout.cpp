@@ -41,13 +41,14 @@ bool lay_out(const seedboot::Plan& plan, const std::string& root, const std::str
         if (!make_dirs(tmp + d)) return false;
     for (const auto& c : plan.copies)
         if (!copy_tree(c.from, tmp + c.to)) return false;
-    ::sync(); // the copies reach the disk before the tree is declared laid out
     if (::rename(tmp.c_str(), root.c_str()) != 0)
         return fail_errno("rename " + tmp + " to " + root);
-    if (!fsync_dir(fs::path(root).parent_path().string())) return false;
     // The plan beside the journal lets `seedboot status` read a work disk alone.
-    std::string plan_copy = fs::path(root).parent_path().string() + "/plan";
-    if (!write_file_atomic(plan_copy, seedboot::format_plan(plan))) return false;
+    std::string parent = fs::path(root).parent_path().string();
+    if (!replace_file(parent + "/plan", seedboot::format_plan(plan))) return false;
+    // One flush for the tree, its rename and the plan copy, before the journal lines that
+    // declare them laid out: a power cut before the lines lays the tree out again.
+    if (!sync_fs(parent)) return false;
     if (!append_durably(journal, journal_lines)) return false;
     say("build tree laid out in " + root);
     return true;

@@ -104,10 +104,7 @@ bool prepare_steps(StepSandbox& box) {
 bool run_step(const seedboot::Plan& plan, const seedboot::PlanStep& step, const std::string& root,
               StepSandbox& box, const std::string& log_path, StepOutcome& out) {
     out = StepOutcome{};
-    std::vector<std::string> env = {"SOURCE_DATE_EPOCH=" + std::to_string(plan.epoch)};
-    // A StageX step has the environment of its build stage (ENV, ARG), not the plan's.
-    const auto& own = step.env.empty() ? plan.env : step.env;
-    env.insert(env.end(), own.begin(), own.end());
+    std::vector<std::string> env = seedboot::step_environment(plan, step);
     std::vector<char*> argv, envp;
     for (const auto& a : step.argv) argv.push_back(const_cast<char*>(a.c_str()));
     for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));

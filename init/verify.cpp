@@ -2,6 +2,7 @@
 
 #include "console.hpp"
 #include "files.hpp"
+#include "hash_ahead.hpp"
 
 #include "libseedboot/format/hex0.hpp"
 #include "libseedboot/format/manifest.hpp"
@@ -28,6 +29,21 @@ std::string ends_with_hex0(const std::string& path) {
     return {};
 }
 
+// Fills in the sha256 and size of every file entry of a listed tree.
+bool hash_contents(seedboot::Manifest& entries) {
+    std::vector<HashedFile> files;
+    for (const auto& e : entries)
+        if (e.type == 'f') files.push_back({e.path, e.size, "", 0});
+    if (!hash_files(files)) return false;
+    size_t k = 0;
+    for (auto& e : entries)
+        if (e.type == 'f') {
+            e.sha256 = files[k].sha256;
+            e.size = files[k++].size;
+        }
+    return true;
+}
+
 } // namespace
 
 bool verify_manifest() {
@@ -35,10 +51,12 @@ bool verify_manifest() {
     seedboot::Manifest want, have, part;
     if (!read_file("/manifest", text)) return false;
     if (!seedboot::parse_manifest(text, "/manifest", want, err)) return fail(err);
+    // The trees are listed first, then their files hashed with the reading running ahead.
     for (const char* top : {"/seed", "/sources"}) {
-        if (!seedboot::scan_tree(top, top, part, err)) return fail(err);
+        if (!seedboot::scan_tree(top, top, part, err, seedboot::Contents::listed)) return fail(err);
         have.insert(have.end(), part.begin(), part.end());
     }
+    if (!hash_contents(have)) return false;
     std::sort(have.begin(), have.end(),
               [](const auto& a, const auto& b) { return a.path < b.path; });
     int bad = 0;

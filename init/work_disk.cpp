@@ -11,6 +11,7 @@
 #include <blkid/blkid.h>
 #include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <dirent.h>
 #include <fcntl.h>
 #include <memory>
@@ -75,18 +76,22 @@ struct Probe {
     }
 };
 
-// The partition's unique GUID from its GPT entry; empty if libblkid cannot read it.
-std::string partuuid(const std::string& dev) {
-    Probe pr(dev);
+// Partition `partno`'s unique GUID from the GPT of `disk` (/dev/vdb); empty if libblkid
+// cannot read it. The whole disk's table, GPT only: probing the partition's own device
+// would first look for every table type inside its file system, then open the disk
+// anyway, and under TCG each read is a disk request through QEMU.
+std::string partuuid(const std::string& disk, int partno) {
+    Probe pr(disk);
     if (!pr.p) return "";
+    char gpt[] = "gpt";
+    char* only[] = {gpt, nullptr};
     blkid_probe_enable_superblocks(pr.p, 0);
     blkid_probe_enable_partitions(pr.p, 1);
-    blkid_probe_set_partitions_flags(pr.p, BLKID_PARTS_ENTRY_DETAILS);
-    const char* value = nullptr;
-    if (blkid_do_safeprobe(pr.p) != 0 ||
-        blkid_probe_lookup_value(pr.p, "PART_ENTRY_UUID", &value, nullptr) != 0 || !value)
-        return "";
-    return value;
+    if (blkid_probe_filter_partitions_type(pr.p, BLKID_FLTR_ONLYIN, only) != 0) return "";
+    blkid_partlist list = blkid_probe_get_partitions(pr.p);
+    blkid_partition part = list ? blkid_partlist_get_partition_by_partno(list, partno) : nullptr;
+    const char* uuid = part ? blkid_partition_get_uuid(part) : nullptr;
+    return uuid ? uuid : "";
 }
 
 // The block devices the kernel knows, in name order (readdir's order is the kernel's).
@@ -117,7 +122,8 @@ void list_partitions(const std::string& root_disk, std::vector<WorkCandidate>& w
             continue;
         }
         std::string dev = "/dev/" + uevent_value(uevent, "DEVNAME");
-        work.push_back({dev, disk, partuuid(dev)});
+        int partno = std::atoi(uevent_value(uevent, "PARTN").c_str());
+        work.push_back({dev, disk, partno > 0 ? partuuid("/dev/" + disk, partno) : ""});
     }
 }
 

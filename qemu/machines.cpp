@@ -5,6 +5,7 @@
 #include "libseedboot/platform.hpp"
 
 #include <filesystem>
+#include <unistd.h>
 
 namespace qemu {
 
@@ -17,6 +18,7 @@ struct Machine {
     const char* uefi_code;
     const char* uefi_vars;
     const char* disk_device; // DISK=virtio: over PCI on x86; over MMIO on arm64 virt
+    unsigned max_cpus;       // the board's limit (arm64 virt with its default GICv2: 8)
 };
 
 // No network card, no display (unless asked for), no default devices: the serial
@@ -28,20 +30,23 @@ const std::vector<Machine>& machines() {
          {"-machine", "q35", "-cpu", "max"},
          "/usr/share/OVMF/OVMF_CODE_4M.fd",
          "/usr/share/OVMF/OVMF_VARS_4M.fd",
-         "virtio-blk-pci"},
+         "virtio-blk-pci",
+         255},
         {seedboot::ArchId::i386,
          "qemu-system-i386",
          {"-machine", "q35,smm=on", "-cpu", "max", "-global",
           "driver=cfi.pflash01,property=secure,value=on"},
          "/usr/share/OVMF/OVMF32_CODE_4M.secboot.fd",
          "/usr/share/OVMF/OVMF32_VARS_4M.fd",
-         "virtio-blk-pci"},
+         "virtio-blk-pci",
+         255},
         {seedboot::ArchId::aarch64,
          "qemu-system-aarch64",
          {"-machine", "virt", "-cpu", "cortex-a57"},
          "/usr/share/AAVMF/AAVMF_CODE.fd",
          "/usr/share/AAVMF/AAVMF_VARS.fd",
-         "virtio-blk-device"},
+         "virtio-blk-device",
+         8},
     };
     return m;
 }
@@ -124,10 +129,23 @@ bool qemu_command(const BootConfig& cfg, std::vector<std::string>& argv, std::st
          {std::string("-no-reboot"), std::string("-nic"), std::string("none"),
           std::string("-monitor"), monitor, std::string("-serial"), std::string("stdio")})
         argv.push_back(a);
+    // Every host core, each a host thread (multi-threaded TCG: QEMU 7.2 runs x86, x86_64
+    // and arm64 guests so on an x86_64 host), so that the PID 1, a step and the kernel's
+    // own work (writeback, decompression) run side by side.
+    // (A kernel built without CONFIG_SMP starts only the first; the others stay halted.)
+    long host = ::sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned cpus = cfg.cpus ? cfg.cpus : static_cast<unsigned>(host > 0 ? host : 1);
+    if (cpus > m->max_cpus) {
+        if (cfg.cpus) {
+            err = std::to_string(cfg.cpus) + " CPUs for " + cfg.arch +
+                  " (its QEMU board takes at most " + std::to_string(m->max_cpus) + ")";
+            return false;
+        }
+        cpus = m->max_cpus;
+    }
     auto accel = accel_args(cfg.kvm);
     argv.insert(argv.end(), accel.begin(), accel.end());
-    argv.insert(argv.end(),
-                {"-m", std::to_string(cfg.memory_mb), "-smp", std::to_string(cfg.cpus)});
+    argv.insert(argv.end(), {"-m", std::to_string(cfg.memory_mb), "-smp", std::to_string(cpus)});
     if (!cfg.kernel.empty()) {
         argv.insert(argv.end(), {"-kernel", cfg.kernel});
     } else {

@@ -15,7 +15,7 @@ struct BootConfig {
     std::string firmware_code;      // UEFI: read-only firmware
     std::string firmware_vars;      // UEFI: a writable copy of the variable store
     unsigned memory_mb = 1024;
-    unsigned cpus = 1;
+    unsigned cpus = 0; // 0: one per host core (qemu_command asks the host)
     // How the disks attach, as on real machines: "virtio" (default), "usb" (USB sticks on an
     // xHCI controller), "nvme" (one NVMe controller each), "ahci" (SATA disks on AHCI).
     std::string disk_bus = "virtio";

@@ -37,6 +37,7 @@ struct BootArgs {
     std::vector<std::string> attach; // more disks after the run's own (another seedboot disk)
     std::string accel = "tcg";       // qemu::Accel by name
     bool test_silent_kvm = false;    // test hook, see qemu::AccelChoice
+    unsigned cpus = 0;               // 0: one per host core
 };
 
 // UEFI: one disk (ESP + root + work) and a writable copy of the firmware's variables.
@@ -112,6 +113,7 @@ bool check_options(const BootArgs& a, qemu::AccelChoice& accel, std::string& err
     qemu::BootConfig dry;
     dry.arch = a.arch;
     dry.disk_bus = a.disk_bus;
+    dry.cpus = a.cpus;
     dry.disks = a.uefi ? std::vector<std::string>{"disk.img"}
                        : std::vector<std::string>{"root.img", "work.img"};
     dry.read_only = {!a.uefi};
@@ -144,6 +146,7 @@ int cmd_boot(const BootArgs& a) {
     cfg.disk_bus = a.disk_bus;
     cfg.screen = a.screen;
     cfg.monitor = a.monitor;
+    cfg.cpus = a.cpus;
     qemu::AccelChoice accel;
     if (!check_options(a, accel, err) || !make_disks(a, spec, cfg, err)) return error(err);
     cfg.disks.insert(cfg.disks.end(), a.attach.begin(), a.attach.end());
@@ -211,6 +214,8 @@ void register_boot(CLI::App& app, Action& run) {
     c->add_flag("--test-silent-kvm", a->test_silent_kvm,
                 "test hook for --accel auto: a stopped QEMU (-S) stands in for a KVM guest that "
                 "hangs before Linux, so the fallback to TCG runs on any host");
+    c->add_option("--cpus", a->cpus, "guest CPUs (default: one per host core)")
+        ->check(CLI::Range(1u, 256u));
 }
 
 } // namespace builder::cli

@@ -299,6 +299,13 @@ bool parse_plan(std::string_view text, std::string_view file, Plan& out, std::st
     return true;
 }
 
+std::vector<std::string> step_environment(const Plan& plan, const PlanStep& step) {
+    std::vector<std::string> env = {"SOURCE_DATE_EPOCH=" + std::to_string(plan.epoch)};
+    const auto& own = step.env.empty() ? plan.env : step.env;
+    env.insert(env.end(), own.begin(), own.end());
+    return env;
+}
+
 std::string format_plan(const Plan& plan) {
     std::string t = std::string(kHeader) + "\narch " + plan.arch + "\nepoch " +
                     std::to_string(plan.epoch) + "\n";

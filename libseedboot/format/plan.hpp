@@ -79,6 +79,10 @@ bool parse_plan(std::string_view text, std::string_view file, Plan& out, std::st
 
 std::string format_plan(const Plan& plan);
 
+// The environment a run step gets: SOURCE_DATE_EPOCH, then the step's own env, or the
+// plan's when it has none (a StageX step has its build stage's ENV and ARG, not the plan's).
+std::vector<std::string> step_environment(const Plan& plan, const PlanStep& step);
+
 // Every field a plan line can carry, checked the same way on both sides.
 bool is_known_arch(std::string_view arch);
 

@@ -275,11 +275,11 @@ SEEDBOOT_ROOT=$OUT/boot/x86_64-1/root.img
 
 qemu_x86() { # qemu_x86 ROOT_DISK WORK_DISK
   timeout 300 qemu-system-x86_64 -machine q35 -cpu max -nodefaults -nographic -no-reboot -nic none \
-    -monitor none -serial stdio -m 1024 -smp 1 -kernel "$(kernel_of x86_64)" \
+    -monitor none -serial stdio -accel tcg,thread=multi -m 1024 -smp "$(nproc)" -kernel "$(kernel_of x86_64)" \
     -drive "if=none,format=raw,id=d0,readonly=on,file=$1" -device virtio-blk-pci,drive=d0 \
     -drive "if=none,format=raw,id=d1,file=$2" -device virtio-blk-pci,drive=d1 </dev/null
 }
-meta cmd.5-qemu "qemu-system-x86_64 -machine q35 -cpu max -nodefaults -nographic -no-reboot -nic none -monitor none -serial stdio -m 1024 -smp 1 -kernel bzImage -drive ROOT (ro) -drive WORK (fresh: seedboot disk --arch x86_64 --work-size 32M --work-for ROOT.sqfs)"
+meta cmd.5-qemu "qemu-system-x86_64 -machine q35 -cpu max -nodefaults -nographic -no-reboot -nic none -monitor none -serial stdio -accel tcg,thread=multi -m 1024 -smp NPROC -kernel bzImage -drive ROOT (ro) -drive WORK (fresh: seedboot disk --arch x86_64 --work-size 32M --work-for ROOT.sqfs)"
 chain_run() { # chain_run NAME RUN ROOT_DISK
   local log=$C/$1-$2.log t0 t1 rc=0
   # A work disk made for seedboot's root (its PID 1 takes no other); the minimal init ignores that.

@@ -284,6 +284,39 @@ int sha256_of(const char* path) {
     return ok ? 0 : 1;
 }
 
+// --syscall-cost N: the time of one call, over N calls, of a call the step's seccomp
+// filter always allows (getppid: the kernel's per-syscall cache decides it without running
+// the filter) and of one with an argument rule (prlimit64 on the caller: the filter runs).
+// make bench prints both; their difference is what the filter costs a call it must read.
+double ns_per_call(long n, long (*call)()) {
+    timespec t0{}, t1{};
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (long i = 0; i < n; ++i) call();
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return ((t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec)) / static_cast<double>(n);
+}
+
+long call_getppid() {
+    return syscall(SYS_getppid);
+}
+
+long call_prlimit() {
+    rlimit r{};
+    return syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, nullptr, &r);
+}
+
+int syscall_cost(const char* count) {
+    long n = std::strtol(count, nullptr, 10);
+    if (n <= 0) {
+        std::printf("syscall-cost: '%s' is not a positive count\n", count);
+        return 2;
+    }
+    double cached = ns_per_call(n, call_getppid), filtered = ns_per_call(n, call_prlimit);
+    std::printf("syscall cost over %ld calls: getppid %.0f ns, prlimit64 %.0f ns\n", n, cached,
+                filtered);
+    return 0;
+}
+
 // Misbehaving steps for the PID 1's limits: one that never ends, one that
 // exits at once but leaves a child writing to the console forever, and one
 // that prints the PID 1's result line as if the run were over.
@@ -306,6 +339,7 @@ int misbehave(const char* how) {
 int main(int argc, char** argv) {
     if (argc == 4 && std::strcmp(argv[1], "--fill") == 0) return fill(argv[2], argv[3]);
     if (argc == 3 && std::strcmp(argv[1], "--sha256") == 0) return sha256_of(argv[2]);
+    if (argc == 3 && std::strcmp(argv[1], "--syscall-cost") == 0) return syscall_cost(argv[2]);
     if (argc == 2 && argv[1][0] == '-') return misbehave(argv[1]);
     if (argc != 2) {
         std::fprintf(stderr, "usage: sandbox-probe OUTPUT\n");

@@ -64,6 +64,10 @@ expect_error "unknown disk bus 'floppy' (expected virtio, usb, nvme or ahci)" bo
 expect_error "QEMU's SATA disks cannot be read-only, and direct kernel boot attaches the root disk read-only" \
   boot_x86 --disk-bus ahci
 expect_error "--screen needs --uefi (the screen is the UEFI firmware's framebuffer" boot_x86 --screen
+expect_error "--cpus: Value 0 not in range 1 to 256" boot_x86 --cpus 0
+expect_error "9 CPUs for aarch64 (its QEMU board takes at most 8)" "$SEEDBOOT" boot \
+  "$SRC/images/default.toml" --arch aarch64 --kernel "$tmp/bzImage" --init "$(init_of x86_64)" \
+  --build-dir "$BUILD" --out-dir "$tmp/run" -q --cpus 9
 expect_error "--attach $tmp/nope.img: no such disk image (expected a raw disk image file)" \
   boot_x86 --uefi --attach "$tmp/nope.img"
 touch "$tmp/x.img"

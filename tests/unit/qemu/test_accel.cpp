@@ -26,7 +26,7 @@ TEST_CASE("accel: the three names, anything else refused naming them", "[accel]"
         CHECK(err == "--accel '" + std::string(bad) + "' (expected kvm, tcg or auto)");
     }
     CHECK(qemu::accel_args(true) == std::vector<std::string>{"-accel", "kvm"});
-    CHECK(qemu::accel_args(false) == std::vector<std::string>{"-accel", "tcg"});
+    CHECK(qemu::accel_args(false) == std::vector<std::string>{"-accel", "tcg,thread=multi"});
 }
 
 TEST_CASE("accel: KVM runs the host's own arch, and i386 on x86_64", "[accel]") {
