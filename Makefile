@@ -158,7 +158,8 @@ bench: host guests kernels
 BENCH_ARCHES ?= $(ARCHES)
 .PHONY: bench-stage0
 bench-stage0: host $(addprefix init-,$(BENCH_ARCHES)) $(addprefix kernel-,$(BENCH_ARCHES))
-	BUILD=$(BUILD) SOURCES=$(SOURCES) BENCH_ARCHES="$(BENCH_ARCHES)" tests/bench/stage0.sh
+	BUILD=$(BUILD) SOURCES=$(SOURCES) BENCH_ARCHES="$(BENCH_ARCHES)" BENCH_CPUS=$(BENCH_CPUS) \
+	  tests/bench/stage0.sh
 
 # libFuzzer targets (tests/fuzz), built with clang and ASan/UBSan in $(BUILD)/fuzz; each runs
 # for FUZZ_SECONDS after replaying tests/fuzz/regressions. Fails if anything is found.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench-stage0 SOURCES=DIR [BENCH_ARCHES="x86_64 i386 aarch64"]: upstream stage0-posix
+# make bench-stage0 SOURCES=DIR [BENCH_ARCHES="x86_64 i386 aarch64"] [BENCH_CPUS=N]: upstream stage0-posix
 # (images/stage0.toml, its three kaem lines as three steps) under seedboot's PID 1 vs the same
 # root image with tests/guest/baseline_init.cpp as /init: the same kernel, QEMU command, disks,
 # tree and commands, none of the PID 1's checks. Per arch, the two side by side (one QEMU
@@ -32,7 +32,8 @@ boot() {
   mkdir -p "$d"
   # The baseline writes no /result, so seedboot calls its run failed: its console decides.
   "$SB" boot images/stage0.toml --arch "$1" --kernel "$(kernel_of "$1")" --init "$3" \
-    --build-dir "$BUILD" --sources "$SOURCES" --out-dir "$d" --timeout 7200 -q >"$d/boot.out" 2>&1 || true
+    --build-dir "$BUILD" --sources "$SOURCES" --out-dir "$d" --timeout 7200 -q \
+    ${BENCH_CPUS:+--cpus "$BENCH_CPUS"} >"$d/boot.out" 2>&1 || true
   tr -d '\r' <"$d/console.log" >"$d/console.txt"
   grep -q '^SEEDBOOT-RESULT: ok' "$d/console.txt" || {
     tail -n 20 "$d/console.txt" >&2
@@ -46,7 +47,8 @@ for a in $ARCHES; do
   for f in "$(kernel_of "$a")" "$BUILD/guest/$a/init/init" "$BUILD/guest/$a/tests/guest/baseline-init"; do
     [ -f "$f" ] || die "$f missing: make kernel-$a init-$a"
   done
-  # Both at once: whatever else loads the host falls on the two alike.
+  # Both at once: whatever else loads the host falls on the two alike. (Two guests of two
+# CPU threads each on two loaded host cores starve one of them: BENCH_CPUS=1 keeps them even.)
   say "$a: seedboot's PID 1 and the baseline init, side by side"
   boot "$a" seedboot "$BUILD/guest/$a/init/init" &
   ours=$!
