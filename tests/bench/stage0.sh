@@ -48,7 +48,7 @@ for a in $ARCHES; do
     [ -f "$f" ] || die "$f missing: make kernel-$a init-$a"
   done
   # Both at once: whatever else loads the host falls on the two alike. (Two guests of two
-# CPU threads each on two loaded host cores starve one of them: BENCH_CPUS=1 keeps them even.)
+  # CPU threads each on two loaded host cores starve one of them: BENCH_CPUS=1 keeps them even.)
   say "$a: seedboot's PID 1 and the baseline init, side by side"
   boot "$a" seedboot "$BUILD/guest/$a/init/init" &
   ours=$!
