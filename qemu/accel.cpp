@@ -1,7 +1,9 @@
 #include "accel.hpp"
 
+#include "libseedboot/sys/fd.hpp"
 #include <cerrno>
 #include <cstring>
+
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <sys/ioctl.h>
@@ -48,8 +50,8 @@ std::string host_arch() {
 
 bool kvm_usable(const std::string& guest_arch, const std::string& device, std::string& why) {
     if (!kvm_runs_arch(guest_arch, host_arch(), why)) return false;
-    int fd = ::open(device.c_str(), O_RDWR | O_CLOEXEC);
-    if (fd < 0) {
+    seedboot::Fd fd(::open(device.c_str(), O_RDWR | O_CLOEXEC));
+    if (!fd.ok()) {
         int e = errno;
         why = device + ": cannot open read-write: " + std::strerror(e) +
               (e == ENOENT   ? " (no KVM on this host, or not passed into this container)"
@@ -58,8 +60,7 @@ bool kvm_usable(const std::string& guest_arch, const std::string& device, std::s
         return false;
     }
     // QEMU refuses any other version; a device that opens but does not answer is no KVM.
-    int version = ::ioctl(fd, KVM_GET_API_VERSION, 0);
-    ::close(fd);
+    int version = ::ioctl(fd.get(), KVM_GET_API_VERSION, 0);
     if (version != KVM_API_VERSION) {
         why = device + ": KVM answers API version " + std::to_string(version) + " (expected " +
               std::to_string(KVM_API_VERSION) + ")";

@@ -1,5 +1,6 @@
 #include "accel_run.hpp"
 
+#include "libseedboot/sys/fd.hpp"
 #include "libseedboot/sys/io.hpp"
 
 #include <cstdio>
@@ -57,13 +58,12 @@ bool fresh_vars(const BootConfig& cfg, std::string& err) {
 // Adds `line` to the console log, on a line of its own (the attempt may have stopped
 // mid-line). The log is the user's record of the run; a line it misses is no reason to stop.
 void append_line(const std::string& log_path, const std::string& line) {
-    int log = ::open(log_path.c_str(), O_RDWR | O_APPEND | O_CLOEXEC);
-    if (log < 0) return;
+    seedboot::Fd log(::open(log_path.c_str(), O_RDWR | O_APPEND | O_CLOEXEC));
+    if (!log.ok()) return;
     char last = '\n';
-    off_t size = ::lseek(log, 0, SEEK_END);
-    if (size > 0 && ::pread(log, &last, 1, size - 1) != 1) last = '\n';
-    seedboot::write_all(log, (last == '\n' ? "" : "\n") + line + "\n");
-    ::close(log);
+    off_t size = ::lseek(log.get(), 0, SEEK_END);
+    if (size > 0 && ::pread(log.get(), &last, 1, size - 1) != 1) last = '\n';
+    seedboot::write_all(log.get(), (last == '\n' ? "" : "\n") + line + "\n");
 }
 
 RunReport not_started(std::string err) {

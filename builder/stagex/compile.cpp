@@ -136,6 +136,7 @@ struct Compiler {
     std::set<std::string> have_files;
     std::set<std::string> needed;
     std::vector<size_t> copy_all_fetch; // steps that copy the whole fetch folder
+    std::set<std::string> ran;          // packages a RUN has built so far
 
     void file(ImageFile f) {
         if (have_files.insert(f.image_path).second) out.files.push_back(std::move(f));
@@ -236,8 +237,12 @@ struct Compiler {
         return s;
     }
 
+    // Upstream's checksums are what a package's first pass installs (its pass1.kaem writes
+    // them); a later pass of the same package installs something else.
     std::string package_answers(const Action& a) {
-        auto it = in.package_answers.find(package_of(a) + "." + env_value(a, "ARCH"));
+        std::string pkg = package_of(a);
+        if (pkg.empty() || !ran.insert(pkg).second) return "";
+        auto it = in.package_answers.find(pkg + "." + env_value(a, "ARCH"));
         return it == in.package_answers.end() ? "" : it->second;
     }
 
@@ -289,7 +294,7 @@ bool compile_stagex(const Recipe& r, const CompileInput& in, Compiled& out, std:
         out.plan.roots.push_back(root_of(s.name));
         out.platforms[root_of(s.name)] = s.platform;
     }
-    Compiler c{r, in, out, {}, {}, {}};
+    Compiler c{r, in, out, {}, {}, {}, {}};
     bool truncated = false;
     for (const auto& a : r.actions) {
         std::string name = step_name(a, r);

@@ -145,6 +145,10 @@ tr -d '\r' < "$tmp/wrong/console.log" |
   grep -q "output s-build:/usr/bin/fill: sha256 $(fill_sha 3), answers expect $(printf '%064d' 0)" ||
   fail "the mismatch is not named: $(tail -5 "$tmp/wrong/console.log")"
 
+# The spec does not say where the earlier stage's image is: named before boot.
+grep -v '^images = ' "$spec" > "$tmp/t/noimages.toml"
+expect_error "noimages.toml: the plan starts from stagex/bootstrap-stage0, which [stagex] images does not name" \
+  boot i386 "$tmp/t/noimages.toml" "$tmp/x" --sources "$tmp/t/sx"
 # The earlier stage's image is missing: named before boot.
 rm "$tmp/t/stage0.sqfs"
 expect_error "$tmp/t/stage0.sqfs: an earlier stage's image is missing" boot i386 "$spec" "$tmp/x" --sources "$tmp/t/sx"

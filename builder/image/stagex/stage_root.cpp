@@ -113,9 +113,8 @@ bool learn_packages(Stage& st, const std::string& fetch, std::string& err) {
                                  name.substr(name.rfind('/') + 1).starts_with(pkg + ".")));
     };
     for (const auto& f : st.compiled.files) {
-        const stagex::Source* src = stagex::find_source(st.package, f.name);
-        if (f.kind != stagex::ImageFile::Kind::unpacked || !src ||
-            !fetch::check_fetched(fetch, st.package.name, *src).empty())
+        if (f.kind != stagex::ImageFile::Kind::unpacked ||
+            !fetch_problem(st, fetch, f.name).empty())
             continue; // a missing archive is named by check_fetched with the rest
         std::string path = fetch::fetched_path(fetch, st.package.name, f.name);
         std::map<std::string, std::string> texts;

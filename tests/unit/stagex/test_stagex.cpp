@@ -368,6 +368,16 @@ TEST_CASE("compile: UNTIL runs a prefix and needs only its files", "[stagex]") {
         std::string(text).replace(0, 38, "FROM stagex/bootstrap-stage0 AS build\nENV ARCH=x86\n");
     CHECK(compile_ok(with_arch, in).plan.steps[5].answers ==
           "/sources/stagex/unpacked/lb.tar.gz/lb/steps/mes.x86");
+    // Only a package's first pass is held to them: a later pass installs something else.
+    CompileInput twice;
+    twice.package_answers = {{"a-1.x86", "/sources/a.x86"}};
+    Compiled c2 = compile_ok("FROM scratch AS build\nENV ARCH=x86\nENV pkg=a-1\n"
+                             "WORKDIR /steps/a-1\nRUN pass1.kaem\nWORKDIR /steps\n"
+                             "RUN build a-1 pass2.sh\n",
+                             twice);
+    CHECK(c2.plan.steps[2].answers == "/sources/a.x86");
+    CHECK(c2.plan.steps[4].name == "L7-a-1-pass2");
+    CHECK(c2.plan.steps[4].answers.empty());
     in.package_answers.clear();
     std::vector<std::string> needed;
     for (const auto& n : whole.needs) needed.push_back(n.file + "@" + n.step);
