@@ -161,6 +161,14 @@ bench-stage0: host $(addprefix init-,$(BENCH_ARCHES)) $(addprefix kernel-,$(BENC
 	BUILD=$(BUILD) SOURCES=$(SOURCES) BENCH_ARCHES="$(BENCH_ARCHES)" BENCH_CPUS=$(BENCH_CPUS) \
 	  tests/bench/stage0.sh
 
+# What the guest's CPUs buy, per arch (BENCH_ARCHES): a make -jN stand-in and, with SOURCES=DIR
+# holding stage0-posix/, stage0-posix, each with one guest CPU and with one per host core.
+# Prints and writes $(BUILD)/bench/cpus.md.
+.PHONY: bench-cpus
+bench-cpus: host $(addprefix init-,$(BENCH_ARCHES)) $(addprefix kernel-,$(BENCH_ARCHES))
+	BUILD=$(BUILD) SOURCES=$(SOURCES) BENCH_ARCHES="$(BENCH_ARCHES)" BENCH_JOBS=$(BENCH_JOBS) BENCH_REPS=$(BENCH_REPS) \
+	  tests/bench/cpus.sh
+
 # libFuzzer targets (tests/fuzz), built with clang and ASan/UBSan in $(BUILD)/fuzz; each runs
 # for FUZZ_SECONDS after replaying tests/fuzz/regressions. Fails if anything is found.
 # FUZZ_TARGETS empty: every target tests/fuzz/CMakeLists.txt lists.

@@ -81,7 +81,11 @@ bool prepare(Boot& b, Stages& stage) {
     stage.enter("mount");
     if (!init::mount_kernel_filesystems()) return false;
     init::attach_screen();
-    init::say("PID 1 up at " + std::to_string(init::seconds_since_boot()) + " s since boot");
+    // The CPUs the kernel brought up: what --cpus / [image] cpus asked for, unless the
+    // kernel or board capped it.
+    long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
+    init::say("PID 1 up at " + std::to_string(init::seconds_since_boot()) + " s since boot, " +
+              (cpus > 0 ? std::to_string(cpus) : std::string("?")) + " CPU(s) online");
     stage.enter("plan");
     std::string text, err, device;
     if (!init::read_file("/plan", text)) return false;

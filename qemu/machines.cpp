@@ -132,7 +132,7 @@ bool qemu_command(const BootConfig& cfg, std::vector<std::string>& argv, std::st
     // Every host core, each a host thread (multi-threaded TCG: QEMU 7.2 runs x86, x86_64
     // and arm64 guests so on an x86_64 host), so that the PID 1, a step and the kernel's
     // own work (writeback, decompression) run side by side.
-    // (A kernel built without CONFIG_SMP starts only the first; the others stay halted.)
+    // (Every kernel of kernel-config/ is SMP; the i386 one brings up at most 8: NR_CPUS.)
     long host = ::sysconf(_SC_NPROCESSORS_ONLN);
     unsigned cpus = cfg.cpus ? cfg.cpus : static_cast<unsigned>(host > 0 ? host : 1);
     if (cpus > m->max_cpus) {

@@ -99,8 +99,14 @@ bool make_disks(const BootArgs& a, const Spec& spec, qemu::BootConfig& cfg, std:
     return uefi_disk(a, c, disk, reuse_disk, cfg, err);
 }
 
+// --cpus wins over the spec's [image] cpus; neither: one per host core.
+unsigned guest_cpus(const BootArgs& a, const Spec& spec) {
+    return a.cpus ? a.cpus : static_cast<unsigned>(spec.cpus);
+}
+
 // What QEMU would refuse only after minutes of packing.
-bool check_options(const BootArgs& a, qemu::AccelChoice& accel, std::string& err) {
+bool check_options(const BootArgs& a, const Spec& spec, qemu::AccelChoice& accel,
+                   std::string& err) {
     accel.test_silent_kvm = a.test_silent_kvm;
     if (!qemu::parse_accel(a.accel, accel.accel, err) || !qemu::check_accel(accel, a.arch, err))
         return false;
@@ -113,13 +119,16 @@ bool check_options(const BootArgs& a, qemu::AccelChoice& accel, std::string& err
     qemu::BootConfig dry;
     dry.arch = a.arch;
     dry.disk_bus = a.disk_bus;
-    dry.cpus = a.cpus;
+    dry.cpus = guest_cpus(a, spec);
     dry.disks = a.uefi ? std::vector<std::string>{"disk.img"}
                        : std::vector<std::string>{"root.img", "work.img"};
     dry.read_only = {!a.uefi};
     dry.disks.insert(dry.disks.end(), a.attach.begin(), a.attach.end());
     std::vector<std::string> argv;
-    if (!qemu::qemu_command(dry, argv, err)) return false;
+    if (!qemu::qemu_command(dry, argv, err)) {
+        if (!a.cpus && spec.cpus) err = spec.file + ": [image] cpus: " + err;
+        return false;
+    }
     if (a.screen && !a.uefi) {
         err = "--screen needs --uefi (the screen is the UEFI firmware's framebuffer; direct "
               "kernel boot has none)";
@@ -146,15 +155,16 @@ int cmd_boot(const BootArgs& a) {
     cfg.disk_bus = a.disk_bus;
     cfg.screen = a.screen;
     cfg.monitor = a.monitor;
-    cfg.cpus = a.cpus;
+    cfg.cpus = guest_cpus(a, spec);
     qemu::AccelChoice accel;
-    if (!check_options(a, accel, err) || !make_disks(a, spec, cfg, err)) return error(err);
+    if (!check_options(a, spec, accel, err) || !make_disks(a, spec, cfg, err)) return error(err);
     cfg.disks.insert(cfg.disks.end(), a.attach.begin(), a.attach.end());
     cfg.read_only.resize(cfg.disks.size(), false);
     unsigned timeout = a.timeout_s ? a.timeout_s : static_cast<unsigned>(spec.boot_timeout_s);
     std::string log = a.out_dir + "/console.log";
     say("seedboot: booting " + spec.name + " on " + a.arch + " (" +
         (a.uefi ? "UEFI" : "direct kernel boot") + ", " + a.disk_bus + " disks, accel " + a.accel +
+        ", " + (cfg.cpus ? std::to_string(cfg.cpus) + " CPUs" : "a CPU per host core") +
         "), limit " + std::to_string(timeout) + " s, console also in " + log);
     qemu::RunOptions opt{timeout, !a.quiet, a.power_cut_after};
     // A run counts once the guest powers off; with a screen it holds the result there for
@@ -214,7 +224,8 @@ void register_boot(CLI::App& app, Action& run) {
     c->add_flag("--test-silent-kvm", a->test_silent_kvm,
                 "test hook for --accel auto: a stopped QEMU (-S) stands in for a KVM guest that "
                 "hangs before Linux, so the fallback to TCG runs on any host");
-    c->add_option("--cpus", a->cpus, "guest CPUs (default: one per host core)")
+    c->add_option("--cpus", a->cpus,
+                  "guest CPUs (default: the spec's [image] cpus, else one per host core)")
         ->check(CLI::Range(1u, 256u));
 }
 

@@ -114,14 +114,19 @@ bool read_image(const toml::table& root, Spec& s, Reader& r) {
     if (!n || !n->is_table()) return r.fail(root, "missing table [image]");
     const toml::table& t = *n->as_table();
     if (!r.known_keys(t, "[image]",
-                      {"description", "arches", "epoch", "work_size", "boot_timeout"}))
+                      {"description", "arches", "epoch", "work_size", "boot_timeout", "cpus"}))
         return false;
     std::string size = "64M";
     if (!r.string(t, "description", s.description, false) ||
         !r.strings(t, "arches", s.arches, true) || !r.integer(t, "epoch", s.epoch, false) ||
         !r.string(t, "work_size", size, false) ||
-        !r.integer(t, "boot_timeout", s.boot_timeout_s, false))
+        !r.integer(t, "boot_timeout", s.boot_timeout_s, false) ||
+        !r.integer(t, "cpus", s.cpus, false))
         return false;
+    if (t.contains("cpus") && (s.cpus < 1 || s.cpus > 256))
+        return r.fail(*t.get("cpus"),
+                      "cpus = " + std::to_string(s.cpus) +
+                          " (expected 1..256 guest CPUs, or no 'cpus' for one per host core)");
     if (s.arches.empty())
         return r.fail(t, "'arches' is empty (expected some of " +
                              std::string(seedboot::kArchNames) + ")");

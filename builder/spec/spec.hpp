@@ -63,6 +63,9 @@ struct Spec {
     uint64_t epoch = 1;               // SOURCE_DATE_EPOCH inside and outside
     uint64_t work_size = 64ull << 20; // bytes
     uint64_t boot_timeout_s = 600;    // the QEMU runner's wall-clock limit
+    // Guest CPUs under QEMU (0: one per host core); `seedboot boot --cpus` overrides. What
+    // they buy each arch's chains under TCG: README, Performance, Guest CPUs.
+    uint64_t cpus = 0;
     std::vector<SeedSpec> seeds;
     std::vector<SourceSpec> sources;
     std::vector<std::string> dirs;    // made in the build tree on first boot

@@ -6,24 +6,12 @@
 # each, at the same time), the arches one after the other. Prints a table (guest clock) and writes build/bench/stage0.md; the consoles stay in
 # build/bench/stage0/ARCH-{seedboot,baseline}/console.log. Not part of `make test`: about 5
 # minutes per arch on 2 idle cores without KVM, much more under load.
-set -euo pipefail
-export LC_ALL=C
-SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-cd "$SRC"
-BUILD=$(cd "${BUILD:-build}" && pwd)
+NAME=bench-stage0
+. "$(dirname "${BASH_SOURCE[0]}")/guest_lib.sh"
 OUT=$BUILD/bench/stage0
-ARCHES=${BENCH_ARCHES:-x86_64 i386 aarch64}
-say() { printf 'bench-stage0: %s\n' "$*" >&2; }
-die() {
-  say "$*"
-  exit 1
-}
 [ -n "${SOURCES:-}" ] && [ -d "$SOURCES/stage0-posix" ] ||
   die "set SOURCES to the folder holding stage0-posix/ (seedboot get rootfs/locks/stage0-posix.lock --into DIR)"
 SOURCES=$(cd "$SOURCES" && pwd)
-SB=$BUILD/host/bin/seedboot
-[ -x "$SB" ] || die "$SB missing: make host"
-kernel_of() { case $1 in aarch64) echo "$BUILD/kernel/$1/Image" ;; *) echo "$BUILD/kernel/$1/bzImage" ;; esac; }
 
 # boot ARCH WHO INIT: one run of images/stage0.toml; the console goes to OUT/ARCH-WHO.
 boot() {

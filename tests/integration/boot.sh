@@ -24,4 +24,10 @@ case $bus in virtio) dev=vd ;; usb | ahci) dev=sd ;; nvme) dev=nvme ;; esac
 disks=$(tr -d '\r' < "$log" | sed -n 's/^seedboot: root \(\/dev\/[a-z0-9]*\), work partition \(\/dev\/[a-z0-9]*\):.*/\1 \2/p')
 [[ "$disks" =~ ^/dev/$dev[a-z0-9]+\ /dev/$dev[a-z0-9]+$ ]] ||
   fail "$image on $arch ($bus): expected root and work on /dev/$dev*, the console says '$disks'"
-echo "$image on $arch ($bus): ok, $steps steps, root and work: $disks"
+# The guest gets every host core (issue 15): what the kernel brought up, as the PID 1 saw it,
+# capped only by the kernel (i386: NR_CPUS=8) or the board (arm64 virt: 8).
+want=$(nproc)
+[ "$arch" = x86_64 ] || [ "$want" -le 8 ] || want=8
+online=$(tr -d '\r' < "$log" | sed -n 's/.*seedboot: PID 1 up at [0-9.]* s since boot, \([0-9]*\) CPU(s) online.*/\1/p')
+[ "$online" = "$want" ] || fail "$image on $arch: the guest has '$online' CPU(s) online, expected $want (one per host core)"
+echo "$image on $arch ($bus): ok, $steps steps, root and work: $disks, $online CPU(s)"

@@ -68,6 +68,12 @@ expect_error "--cpus: Value 0 not in range 1 to 256" boot_x86 --cpus 0
 expect_error "9 CPUs for aarch64 (its QEMU board takes at most 8)" "$SEEDBOOT" boot \
   "$SRC/images/default.toml" --arch aarch64 --kernel "$tmp/bzImage" --init "$(init_of x86_64)" \
   --build-dir "$BUILD" --out-dir "$tmp/run" -q --cpus 9
+# The spec's [image] cpus meets the same limit, named as the spec's.
+sed 's/^boot_timeout = .*/&\ncpus = 9/' "$SRC/images/default.toml" >"$tmp/images/nine.toml"
+grep -qx 'cpus = 9' "$tmp/images/nine.toml" || fail "could not add cpus to a copy of default.toml"
+expect_error "$tmp/images/nine.toml: [image] cpus: 9 CPUs for aarch64 (its QEMU board takes at most 8)" \
+  "$SEEDBOOT" boot "$tmp/images/nine.toml" --arch aarch64 --kernel "$tmp/bzImage" \
+  --init "$(init_of x86_64)" --build-dir "$BUILD" --out-dir "$tmp/run" -q
 expect_error "--attach $tmp/nope.img: no such disk image (expected a raw disk image file)" \
   boot_x86 --uefi --attach "$tmp/nope.img"
 touch "$tmp/x.img"

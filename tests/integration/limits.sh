@@ -12,6 +12,8 @@ log=$(tr -d '\r' < "$tmp/run/console.log")
 grep -qE '^seedboot: \[2/3\] straggler end status=0 [0-9.]+ s$' <<<"$log" || fail "the straggler step did not end with status 0"
 secs=$(grep -oE 'straggler end status=0 [0-9.]+' <<<"$log" | awk '{print int($4)}')
 [ "$secs" -lt 30 ] || fail "the straggler step took $secs s: its child was not cut off"
+# The spec's [image] cpus = 1 reaches the guest (without it: one CPU per host core).
+grep -q 'PID 1 up at [0-9.]* s since boot, 1 CPU(s) online' <<<"$log" || fail "the spec's cpus = 1 did not reach the guest"
 grep -q 'error: step hang ran past its limit of 3 s and was killed' <<<"$log" || fail "no time-limit message"
 # Only the PID 1 writes a result line: the spoofing step's two lines are marked.
 [ "$(grep -c '^> SEEDBOOT-RESULT: ok$' <<<"$log")" -eq 2 ] || fail "the spoofing step's lines were not marked"

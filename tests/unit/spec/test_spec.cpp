@@ -23,6 +23,7 @@ const char* kGood = R"([image]
 arches = ["x86_64", "aarch64"]
 epoch = 5
 work_size = "20M"
+cpus = 2
 
 [[seed]]
 name = "hex0-seed"
@@ -68,6 +69,7 @@ TEST_CASE("a spec parses into its parts", "[spec]") {
     CHECK(s.arches == std::vector<std::string>{"x86_64", "aarch64"});
     CHECK(s.epoch == 5);
     CHECK(s.work_size == 20u << 20);
+    CHECK(s.cpus == 2);
     REQUIRE(s.sources.size() == 1);
     CHECK(s.sources[0].copy);
     CHECK(s.sources[0].into == "/");
@@ -98,6 +100,12 @@ TEST_CASE("spec errors name the file, the line and what was expected", "[spec]")
           ":3: mode 'rw' (expected \"bind\" (read-only) or \"copy\" (writable))");
     CHECK(spec_error("[image]\narches = [\"x86_64\"]\nwork_size = \"1M\"\n" + step) ==
           ":1: work_size '1M' (expected a size of at least 16M, like 64M or 2G)");
+    CHECK(spec_error(base + "cpus = 0\n" + step) ==
+          ":3: cpus = 0 (expected 1..256 guest CPUs, or no 'cpus' for one per host core)");
+    CHECK(spec_error(base + "cpus = 300\n" + step) ==
+          ":3: cpus = 300 (expected 1..256 guest CPUs, or no 'cpus' for one per host core)");
+    CHECK(spec_error(base + "cpus = \"all\"\n" + step) ==
+          ":3: 'cpus' must be a non-negative integer");
     CHECK(spec_error(base + "[build]\nenv = [\"SOURCE_DATE_EPOCH=3\"]\n" + step) ==
           ":3: env sets SOURCE_DATE_EPOCH: use [image] epoch instead");
     CHECK(spec_error(base + "[[step]]\nname = \"s\"\nrun = \"/x\"\ntimeout = 5\n") ==
@@ -120,6 +128,16 @@ TEST_CASE("spec errors name the file, the line and what was expected", "[spec]")
           ":7: images: stagex/bootstrap-stage0 must be the path of a squashfs file");
     CHECK(spec_error(base + step + "lines = \"many\"\n") ==
           ":7: 'lines' must be a non-negative integer or a table of them by arch");
+}
+
+TEST_CASE("a spec without cpus leaves the count to the host", "[spec]") {
+    TempDir t;
+    std::string path = t.write("img.toml", "[image]\narches = [\"x86_64\"]\n[[step]]\nname = "
+                                           "\"s\"\nrun = [\"/x\"]\ntimeout = 5\n");
+    Spec s;
+    std::string err;
+    REQUIRE(load_spec(path, s, err));
+    CHECK(s.cpus == 0); // seedboot boot: --cpus, else one per host core
 }
 
 TEST_CASE("a step's expected command count may differ per arch", "[spec]") {
