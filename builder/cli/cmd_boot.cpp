@@ -104,6 +104,11 @@ unsigned guest_cpus(const BootArgs& a, const Spec& spec) {
     return a.cpus ? a.cpus : static_cast<unsigned>(spec.cpus);
 }
 
+std::string cpus_text(unsigned cpus) {
+    if (cpus == 0) return "a CPU per host core";
+    return std::to_string(cpus) + (cpus == 1 ? " CPU" : " CPUs");
+}
+
 // What QEMU would refuse only after minutes of packing.
 bool check_options(const BootArgs& a, const Spec& spec, qemu::AccelChoice& accel,
                    std::string& err) {
@@ -164,8 +169,8 @@ int cmd_boot(const BootArgs& a) {
     std::string log = a.out_dir + "/console.log";
     say("seedboot: booting " + spec.name + " on " + a.arch + " (" +
         (a.uefi ? "UEFI" : "direct kernel boot") + ", " + a.disk_bus + " disks, accel " + a.accel +
-        ", " + (cfg.cpus ? std::to_string(cfg.cpus) + " CPUs" : "a CPU per host core") +
-        "), limit " + std::to_string(timeout) + " s, console also in " + log);
+        ", " + cpus_text(cfg.cpus) + "), limit " + std::to_string(timeout) +
+        " s, console also in " + log);
     qemu::RunOptions opt{timeout, !a.quiet, a.power_cut_after};
     // A run counts once the guest powers off; with a screen it holds the result there for
     // a minute first (init/screen.hpp).
