@@ -5,11 +5,22 @@
 #include "libseedboot/platform.hpp"
 
 #include <filesystem>
+#include <sched.h>
 #include <unistd.h>
 
 namespace qemu {
 
 namespace {
+
+// The cores this process may run on (a cpuset or `taskset` narrows them, as `nproc` says):
+// more vCPU threads than that would only take turns on them.
+unsigned host_cores() {
+    cpu_set_t set;
+    if (::sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return static_cast<unsigned>(CPU_COUNT(&set));
+    long online = ::sysconf(_SC_NPROCESSORS_ONLN);
+    return online > 0 ? static_cast<unsigned>(online) : 1;
+}
 
 struct Machine {
     seedboot::ArchId arch;
@@ -133,8 +144,7 @@ bool qemu_command(const BootConfig& cfg, std::vector<std::string>& argv, std::st
     // and arm64 guests so on an x86_64 host), so that the PID 1, a step and the kernel's
     // own work (writeback, decompression) run side by side.
     // (Every kernel of kernel-config/ is SMP; the i386 one brings up at most 8: NR_CPUS.)
-    long host = ::sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned cpus = cfg.cpus ? cfg.cpus : static_cast<unsigned>(host > 0 ? host : 1);
+    unsigned cpus = cfg.cpus ? cfg.cpus : host_cores();
     if (cpus > m->max_cpus) {
         if (cfg.cpus) {
             err = std::to_string(cfg.cpus) + " CPUs for " + cfg.arch +

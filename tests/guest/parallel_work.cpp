@@ -9,7 +9,7 @@
 //   parallel-work --job I OUTDIR         one job (what the scheduler execs)
 //
 // Prints "parallel-work: JOBS jobs, PARALLEL at once: S s" on the guest's clock; exits
-// non-zero if a job failed or its output is missing.
+// non-zero if a job failed (each says why: it could not be started or write its output).
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
