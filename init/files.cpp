@@ -111,4 +111,15 @@ bool make_dirs(const std::string& path) {
     return true;
 }
 
+Listing open_listing(int dir) {
+    int copy = ::dup(dir);
+    Listing d(copy >= 0 ? ::fdopendir(copy) : nullptr, ::closedir);
+    if (!d && copy >= 0) {
+        int saved = errno;
+        ::close(copy);
+        errno = saved;
+    }
+    return d;
+}
+
 } // namespace init

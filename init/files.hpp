@@ -1,6 +1,8 @@
 // File helpers for the PID 1: whole-file reads and writes that check every call.
 #pragma once
 
+#include <dirent.h>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -26,6 +28,11 @@ bool fsync_dir(const std::string& dir);
 
 // syncfs(2) on the file system holding `path`: every pending write reaches the disk.
 bool sync_fs(const std::string& path);
+
+// A listing of the open folder `dir` (its own copy of the descriptor, so `dir` stays
+// open); null with errno set if it cannot be listed.
+using Listing = std::unique_ptr<DIR, int (*)(DIR*)>;
+Listing open_listing(int dir);
 
 // mkdir -p with mode 0755; succeeds if the directory exists.
 bool make_dirs(const std::string& path);

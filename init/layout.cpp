@@ -2,8 +2,12 @@
 
 #include "console.hpp"
 #include "files.hpp"
-#include "libseedboot/sys/fd.hpp"
+#include "layers/layer_scan.hpp"
+#include "layers/layer_store.hpp"
 #include "tree_paths.hpp"
+
+#include "libseedboot/format/layers.hpp"
+#include "libseedboot/sys/fd.hpp"
 
 #include <fcntl.h>
 #include <filesystem>
@@ -16,52 +20,70 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool remove_tree(const std::string& path) {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-    return !ec || fail("remove " + path + ": " + ec.message());
-}
-
 bool copy_tree(const std::string& from, const std::string& to) {
     std::error_code ec;
-    auto parent = fs::path(to).parent_path().string();
-    if (!make_dirs(parent)) return false;
+    if (!make_dirs(fs::path(to).parent_path().string())) return false;
     fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
     return !ec || fail("copy " + from + " to " + to + ": " + ec.message());
 }
 
-} // namespace
-
-bool lay_out(const seedboot::Plan& plan, const std::string& root, const std::string& journal,
-             const std::string& journal_lines) {
-    std::string tmp = root + ".tmp";
-    if (!remove_tree(tmp) || !remove_tree(root)) return false;
-    if (!make_dirs(tmp)) return false;
-    for (const auto& d : plan.mkdirs)
-        if (!make_dirs(tmp + d)) return false;
-    for (const auto& c : plan.copies)
-        if (!copy_tree(c.from, tmp + c.to)) return false;
-    if (::rename(tmp.c_str(), root.c_str()) != 0)
-        return fail_errno("rename " + tmp + " to " + root);
-    // The plan beside the journal lets `seedboot status` read a work disk alone.
-    std::string parent = fs::path(root).parent_path().string();
-    if (!replace_file(parent + "/plan", seedboot::format_plan(plan))) return false;
-    // One flush for the tree, its rename and the plan copy, before the journal lines that
-    // declare them laid out: a power cut before the lines lays the tree out again.
-    if (!sync_fs(parent)) return false;
-    if (!append_durably(journal, journal_lines)) return false;
-    say("build tree laid out in " + root);
-    return true;
-}
-
+// The mount points of the plan's read-only binds (a folder, or an empty file for a file),
+// made through no symlink. Each step's reaper binds over them in its own mount namespace.
 bool make_mount_points(const seedboot::Plan& plan, const std::string& root) {
-    Fd tree(::open(root.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!tree.ok()) return fail_errno("open the build tree " + root);
+    seedboot::Fd tree(::open(root.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!tree.ok()) return fail_errno("open the build tree's layer " + root);
     for (const auto& b : plan.binds) {
         struct stat st {};
         if (::stat(b.from.c_str(), &st) != 0) return fail_errno("bind source " + b.from);
         if (!make_mount_point(tree.get(), b.to, S_ISDIR(st.st_mode))) return false;
     }
+    return true;
+}
+
+bool build_layer(const seedboot::Plan& plan, const std::string& layer) {
+    for (const auto& d : plan.mkdirs)
+        if (!make_dirs(layer + d)) return false;
+    for (const auto& c : plan.copies)
+        if (!copy_tree(c.from, layer + c.to)) return false;
+    return make_mount_points(plan, layer);
+}
+
+std::string key_of(const seedboot::Plan& plan, const seedboot::Manifest& m) {
+    seedboot::KeyInput in{plan.arch, "-", seedboot::layout_definition(plan), {}};
+    for (const auto& c : plan.copies)
+        in.reads.push_back("source " + c.from + " " + seedboot::source_digest(m, c.from));
+    return seedboot::layer_key(in);
+}
+
+} // namespace
+
+bool lay_out(const seedboot::Plan& plan, const Work& work, const seedboot::Manifest& manifest,
+             LayerCache& cache, seedboot::Journal& j) {
+    const std::string name = seedboot::kLayoutLayer, path = layer_path(work, name);
+    std::string key = key_of(plan, manifest);
+    seedboot::LayerDigest d;
+    uint64_t bytes = 0;
+    bool hit = false;
+    if (!fresh_layer(work, name, "00-layout")) return false;
+    if (!fetch_layer(cache, key, path, d, hit) && !fresh_layer(work, name, "00-layout"))
+        return false;
+    if (!hit && (!build_layer(plan, path) || !digest_layer(path, d, &bytes))) return false;
+    if (d.entries == 0 && ::rmdir(path.c_str()) != 0) return fail_errno("remove empty " + path);
+    // The plan beside the journal lets `seedboot status` read a work disk alone. One flush
+    // for the layer and the plan, before the line that commits them.
+    if (!replace_file(work.plan_copy(), seedboot::format_plan(plan)) || !sync_fs(work.dir))
+        return false;
+    std::string lines = (j.format == 0 ? seedboot::journal_header() : "") +
+                        seedboot::journal_layout({d.sha256, d.entries, key, hit});
+    if (!append_durably(work.journal(), lines)) return false;
+    j.format = seedboot::kJournalFormat;
+    j.laid_out = true;
+    j.layout_layer = d.sha256;
+    j.layout_entries = d.entries;
+    j.layout_key = key;
+    say("build tree laid out" + std::string(hit ? " from the layer cache" : "") + ": layer " +
+        name + ", " + std::to_string(d.entries) + " entries");
+    if (!hit) store_layer(cache, key, d.entries ? path : work.layers() + "/.empty", d, bytes);
     return true;
 }
 

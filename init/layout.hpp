@@ -1,23 +1,21 @@
-// The build tree on the work partition: laid out once from the root image, and
-// ready at every boot for the steps' read-only views of the root image.
+// The build tree's first layer (/layers/0000): the plan's folders, the sources it copies
+// from the root image, and the mount points of its read-only views. Made once, on the
+// first boot, and committed by the journal's layout line (after the format line, for a
+// new journal); a cut-off attempt is discarded with every other uncommitted layer.
 #pragma once
 
-#include "libseedboot/format/plan.hpp"
+#include "layers/layer_cache.hpp"
+#include "work.hpp"
 
-#include <string>
+#include "libseedboot/format/journal.hpp"
+#include "libseedboot/format/manifest.hpp"
+#include "libseedboot/format/plan.hpp"
 
 namespace init {
 
-// First boot (no "layout" line in the journal): builds the tree in
-// `root`.tmp (mkdirs, copies), renames it to `root` and appends `journal_lines`
-// (the layout line, after the format line for a new journal) to `journal`.
-// A half-made tree from a cut-off first boot is removed first.
-bool lay_out(const seedboot::Plan& plan, const std::string& root, const std::string& journal,
-             const std::string& journal_lines);
-
-// Every boot, before any step: the mount points of the plan's read-only binds
-// in the tree (a directory, or an empty file for a file), made through no symlink.
-// Each step's reaper binds over them in the step's own mount namespace.
-bool make_mount_points(const seedboot::Plan& plan, const std::string& root);
+// Makes and commits the layout layer, or takes it from the cache; `j` gets the layout line.
+[[nodiscard]] bool lay_out(const seedboot::Plan& plan, const Work& work,
+                           const seedboot::Manifest& manifest, LayerCache& cache,
+                           seedboot::Journal& j);
 
 } // namespace init

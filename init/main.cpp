@@ -1,8 +1,10 @@
 // seedboot's PID 1: mounts what it needs, checks the root image, runs the plan
-// on the work partition, reports one result line, powers off. See design.md.
+// on the work partition, reports one result line, powers off. README "How it works".
 #include "console.hpp"
 #include "files.hpp"
 #include "journal_trust.hpp"
+#include "layers/layer_cache.hpp"
+#include "layers/layer_store.hpp"
 #include "layout.hpp"
 #include "mounts.hpp"
 #include "result_file.hpp"
@@ -31,7 +33,9 @@ constexpr int kWaitForDisk = 10;
 struct Boot {
     init::Work work;
     seedboot::Plan plan;
-    seedboot::Journal journal; // the trusted journal (init/journal_trust.hpp)
+    seedboot::Manifest manifest; // verified
+    seedboot::Journal journal;   // the trusted journal (init/journal_trust.hpp)
+    init::LayerCache cache;
     bool work_mounted = false;
 };
 
@@ -93,7 +97,7 @@ bool prepare(Boot& b, Stages& stage) {
     stage.enter("manifest");
     if (randombytes_set_implementation(&no_randomness) != 0 || sodium_init() < 0)
         return init::fail("libsodium failed to initialise");
-    if (!init::verify_manifest()) return false;
+    if (!init::verify_manifest(b.manifest)) return false;
     stage.enter("seed-audit");
     if (!init::audit_seeds()) return false;
     stage.enter("work");
@@ -106,23 +110,21 @@ bool prepare(Boot& b, Stages& stage) {
     if (!init::keep_reserve(b.work)) return false;
     stage.enter("journal");
     seedboot::Journal& j = b.journal;
-    if (!init::load_journal(b.work, b.plan, j)) return false;
+    if (!init::load_journal(b.work, j)) return false;
+    stage.enter("layers");
+    seedboot::Replay replay;
+    if (!init::open_layers(b.work, b.plan, j, replay)) return false;
+    init::open_cache(b.cache);
     stage.enter("layout");
-    if (!j.laid_out) {
-        // A new journal starts with its format line.
-        std::string lines = j.format ? seedboot::journal_layout(j.format)
-                                     : seedboot::journal_header() + seedboot::journal_layout();
-        if (!init::lay_out(b.plan, b.work.build(), b.work.journal(), lines)) {
-            init::report_if_full(b.work, "laying out the build tree");
-            return false;
-        }
-        j.laid_out = true;
-        if (!j.format) j.format = seedboot::kJournalFormat;
+    if (!j.laid_out && !init::lay_out(b.plan, b.work, b.manifest, b.cache, j)) {
+        init::report_if_full(b.work, "laying out the build tree");
+        return false;
     }
-    return init::make_mount_points(b.plan, b.work.build());
+    return true;
 }
 
 [[noreturn]] void power_off(Boot& b, const std::string& result_line) {
+    init::close_cache(b.cache);
     if (b.work_mounted) init::unmount_work(b.work.dir.c_str());
     ::sync();
     // Nothing is written after this point: cutting the power during the hold loses nothing.
@@ -153,7 +155,7 @@ int main() {
         power_off(b, seedboot::result_line_fail(v.failed_step, v.status));
     }
     stage.report();
-    init::PlanOutcome o = init::run_plan(b.plan, b.work, b.journal);
+    init::PlanOutcome o = init::run_plan(b.plan, b.work, b.journal, b.manifest, b.cache);
     power_off(b, o.ok ? seedboot::result_line_ok()
                       : seedboot::result_line_fail(o.failed_step, o.status));
 }

@@ -1,110 +1,56 @@
 #include "run_plan.hpp"
 
-#include "aside.hpp"
-#include "checkpoint.hpp"
 #include "console.hpp"
 #include "files.hpp"
+#include "layers/layer_copy.hpp"
+#include "layers/layer_scan.hpp"
+#include "layers/layer_store.hpp"
+#include "layers/overlay.hpp"
 #include "run_step.hpp"
 #include "space.hpp"
 #include "step_action.hpp"
-#include "tree_paths.hpp"
+#include "step_outputs.hpp"
 
-#include "libseedboot/format/answers.hpp"
 #include "libseedboot/format/journal.hpp"
+#include "libseedboot/format/layers.hpp"
 #include "libseedboot/format/tree_digest.hpp"
 #include "libseedboot/sys/fd.hpp"
-#include "libseedboot/sys/sha256.hpp"
 
 #include <cstdio>
 #include <fcntl.h>
-#include <map>
+#include <unistd.h>
 
 namespace init {
 
-using seedboot::Fd;
-
 namespace {
 
-// What outputs are checked against. The answers come from the verified root
-// image only: the build tree is the steps' to write.
-struct Answers {
-    int tree = -1;                           // the build tree's root directory
-    std::map<std::string, std::string> want; // path -> sha256
-    std::map<std::string, std::string> seen; // path -> sha256 of outputs hashed so far
+using seedboot::LayerDigest;
+using seedboot::Stack;
+
+struct Run {
+    const seedboot::Plan& plan;
+    const Work& work;
+    seedboot::Journal& j;
+    const seedboot::Manifest& manifest;
+    LayerCache& cache;
+    PlanOutcome& o;
+    StepSandbox box;
+    Answers a;
+    seedboot::Replay live; // the roots as the steps so far have left them
 };
 
-// Where a step's outputs are read: the build tree, or its build root (a StageX stage's),
-// whose paths /result names as ROOT:PATH.
-struct OutputTree {
-    int fd = -1;
-    std::string label; // "" for the build tree, "ROOT:" for a build root
-};
-
-bool read_answers(const std::string& file, std::vector<seedboot::Answer>& list) {
-    std::string text, err;
-    if (!read_image_file(file, text)) return false;
-    return seedboot::parse_answers(text, file, list, err) || fail(err);
+std::string tag(const Run& r, size_t i) {
+    return "[" + std::to_string(i + 1) + "/" + std::to_string(r.plan.steps.size()) + "] ";
 }
 
-bool load_answers(const seedboot::Plan& plan, Answers& a) {
-    for (const auto& file : plan.answers) {
-        std::vector<seedboot::Answer> list;
-        if (!read_answers(file, list)) return false;
-        for (auto& ans : list) a.want[ans.path] = ans.sha256;
-    }
-    return true;
+std::string seconds(uint64_t millis) {
+    char t[32];
+    std::snprintf(t, sizeof t, "%.2f s", static_cast<double>(millis) / 1000.0);
+    return t;
 }
 
-// A regular file of the tree, reached through no symlink, opened by the PID 1
-// once no process of any step is left.
-bool hash_output(int tree, const std::string& path, std::string& sha) {
-    Fd fd;
-    if (!open_output(tree, path, fd)) return false;
-    uint64_t size = 0;
-    if (!seedboot::sha256_fd(fd.get(), sha, size)) return fail_errno("read output " + path);
-    return true;
-}
-
-// Hashes `path` of `t` and compares it with the answers, if they name it.
-bool check_output(const OutputTree& t, const std::string& path, Answers& a) {
-    std::string sha, key = t.label + path;
-    if (!hash_output(t.fd, path, sha)) return false;
-    a.seen[key] = sha;
-    auto it = a.want.find(key);
-    if (it != a.want.end() && it->second != sha)
-        return fail("output " + key + ": sha256 " + sha + ", answers expect " + it->second);
-    say("output " + sha + "  " + key + (it != a.want.end() ? "  (matches answers)" : ""));
-    return true;
-}
-
-// Checks every line of an answers file now (a step's own answers, in its tree).
-bool check_answers_file(const OutputTree& t, const std::string& file, Answers& a) {
-    std::vector<seedboot::Answer> list;
-    if (!read_answers(file, list)) return false;
-    bool ok = true;
-    for (const auto& ans : list) {
-        a.want[t.label + ans.path] = ans.sha256;
-        ok = check_output(t, ans.path, a) && ok;
-    }
-    return ok;
-}
-
-// A step's outputs and answers, checked in the tree it wrote.
-bool check_step_outputs(const Work& work, const seedboot::PlanStep& step, Answers& a,
-                        bool with_answers) {
-    if (step.outputs.empty() && (step.answers.empty() || !with_answers)) return true;
-    Fd root;
-    OutputTree t{a.tree, ""};
-    if (step.root != "build") {
-        root = Fd(::open(root_path(work, step.root).c_str(),
-                         O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-        if (!root.ok()) return fail_errno("open build root " + step.root);
-        t = {root.get(), step.root + ":"};
-    }
-    bool ok = true;
-    for (const auto& out : step.outputs) ok = ok && check_output(t, out, a);
-    if (ok && with_answers && !step.answers.empty()) ok = check_answers_file(t, step.answers, a);
-    return ok;
+uint64_t millis_since(double start) {
+    return static_cast<uint64_t>((seconds_since_boot() - start) * 1000.0);
 }
 
 std::string log_name(const Work& work, size_t index, const std::string& name) {
@@ -121,109 +67,243 @@ void finish_log(const std::string& path, const std::string& tail) {
         fail_errno("complete log " + path);
 }
 
-// Before a step: record its root. After a power cut inside it: set aside what it
-// had made (in `aside`, aside/NN-name.K, its K-th copy; aside.hpp bounds them) and
-// rerun. A start step makes its root: a cut-off one's whole root goes aside when it
-// starts again (step_action.cpp).
-bool checkpoint(const Work& work, size_t i, const seedboot::PlanStep& step,
-                const seedboot::Journal& j, const std::string& aside) {
-    if (step.action == seedboot::StepAction::start) return true;
-    std::string listing = work.checkpoints() + "/" + step_id(i, step.name);
-    std::string root = root_path(work, step.root);
-    if (!j.unfinished(step.name)) return record_tree(root, listing);
-    say("[" + std::to_string(i + 1) + "] " + step.name +
-        " was cut off or failed: restoring its starting tree");
-    Space space;
-    return set_aside_new(root, listing, aside) && work_space(work, space) &&
-           bound_aside(work.aside(), aside_cap(space.total_bytes));
-}
-
-// The PID 1's own work between processes, timed and reported like a step.
-void act(const seedboot::PlanStep& step, const Work& work, const std::string& aside,
-         StepOutcome& so) {
-    double start = seconds_since_boot();
-    so = StepOutcome{};
-    so.status = run_action(step, work, aside) ? 0 : 1;
-    so.millis = static_cast<uint64_t>((seconds_since_boot() - start) * 1000.0);
-}
-
-bool run_one(const seedboot::Plan& plan, const Work& work, StepSandbox& box, size_t i, Answers& a,
-             PlanOutcome& o, seedboot::Journal& j) {
-    const auto& step = plan.steps[i];
-    std::string tag = "[" + std::to_string(i + 1) + "/" + std::to_string(plan.steps.size()) + "] ";
-    std::string aside;
-    if (!next_copy_name(work.aside() + "/" + step_id(i, step.name), aside) ||
-        !checkpoint(work, i, step, j, aside))
-        return false;
-    if (!append_durably(work.journal(), seedboot::journal_begin(i, step.name, j.format)))
-        return false;
-    j.events.push_back({"begin", i, step.name, 0, 0});
-    say(tag + step.name + " start");
-    StepOutcome so;
-    if (step.action != seedboot::StepAction::run)
-        act(step, work, aside, so);
-    else if (!run_step(plan, step, root_path(work, step.root), box, log_name(work, i, step.name),
-                       so))
-        return false;
-    char took[32];
-    std::snprintf(took, sizeof took, "%.2f s", static_cast<double>(so.millis) / 1000.0);
-    say(tag + step.name + " end status=" + std::to_string(so.status) + " " + took);
-    bool ok = so.status == 0 && check_step_outputs(work, step, a, true);
-    if (!ok) {
-        o.failed_step = step.name;
-        o.status = so.status ? so.status : 1;
-        o.disk_full = report_if_full(work, "step " + step.name);
-        if (so.log_short) finish_log(log_name(work, i, step.name), so.tail);
-        // Journaled so that `seedboot status` shows it and the next boot restores
-        // the step's starting tree before it runs again.
-        uint64_t st = static_cast<uint64_t>(o.status);
-        j.events.push_back({"done", i, step.name, st, so.millis});
-        append_durably(work.journal(),
-                       seedboot::journal_done(i, step.name, st, so.millis, j.format));
-        return false;
-    }
-    // "done" promises that everything the step wrote survives a power cut:
-    // flush the whole work file system before saying so.
-    if (!sync_fs(work.dir)) return false;
-    std::string line = seedboot::journal_done(i, step.name, 0, so.millis, j.format);
-    j.events.push_back({"done", i, step.name, 0, so.millis});
-    return append_durably(work.journal(), line);
-}
-
-// A StageX stage's output, its package root, named by one digest for /result:
-// two builders compare stages by it, and the host checks the image it packs.
-bool digest_root(const seedboot::Plan& plan, const Work& work, PlanOutcome& o) {
-    if (plan.digest_root.empty()) return true;
-    seedboot::TreeDigest d;
-    std::string err;
-    if (!seedboot::tree_digest(root_path(work, plan.digest_root), d, err)) {
-        o.failed_step = "digest";
-        return fail("tree digest of build root " + plan.digest_root + ": " + err);
-    }
-    o.digest = plan.digest_root + " " + d.sha256 + " " + std::to_string(d.entries);
-    say("build root " + plan.digest_root + ": tree digest " + d.sha256 + " (" +
-        std::to_string(d.entries) + " entries)");
+bool journal(Run& r, const std::string& line, seedboot::JournalEvent e) {
+    if (!append_durably(r.work.journal(), line)) return false;
+    r.j.events.push_back(std::move(e));
     return true;
 }
 
-} // namespace
+// Mounts root `name` read-only on the view for `use` (hashing outputs, a digest).
+bool read_view(Run& r, const Stack& stack, MergedView& view) {
+    return mount_view(layer_dirs(r.work), stack, "", r.work.view(), view);
+}
 
-namespace {
+// What the step's layer depends on besides the tree it starts from (layers.hpp KeyInput).
+std::string key_for(const Run& r, const seedboot::PlanStep& s, const Stack& start) {
+    seedboot::KeyInput in{r.plan.arch, start.chain, seedboot::step_definition(r.plan, s), {}};
+    auto source = [&](const std::string& path) {
+        in.reads.push_back("source " + path + " " + seedboot::source_digest(r.manifest, path));
+    };
+    if (s.action == seedboot::StepAction::run && s.root == "build")
+        for (const auto& b : r.plan.binds) source(b.from);
+    if (s.action == seedboot::StepAction::start) source(s.base);
+    if (s.action == seedboot::StepAction::copy && s.from == "image")
+        for (size_t k = 0; k + 1 < s.argv.size(); ++k) source(s.argv[k]);
+    if (s.action == seedboot::StepAction::copy && s.from != "image")
+        in.reads.push_back("root " + s.from + " " + r.live.roots.at(s.from).chain);
+    return seedboot::layer_key(in);
+}
+
+// A stack at its depth limit becomes one layer (a copy of its merged view) before step `i`.
+bool flatten(Run& r, size_t i, const std::string& root) {
+    const Stack& st = r.live.roots.at(root);
+    if (st.layers.size() < seedboot::kMaxStackDepth) return true;
+    double start = seconds_since_boot();
+    std::string name = seedboot::flat_layer_name(i), path = layer_path(r.work, name);
+    MergedView view;
+    CopyCount n;
+    LayerDigest d;
+    if (!fresh_layer(r.work, name, "flatten-" + step_id(i, r.plan.steps[i].name)) ||
+        !read_view(r, st, view) || !copy_layer(view.path(), path, n) || !view.unmount() ||
+        !digest_layer(path, d) || !sync_fs(r.work.dir))
+        return false;
+    seedboot::JournalEvent e{
+        .kind = "flatten", .index = i, .layer = d.sha256, .layer_entries = d.entries, .root = root};
+    std::string err;
+    if (!journal(r, seedboot::journal_flatten(i, root, {d.sha256, d.entries}), e) ||
+        !(seedboot::replay_flatten(e, r.live, err) || fail(err)))
+        return false;
+    say("root " + root + ": " + std::to_string(st.layers.size()) + " layers flattened into " +
+        name + " (" + std::to_string(d.entries) + " entries) in " + seconds(millis_since(start)));
+    return true;
+}
+
+// The step's work, into the fresh layer folder `layer` over `start`: a program in the
+// sandbox, or the PID 1's own action. Outputs are checked in the merged view right after.
+bool work_in_layer(Run& r, size_t i, const Stack& start, const std::string& layer,
+                   StepOutcome& so) {
+    const auto& s = r.plan.steps[i];
+    MergedView view, from;
+    double t0 = seconds_since_boot();
+    if (s.action == seedboot::StepAction::start) { // the new root's first layer, no view
+        so.status = run_action(s, {layer_path(r.work, layer), ""}) ? 0 : 1;
+        so.millis = millis_since(t0);
+        return true;
+    }
+    if (!mount_view(layer_dirs(r.work), start, layer, r.work.view(), view)) return false;
+    if (s.action == seedboot::StepAction::run) {
+        if (!run_step(r.plan, s, view.path(), r.box, log_name(r.work, i, s.name), so)) return false;
+    } else {
+        bool from_root = s.action == seedboot::StepAction::copy && s.from != "image";
+        if (from_root &&
+            !mount_view(layer_dirs(r.work), r.live.roots.at(s.from), "", r.work.from_view(), from))
+            return false;
+        so.status = run_action(s, {view.path(), from.path()}) ? 0 : 1;
+        so.millis = millis_since(t0);
+    }
+    if (so.status == 0 && !check_step_outputs(view.path(), s, r.a, true)) so.status = 1;
+    return from.unmount() && view.unmount();
+}
+
+// A step that failed: journaled, so that `seedboot status` shows it; its layer is in no
+// trusted line and is discarded when the step runs again.
+bool failed(Run& r, size_t i, const StepOutcome& so) {
+    const auto& s = r.plan.steps[i];
+    r.o.failed_step = s.name;
+    r.o.status = so.status ? so.status : 1;
+    r.o.disk_full = report_if_full(r.work, "step " + s.name);
+    if (so.log_short) finish_log(log_name(r.work, i, s.name), so.tail);
+    uint64_t st = static_cast<uint64_t>(r.o.status);
+    (void)journal(r, seedboot::journal_done(i, s.name, st, so.millis),
+                  {.kind = "done", .index = i, .name = s.name, .status = st, .millis = so.millis});
+    return false;
+}
+
+// "done" promises that everything the step wrote survives a power cut: flush the whole
+// work file system before saying so.
+bool commit(Run& r, size_t i, const seedboot::LayerLine& l, uint64_t millis) {
+    const auto& s = r.plan.steps[i];
+    seedboot::JournalEvent e{.kind = "done",
+                             .index = i,
+                             .name = s.name,
+                             .millis = millis,
+                             .cached = l.cached,
+                             .layer = l.digest,
+                             .layer_entries = l.entries,
+                             .key = l.key};
+    std::string err;
+    return sync_fs(r.work.dir) && journal(r, seedboot::journal_done(i, s.name, 0, millis, l), e) &&
+           (seedboot::replay_done(r.plan, i, e, r.live, err) || fail(err));
+}
+
+// A start step from another root (`FROM x AS y`): y shares x's layers; nothing is copied.
+bool start_from_root(Run& r, size_t i) {
+    const auto& s = r.plan.steps[i];
+    if (!journal(r, seedboot::journal_begin(i, s.name),
+                 {.kind = "begin", .index = i, .name = s.name}))
+        return false;
+    size_t depth = s.base.empty() ? 0 : r.live.roots.at(s.base).layers.size();
+    if (!commit(r, i, {}, 0)) return false;
+    say(tag(r, i) + s.name + " end status=0 0.00 s (root " + s.root + ": " +
+        (s.base.empty() ? std::string("empty")
+                        : "the " + std::to_string(depth) + " layer(s) of " + s.base + ", shared") +
+        ")");
+    return true;
+}
+
+// The outputs of a cached step, in its view with the layer it took from the cache.
+bool check_cached(Run& r, size_t i, Stack with) {
+    const auto& s = r.plan.steps[i];
+    if (s.outputs.empty() && s.answers.empty()) return true;
+    MergedView view;
+    return read_view(r, with, view) && check_step_outputs(view.path(), s, r.a, true) &&
+           view.unmount();
+}
+
+bool run_one(Run& r, size_t i) {
+    const auto& s = r.plan.steps[i];
+    bool starts = s.action == seedboot::StepAction::start;
+    if (starts && (s.base.empty() || s.base[0] != '/')) return start_from_root(r, i);
+    if (!starts && !r.live.roots.count(s.root))
+        return fail("step " + s.name + " works in root " + s.root + ", which no step has made");
+    if (!starts && !flatten(r, i, s.root)) return false;
+    Stack start = starts ? Stack{} : r.live.roots.at(s.root);
+    std::string key = key_for(r, s, start), name = seedboot::layer_name(i);
+    std::string path = layer_path(r.work, name), aside = step_id(i, s.name);
+    if (!journal(r, seedboot::journal_begin(i, s.name),
+                 {.kind = "begin", .index = i, .name = s.name}) ||
+        !fresh_layer(r.work, name, aside))
+        return false;
+    double t0 = seconds_since_boot();
+    LayerDigest d;
+    uint64_t bytes = 0;
+    bool hit = false;
+    if (!fetch_layer(r.cache, key, path, d, hit) && !fresh_layer(r.work, name, aside)) return false;
+    StepOutcome so;
+    if (hit) {
+        Stack with = start;
+        with.layers.push_back({name, d, key});
+        if (!check_cached(r, i, with)) return failed(r, i, so);
+        so.millis = millis_since(t0);
+        say(tag(r, i) + s.name + " cached " + seconds(so.millis) + " (layer " + name + ", " +
+            std::to_string(d.entries) + " entries, key " + key.substr(0, 16) + ")");
+    } else {
+        say(tag(r, i) + s.name + " start");
+        if (!work_in_layer(r, i, start, name, so)) return false;
+        say(tag(r, i) + s.name + " end status=" + std::to_string(so.status) + " " +
+            seconds(so.millis));
+        if (so.status != 0) return failed(r, i, so);
+        if (!digest_layer(path, d, &bytes)) return false;
+    }
+    if (d.entries == 0 && ::rmdir(path.c_str()) != 0) return fail_errno("remove empty " + path);
+    if (!commit(r, i, {d.sha256, d.entries, key, hit}, so.millis)) return false;
+    if (hit) return true;
+    say("layer " + name + ": " + std::to_string(d.entries) + " entries, " + d.sha256);
+    // An empty layer is worth its entry too: a hit skips the step.
+    store_layer(r.cache, key, d.entries ? path : r.work.layers() + "/.empty", d, bytes);
+    return true;
+}
+
+// A step the journal shows finished: its layer goes on its root, and its outputs are hashed
+// again in its view as the step left it (later steps may have changed them since).
+bool take_finished(Run& r, size_t i) {
+    const auto& s = r.plan.steps[i];
+    std::string err;
+    if (!seedboot::replay_done(r.plan, i, *r.j.done_event(s.name), r.live, err)) return fail(err);
+    say(tag(r, i) + s.name + " already done (journal)");
+    if (s.outputs.empty()) return true;
+    MergedView view;
+    return read_view(r, r.live.roots.at(s.root), view) &&
+           check_step_outputs(view.path(), s, r.a, false) && view.unmount();
+}
+
+bool replay_flattens(Run& r, size_t i) {
+    std::string err;
+    for (const auto& e : r.j.events)
+        if (e.kind == "flatten" && e.index == i && !seedboot::replay_flatten(e, r.live, err))
+            return fail(err);
+    return true;
+}
+
+// A StageX stage's output, its package root, named by one digest for /result: two builders
+// compare stages by it, and the host checks the image it packs.
+bool digest_root(Run& r) {
+    const std::string& name = r.plan.digest_root;
+    if (name.empty()) return true;
+    r.o.failed_step = "digest";
+    auto it = r.live.roots.find(name);
+    if (it == r.live.roots.end()) return fail("digest root " + name + " was never made");
+    MergedView view;
+    seedboot::TreeDigest d;
+    std::string err;
+    if (!read_view(r, it->second, view)) return false;
+    if (!seedboot::tree_digest(view.path(), d, err))
+        return fail("tree digest of build root " + name + ": " + err);
+    if (!view.unmount()) return false;
+    r.o.digest = name + " " + d.sha256 + " " + std::to_string(d.entries);
+    say("build root " + name + ": tree digest " + d.sha256 + " (" + std::to_string(d.entries) +
+        " entries, " + std::to_string(it->second.layers.size()) + " layer(s))");
+    return true;
+}
+
+bool check_answers(Run& r) {
+    r.o.failed_step = "answers";
+    MergedView view;
+    return read_view(r, r.live.roots.at("build"), view) &&
+           check_remaining_answers(view.path(), r.a) && view.unmount();
+}
 
 // Runs the steps the journal does not show finished; false with `o` saying which failed.
-bool run_steps(const seedboot::Plan& plan, const Work& work, seedboot::Journal& j, Answers& a,
-               PlanOutcome& o) {
-    o.failed_step = "sandbox";
-    StepSandbox box;
-    if (!prepare_steps(box)) return false;
-    o.failed_step.clear();
+bool run_steps(Run& r) {
+    r.o.failed_step = "sandbox";
+    if (!prepare_steps(r.box)) return false;
+    r.o.failed_step.clear();
     bool first_run = true;
-    for (size_t i = 0; i < plan.steps.size(); ++i) {
-        if (j.finished(plan.steps[i].name)) {
-            say("[" + std::to_string(i + 1) + "/" + std::to_string(plan.steps.size()) + "] " +
-                plan.steps[i].name + " already done (journal)");
-            if (!check_step_outputs(work, plan.steps[i], a, false)) {
-                o.failed_step = plan.steps[i].name;
+    for (size_t i = 0; i < r.plan.steps.size(); ++i) {
+        if (!replay_flattens(r, i)) return false;
+        if (r.j.finished(r.plan.steps[i].name)) {
+            if (!take_finished(r, i)) {
+                r.o.failed_step = r.plan.steps[i].name;
                 return false;
             }
             continue;
@@ -235,40 +315,38 @@ bool run_steps(const seedboot::Plan& plan, const Work& work, seedboot::Journal& 
             say(at);
             first_run = false;
         }
-        if (!run_one(plan, work, box, i, a, o, j)) {
-            if (o.failed_step.empty()) {
-                o.failed_step = plan.steps[i].name;
-                o.disk_full = report_if_full(work, "preparing step " + o.failed_step);
+        if (!run_one(r, i)) {
+            if (r.o.failed_step.empty()) {
+                r.o.failed_step = r.plan.steps[i].name;
+                r.o.disk_full = report_if_full(r.work, "preparing step " + r.o.failed_step);
             }
             return false;
         }
     }
-    // Every answer must have been checked: an answer no step declared is checked now.
-    for (const auto& [path, sha] : a.want)
-        if (!a.seen.count(path) && !check_output({a.tree, ""}, path, a)) {
-            o.failed_step = "answers";
-            return false;
-        }
-    return digest_root(plan, work, o);
+    return check_answers(r) && digest_root(r);
 }
 
 } // namespace
 
-PlanOutcome run_plan(const seedboot::Plan& plan, const Work& work, seedboot::Journal& j) {
+PlanOutcome run_plan(const seedboot::Plan& plan, const Work& work, seedboot::Journal& j,
+                     const seedboot::Manifest& manifest, LayerCache& cache) {
     PlanOutcome o;
     o.failed_step = "answers";
     o.status = 1;
-    Answers a;
-    Fd tree(::open(work.build().c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!tree.ok()) fail_errno("open the build tree " + work.build());
-    a.tree = tree.get();
-    o.ok = make_dirs(work.logs()) && (plan.roots.empty() || make_dirs(work.roots())) && tree.ok() &&
-           load_answers(plan, a) && run_steps(plan, work, j, a, o);
+    Run r{plan, work, j, manifest, cache, o, {}, {}, {}};
+    std::string err;
+    if (j.laid_out) {
+        seedboot::Journal only_layout = j;
+        only_layout.events.clear();
+        if (!seedboot::replay_stacks(plan, only_layout, r.live, err)) fail(err);
+    }
+    o.ok = make_dirs(work.logs()) && r.live.roots.count("build") && load_answers(plan, r.a) &&
+           run_steps(r);
     if (o.ok) {
         o.failed_step.clear();
         o.status = 0;
     }
-    if (!write_result(work, plan.arch, j, a.seen, o) && o.ok) {
+    if (!write_result(work, plan.arch, j, r.a.seen, o) && o.ok) {
         o.ok = false;
         o.failed_step = "result";
         o.status = 1;

@@ -18,11 +18,6 @@ using seedboot::Fd;
 
 namespace {
 
-bool exists(const std::string& path) {
-    struct stat st {};
-    return ::lstat(path.c_str(), &st) == 0;
-}
-
 // A root image path as the folder it is resolved in and the path inside it:
 // /sources/... inside /sources, /seed/... inside /seed, so that no link in the
 // image can lead a copy onto /work, /proc or anything but the verified image.
@@ -38,22 +33,13 @@ bool image_source(const std::string& path, std::string& root, std::string& insid
     return fail("copy source " + path + " is not in the root image's /sources or /seed");
 }
 
-bool start_root(const seedboot::PlanStep& step, const Work& work, const std::string& aside) {
-    std::string path = root_path(work, step.root);
-    if (exists(path)) {
-        say("build root " + step.root + " is left from a cut-off start: moved to " + aside);
-        if (!make_dirs(work.aside()) || ::rename(path.c_str(), aside.c_str()) != 0)
-            return fail_errno("move " + path + " to " + aside);
-    }
-    if (::mkdir(path.c_str(), 0755) != 0) return fail_errno("make build root " + path);
-    if (step.base.empty()) return true;
-    CopyRequest copy{.src_root = "", .src = "/", .dst_root = path, .dst = "/"};
-    if (step.base[0] == '/') {
-        if (!image_source(step.base, copy.src_root, copy.src)) return false;
-    } else {
-        copy.src_root = root_path(work, step.base);
-    }
-    return copy_into_root(copy);
+// FROM an image folder: the folder's contents become the root's first layer.
+bool start_root(const seedboot::PlanStep& step, const ActionTrees& t) {
+    if (step.base.empty() || step.base[0] != '/')
+        return fail("start step " + step.name +
+                    " has no image folder to copy (expected base=/...)");
+    CopyRequest copy{.src_root = "", .src = "/", .dst_root = t.into, .dst = "/"};
+    return image_source(step.base, copy.src_root, copy.src) && copy_into_root(copy);
 }
 
 // WORKDIR: every missing folder of `dir` inside the root. Through no symlink:
@@ -84,18 +70,18 @@ bool make_folder(const std::string& root, const std::string& dir) {
     return true;
 }
 
-bool copy_step(const seedboot::PlanStep& step, const Work& work) {
+bool copy_step(const seedboot::PlanStep& step, const ActionTrees& t) {
     if (step.argv.size() < 2) return fail("copy step " + step.name + " names no source");
     CopyRequest copy{.src_root = "",
                      .src = "",
-                     .dst_root = root_path(work, step.root),
+                     .dst_root = t.into,
                      .dst = step.argv.back(),
                      .chmod = step.chmod};
     for (size_t i = 0; i + 1 < step.argv.size(); ++i) {
         if (step.from == "image") {
             if (!image_source(step.argv[i], copy.src_root, copy.src)) return false;
         } else {
-            copy.src_root = root_path(work, step.from);
+            copy.src_root = t.from;
             copy.src = step.argv[i];
         }
         if (!copy_into_root(copy)) return false;
@@ -105,19 +91,15 @@ bool copy_step(const seedboot::PlanStep& step, const Work& work) {
 
 } // namespace
 
-std::string root_path(const Work& work, const std::string& root) {
-    return root == "build" ? work.build() : work.roots() + "/" + root;
-}
-
-bool run_action(const seedboot::PlanStep& step, const Work& work, const std::string& aside) {
+bool run_action(const seedboot::PlanStep& step, const ActionTrees& t) {
     switch (step.action) {
     case seedboot::StepAction::start:
-        return start_root(step, work, aside);
+        return start_root(step, t);
     case seedboot::StepAction::mkdir:
-        return !step.argv.empty() ? make_folder(root_path(work, step.root), step.argv[0])
+        return !step.argv.empty() ? make_folder(t.into, step.argv[0])
                                   : fail("mkdir step " + step.name + " names no folder");
     case seedboot::StepAction::copy:
-        return copy_step(step, work);
+        return copy_step(step, t);
     case seedboot::StepAction::run:
         break;
     }

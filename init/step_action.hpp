@@ -1,10 +1,10 @@
 // The PID 1's own steps between processes, for StageX's build stages (plan
-// format 2): starting a build root (`FROM scratch AS x`, `FROM y AS x`), making
-// a folder in one (`WORKDIR`), copying into one (`COPY`, `ADD`). They are
-// journaled like steps that run a program, so a power cut resumes them.
+// format 2): a build root that starts as a folder of the root image (`FROM
+// stagex/bootstrap-stageN`), making a folder in a root (`WORKDIR`), copying into
+// one (`COPY`, `ADD`). Each writes into its root's merged view (or, for a start,
+// straight into the new root's first layer), and is journaled and committed as a
+// layer like a step that runs a program, so a power cut resumes it.
 #pragma once
-
-#include "work.hpp"
 
 #include "libseedboot/format/plan.hpp"
 
@@ -12,13 +12,13 @@
 
 namespace init {
 
-// Where a step's root is: "build" is the build tree, any other name a folder
-// of /work/roots.
-std::string root_path(const Work& work, const std::string& root);
+struct ActionTrees {
+    std::string into; // the writable view of the step's root (start: its new layer folder)
+    std::string from; // copy from a root: that root's read-only view
+};
 
-// Carries out a start, mkdir or copy step. `aside` is where a root that a
-// cut-off start left behind is moved (nothing is deleted). False, with the
-// console saying why, on any failure.
-bool run_action(const seedboot::PlanStep& step, const Work& work, const std::string& aside);
+// Carries out a start (from an image folder), mkdir or copy step. False, with the console
+// saying why, on any failure.
+[[nodiscard]] bool run_action(const seedboot::PlanStep& step, const ActionTrees& trees);
 
 } // namespace init

@@ -1,6 +1,7 @@
 #include "tree_copy.hpp"
 
 #include "console.hpp"
+#include "files.hpp"
 
 #include "libseedboot/sys/fd.hpp"
 
@@ -196,21 +197,17 @@ struct Copier {
             errno = ELOOP;
             return fail_at(path, "copy a tree deeper than 256 folders to");
         }
-        int listing = ::dup(sdir);
-        DIR* d = listing >= 0 ? ::fdopendir(listing) : nullptr;
-        if (!d) {
-            if (listing >= 0) ::close(listing);
-            return fail_at(path, "list the source of");
-        }
         std::vector<std::string> names;
-        errno = 0;
-        while (dirent* e = ::readdir(d)) {
-            std::string n = e->d_name;
-            if (n != "." && n != "..") names.push_back(n);
+        {
+            Listing d = open_listing(sdir);
+            if (!d) return fail_at(path, "list the source of");
+            errno = 0;
+            while (dirent* e = ::readdir(d.get())) {
+                std::string n = e->d_name;
+                if (n != "." && n != "..") names.push_back(n);
+            }
+            if (errno != 0) return fail_at(path, "list the source of");
         }
-        bool listed = errno == 0;
-        ::closedir(d);
-        if (!listed) return fail_at(path, "list the source of");
         for (const auto& n : names)
             if (!entry(sdir, n, ddir, n, path + "/" + n, depth)) return false;
         return true;

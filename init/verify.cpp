@@ -46,7 +46,7 @@ bool hash_contents(seedboot::Manifest& entries) {
 
 } // namespace
 
-bool verify_manifest() {
+bool verify_manifest(seedboot::Manifest& verified) {
     std::string text, err;
     seedboot::Manifest want, have, part;
     if (!read_file("/manifest", text)) return false;
@@ -79,6 +79,7 @@ bool verify_manifest() {
         fail("manifest: " + std::to_string(bad - kMaxReported) + " more differences");
     if (bad) return fail("the root image does not match /manifest: refusing to run anything");
     say("manifest: " + std::to_string(want.size()) + " entries under /seed and /sources verified");
+    verified = std::move(want);
     return true;
 }
 

@@ -157,6 +157,24 @@ bool root_disk(std::string& disk, std::string& device) {
 
 } // namespace
 
+bool find_cache_partition(std::string& device, std::string& why) {
+    std::vector<std::string> found;
+    for (const std::string& name : block_devices()) {
+        std::string uevent;
+        if (!read_attr("/sys/class/block/" + name + "/uevent", uevent)) continue;
+        if (uevent_value(uevent, "PARTNAME") != seedboot::kCacheLabel) continue;
+        found.push_back("/dev/" + uevent_value(uevent, "DEVNAME"));
+    }
+    if (found.size() == 1) {
+        device = found[0];
+        return true;
+    }
+    why = found.empty() ? std::string("no partition is named ") + seedboot::kCacheLabel
+                        : std::to_string(found.size()) + " partitions are named " +
+                              seedboot::kCacheLabel + " (expected one): none is used";
+    return false;
+}
+
 bool find_work_partition(int wait_s, std::string& device) {
     std::string identity, disk, root_dev, other_roots;
     if (!read_identity(identity) || !root_disk(disk, root_dev)) return false;

@@ -12,4 +12,8 @@ namespace init {
 // what was found, when there is none or it cannot tell which: nothing has been written then.
 bool find_work_partition(int wait_s, std::string& device);
 
+// The layer cache's partition (named seedboot-cache, on any disk): true with `device` set when
+// there is exactly one; false with `why` saying what was found (none, or several) otherwise.
+bool find_cache_partition(std::string& device, std::string& why);
+
 } // namespace init

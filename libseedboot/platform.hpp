@@ -51,8 +51,9 @@ constexpr bool arch_names_match_table() {
 static_assert(arch_names_match_table(), "kArchNames must list kArches");
 
 // GPT partition names, which are also the file system labels where there is one.
-constexpr const char* kEspLabel = "seedboot-esp";   // the EFI system partition
-constexpr const char* kRootLabel = "seedboot-root"; // the root squashfs
-constexpr const char* kWorkLabel = "seedboot-work"; // the ext4 work partition
+constexpr const char* kEspLabel = "seedboot-esp";     // the EFI system partition
+constexpr const char* kRootLabel = "seedboot-root";   // the root squashfs
+constexpr const char* kWorkLabel = "seedboot-work";   // the ext4 work partition
+constexpr const char* kCacheLabel = "seedboot-cache"; // the layer cache's ext4 partition
 
 } // namespace seedboot

@@ -38,7 +38,33 @@ struct BootArgs {
     std::string accel = "tcg";       // qemu::Accel by name
     bool test_silent_kvm = false;    // test hook, see qemu::AccelChoice
     unsigned cpus = 0;               // 0: one per host core
+    std::string cache;               // the layer cache disk; empty: OUT/cache.img
+    std::string cache_size;          // for a new one; empty: 4 x the work partition
+    bool no_cache = false;           // attach none: every step runs
 };
+
+bool cache_size_of(const BootArgs& a, uint64_t& size, std::string& err) {
+    if (parse_size(a.cache_size, size) && size >= (16ull << 20)) return true;
+    err = "--cache-size '" + a.cache_size + "' (expected a size of at least 16M, like 2G)";
+    return false;
+}
+
+// The layer cache (init/layers/layer_cache.hpp): a disk of its own, kept between runs, made
+// when missing. A new one holds four times the work partition (at least 256 MiB).
+bool cache_disk(const BootArgs& a, const Spec& spec, std::string& path, std::string& err) {
+    path = a.cache.empty() ? a.out_dir + "/cache.img" : a.cache;
+    if (fs::exists(path)) {
+        if (fs::is_regular_file(path)) return true;
+        err = "--cache " + path + ": not a disk image file";
+        return false;
+    }
+    uint64_t size = std::max<uint64_t>(4 * spec.work_size, 256ull << 20);
+    if (!a.cache_size.empty() && !cache_size_of(a, size, err)) return false;
+    DiskContent c{.arch = a.arch, .epoch = spec.epoch, .cache_size = size};
+    if (!make_disk(c, path, err)) return false;
+    say("seedboot: made the layer cache " + path + " (" + std::to_string(size >> 20) + " MiB)");
+    return true;
+}
 
 // UEFI: one disk (ESP + root + work) and a writable copy of the firmware's variables.
 bool uefi_disk(const BootArgs& a, DiskContent c, const std::string& disk, bool reuse,
@@ -128,12 +154,15 @@ bool check_options(const BootArgs& a, const Spec& spec, qemu::AccelChoice& accel
     dry.disks = a.uefi ? std::vector<std::string>{"disk.img"}
                        : std::vector<std::string>{"root.img", "work.img"};
     dry.read_only = {!a.uefi};
+    if (!a.no_cache) dry.disks.push_back("cache.img");
     dry.disks.insert(dry.disks.end(), a.attach.begin(), a.attach.end());
     std::vector<std::string> argv;
     if (!qemu::qemu_command(dry, argv, err)) {
         if (!a.cpus && spec.cpus) err = spec.file + ": [image] cpus: " + err;
         return false;
     }
+    uint64_t size = 0;
+    if (!a.cache_size.empty() && !cache_size_of(a, size, err)) return false;
     if (a.screen && !a.uefi) {
         err = "--screen needs --uefi (the screen is the UEFI firmware's framebuffer; direct "
               "kernel boot has none)";
@@ -163,14 +192,18 @@ int cmd_boot(const BootArgs& a) {
     cfg.cpus = guest_cpus(a, spec);
     qemu::AccelChoice accel;
     if (!check_options(a, spec, accel, err) || !make_disks(a, spec, cfg, err)) return error(err);
+    std::string cache;
+    if (!a.no_cache && !cache_disk(a, spec, cache, err)) return error(err);
+    if (!cache.empty()) cfg.disks.push_back(cache);
     cfg.disks.insert(cfg.disks.end(), a.attach.begin(), a.attach.end());
     cfg.read_only.resize(cfg.disks.size(), false);
     unsigned timeout = a.timeout_s ? a.timeout_s : static_cast<unsigned>(spec.boot_timeout_s);
     std::string log = a.out_dir + "/console.log";
     say("seedboot: booting " + spec.name + " on " + a.arch + " (" +
         (a.uefi ? "UEFI" : "direct kernel boot") + ", " + a.disk_bus + " disks, accel " + a.accel +
-        ", " + cpus_text(cfg.cpus) + "), limit " + std::to_string(timeout) +
-        " s, console also in " + log);
+        ", " + cpus_text(cfg.cpus) +
+        (cache.empty() ? ", no layer cache" : ", layer cache " + cache) + "), limit " +
+        std::to_string(timeout) + " s, console also in " + log);
     qemu::RunOptions opt{timeout, !a.quiet, a.power_cut_after};
     // A run counts once the guest powers off; with a screen it holds the result there for
     // a minute first (init/screen.hpp).
@@ -229,6 +262,12 @@ void register_boot(CLI::App& app, Action& run) {
     c->add_flag("--test-silent-kvm", a->test_silent_kvm,
                 "test hook for --accel auto: a stopped QEMU (-S) stands in for a KVM guest that "
                 "hangs before Linux, so the fallback to TCG runs on any host");
+    c->add_option("--cache", a->cache,
+                  "the layer cache disk, kept between runs (default OUT/cache.img, made when "
+                  "missing; delete it to empty the cache)");
+    c->add_option("--cache-size", a->cache_size,
+                  "size of a new layer cache disk (default 4 x the work partition, at least 256M)");
+    c->add_flag("--no-cache", a->no_cache, "attach no layer cache: every step runs");
     c->add_option("--cpus", a->cpus,
                   "guest CPUs (default: the spec's [image] cpus, else one per host core)")
         ->check(CLI::Range(1u, 256u));

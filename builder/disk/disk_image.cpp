@@ -19,7 +19,8 @@ bool make_disk(const DiskContent& c, const std::string& out, std::string& err) {
     }
     // The GUID seed covers everything that goes into the disk.
     std::string seed = "seedboot-disk:" + c.arch + ":" + std::to_string(c.work_size) + ":" +
-                       std::to_string(c.epoch);
+                       std::to_string(c.epoch) +
+                       (c.cache_size ? ":cache:" + std::to_string(c.cache_size) : "");
     std::string digest;
     uint64_t size = 0;
     for (const auto& f : {c.kernel, c.root}) {
@@ -47,6 +48,15 @@ bool make_disk(const DiskContent& c, const std::string& out, std::string& err) {
         if (!make_work_fs(work.path(), c.work_size, seed, c.epoch, err)) return false;
         spec.partitions.push_back({seedboot::kWorkLabel, gpt_type::linux_data, work.path(),
                                    c.work_size, c.work_identity});
+    }
+    seedboot::TempFile cache;
+    if (c.cache_size) {
+        cache.adopt(out + ".cache.tmp");
+        if (!make_work_fs(cache.path(), c.cache_size, seed + ":cache", c.epoch, err,
+                          seedboot::kCacheLabel))
+            return false;
+        spec.partitions.push_back(
+            {seedboot::kCacheLabel, gpt_type::linux_data, cache.path(), c.cache_size});
     }
     return write_gpt_disk(spec, out, err);
 }

@@ -19,6 +19,9 @@ struct DiskContent {
     // (builder/image/image_identity.hpp), which the caller reads from that image. All zeros:
     // derived from the content, and no image's PID 1 takes the partition.
     Guid work_identity;
+    // Non-zero: partition seedboot-cache with an empty ext4, for the PID 1's layer cache
+    // (init/layers/layer_cache.hpp). A disk of its own, kept between runs by `seedboot boot`.
+    uint64_t cache_size = 0;
 };
 
 bool make_disk(const DiskContent& c, const std::string& out, std::string& err);

@@ -33,7 +33,7 @@ constexpr const char* kMke2fsConf = R"([defaults]
 } // namespace
 
 bool make_work_fs(const std::string& out, uint64_t size, const std::string& seed, uint64_t epoch,
-                  std::string& err) {
+                  std::string& err, const char* label) {
     seedboot::TempFile conf;
     if (!conf.create(out + ".mke2fs-XXXXXX", err)) return false;
     if (!seedboot::write_all(conf.fd(), kMke2fsConf)) {
@@ -44,7 +44,7 @@ bool make_work_fs(const std::string& out, uint64_t size, const std::string& seed
     for (char& c : uuid) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     std::remove(out.c_str());
     return seedboot::run_program(
-        {"mke2fs", "-q", "-F", "-t", "ext4", "-L", seedboot::kWorkLabel, "-U", uuid, "-E",
+        {"mke2fs", "-q", "-F", "-t", "ext4", "-L", label, "-U", uuid, "-E",
          "hash_seed=" + uuid + ",root_owner=0:0,lazy_itable_init=0,lazy_journal_init=0,nodiscard",
          out, std::to_string(size / 1024) + "k"},
         {"MKE2FS_CONFIG=" + conf.path(), "E2FSPROGS_FAKE_TIME=" + std::to_string(epoch)}, err);

@@ -10,7 +10,8 @@ namespace builder {
 // Makes a bare ext4 file system of `size` bytes in `out` with pinned mke2fs
 // settings, a UUID and hash seed derived from `seed`, and every timestamp at
 // `epoch`: the same arguments always give the same bytes.
+// `label`: the file system's (seedboot-work; the layer cache's is seedboot-cache).
 bool make_work_fs(const std::string& out, uint64_t size, const std::string& seed, uint64_t epoch,
-                  std::string& err);
+                  std::string& err, const char* label = "seedboot-work");
 
 } // namespace builder

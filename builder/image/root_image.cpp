@@ -118,6 +118,7 @@ seedboot::Plan compile_plan(const Spec& spec, const std::string& arch) {
             p.binds.push_back({"/sources/" + src.name, src.into});
     }
     for (const auto& a : spec.answers) p.answers.push_back(expand(spec, a, arch));
+    if (spec.digest_build) p.digest_root = "build";
     for (const auto& s : spec.steps) {
         if (!applies_to(s.arches, arch)) continue;
         seedboot::PlanStep step;
@@ -161,7 +162,7 @@ bool compose_root_image(const Spec& given, const std::string& arch, const std::s
     if (!given.has_stagex) plan = compile_plan(spec, arch);
     RootImage img;
     seedboot::Manifest manifest;
-    for (const char* dir : {"/", "/dev", "/proc", "/sys", "/work"})
+    for (const char* dir : {"/", "/cache", "/dev", "/proc", "/sys", "/work"})
         img.entries.push_back({dir, 'd', 0755, "", ""});
     if (!std::filesystem::is_regular_file(init)) {
         err = init + ": PID 1 binary not found (build it with make init-" + arch + ")";

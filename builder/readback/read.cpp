@@ -102,6 +102,36 @@ int collect_child(ext2_ino_t, int entry, ext2_dir_entry* dirent, int, int, char*
     return 0;
 }
 
+// ext4 keeps a device's numbers in i_block: the old 8:8 encoding in the first word, or the
+// new one (as the kernel's new_encode_dev) in the second.
+void device_numbers(const ext2_inode& inode, WorkFsEntry& e) {
+    uint32_t old = inode.i_block[0], dev = inode.i_block[1];
+    if (old) {
+        e.rdev_major = (old >> 8) & 0xff;
+        e.rdev_minor = old & 0xff;
+    } else {
+        e.rdev_major = (dev >> 8) & 0xfff;
+        e.rdev_minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+    }
+}
+
+// Overlayfs's mark of a folder that hides the layers below it.
+bool read_opaque(WorkFs& fs, ext2_ino_t ino, WorkFsEntry& e, std::string& err) {
+    ext2_xattr_handle* h = nullptr;
+    errcode_t rc = ext2fs_xattrs_open(fs.handle(), ino, &h);
+    if (rc == 0) rc = ext2fs_xattrs_read(h);
+    void* value = nullptr;
+    size_t len = 0;
+    if (rc == 0 && ext2fs_xattr_get(h, "trusted.overlay.opaque", &value, &len) == 0) {
+        e.opaque = len == 1 && static_cast<const char*>(value)[0] == 'y';
+        ext2fs_free_mem(&value);
+    }
+    if (h) ext2fs_xattrs_close(&h);
+    if (rc == 0 || rc == EXT2_ET_EA_KEY_NOT_FOUND) return true;
+    err = fs.image() + ": " + e.path + ": reading its extended attributes: " + ext2_error(rc);
+    return false;
+}
+
 bool list_dir(WorkFs& fs, ext2_ino_t dir_ino, const std::string& dir, std::set<ext2_ino_t>& visited,
               std::vector<WorkFsEntry>& out, std::string& err) {
     std::vector<Child> children;
@@ -119,6 +149,13 @@ bool list_dir(WorkFs& fs, ext2_ino_t dir_ino, const std::string& dir, std::set<e
         e.type = type_of(inode.i_mode);
         e.mode = inode.i_mode & 07777;
         e.size = EXT2_I_SIZE(&inode);
+        e.uid = inode_uid(inode);
+        e.gid = inode_gid(inode);
+        e.mtime = static_cast<int32_t>(inode.i_mtime);
+        e.ino = c.ino;
+        e.nlink = inode.i_links_count;
+        if (e.type == 'c' || e.type == 'b') device_numbers(inode, e);
+        if (e.type == 'd' && !read_opaque(fs, c.ino, e, err)) return false;
         if (e.type == 'l' && !read_link(fs, c.ino, inode, e.path, e.link_target, err)) return false;
         out.push_back(e);
         if (e.type != 'd') continue;

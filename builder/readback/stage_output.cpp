@@ -1,5 +1,7 @@
 #include "stage_output.hpp"
 
+#include "builder/readback/layered_root.hpp"
+
 #include "libseedboot/format/text.hpp"
 
 namespace builder {
@@ -32,11 +34,20 @@ bool recorded_digest(WorkFs& fs, const std::string& root, seedboot::TreeDigest& 
 
 } // namespace
 
+bool extract_root(WorkFs& fs, const std::string& root, const std::string& below,
+                  const std::string& dest, std::string& err) {
+    RunRecord run;
+    seedboot::Stack stack;
+    std::vector<RootEntry> entries;
+    return read_run(fs, run, err) && find_root(run, root, stack, err) &&
+           merge_root(fs, stack, entries, err) &&
+           extract_root_entries(fs, entries, below, dest, err);
+}
+
 bool extract_stage_root(WorkFs& fs, const std::string& root, const std::string& dest,
                         seedboot::TreeDigest& digest, std::string& err) {
     seedboot::TreeDigest want;
-    if (!recorded_digest(fs, root, want, err) ||
-        !extract_work_tree(fs, "/roots/" + root, dest, err) ||
+    if (!recorded_digest(fs, root, want, err) || !extract_root(fs, root, "/", dest, err) ||
         !seedboot::tree_digest(dest, digest, err))
         return false;
     if (digest.sha256 == want.sha256 && digest.entries == want.entries) return true;

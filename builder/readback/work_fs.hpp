@@ -51,6 +51,11 @@ struct WorkFsEntry {
     uint32_t mode = 0; // permission bits (07777)
     uint64_t size = 0; // i_size: bytes for files, target length for symlinks
     std::string link_target; // symlinks only
+    uint32_t uid = 0, gid = 0;
+    uint32_t rdev_major = 0, rdev_minor = 0; // devices ('c', 'b'): a layer's whiteout is c 0:0
+    int64_t mtime = 0;                       // seconds
+    bool opaque = false; // a directory with trusted.overlay.opaque=y (a layer's opaque folder)
+    uint32_t ino = 0, nlink = 1;
 };
 
 bool open_work_fs(const std::string& image, WorkFs& out, std::string& err);

@@ -38,6 +38,14 @@ struct Reader {
         return true;
     }
 
+    bool boolean(const toml::table& t, const char* key, bool& out) {
+        const toml::node* n = t.get(key);
+        if (!n) return true;
+        if (!n->is_boolean()) return fail(*n, std::string("'") + key + "' must be true or false");
+        out = n->as_boolean()->get();
+        return true;
+    }
+
     bool integer(const toml::table& t, const char* key, uint64_t& out, bool required) {
         const toml::node* n = t.get(key);
         if (!n) return !required || fail(t, std::string("missing key '") + key + "'");
@@ -212,9 +220,9 @@ bool read_build(const toml::table& root, Spec& s, Reader& r) {
     if (!n) return true;
     if (!n->is_table()) return r.fail(*n, "'build' must be a table");
     const toml::table& t = *n->as_table();
-    if (!r.known_keys(t, "[build]", {"dirs", "env", "answers"}) ||
+    if (!r.known_keys(t, "[build]", {"dirs", "env", "answers", "digest"}) ||
         !r.strings(t, "dirs", s.dirs, false) || !r.strings(t, "env", s.env, false) ||
-        !r.strings(t, "answers", s.answers, false))
+        !r.strings(t, "answers", s.answers, false) || !r.boolean(t, "digest", s.digest_build))
         return false;
     for (const auto& d : s.dirs)
         if (!r.clean_path(t, "dir", d)) return false;

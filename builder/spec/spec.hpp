@@ -71,6 +71,7 @@ struct Spec {
     std::vector<std::string> dirs;    // made in the build tree on first boot
     std::vector<std::string> env;     // NAME=VALUE
     std::vector<std::string> answers; // build-tree paths of answers files
+    bool digest_build = false;        // the finished build tree's digest goes into /result
     std::vector<StepSpec> steps;
     // [vars.ARCH] tables: {NAME} in paths and step arguments, per arch.
     std::map<std::string, std::map<std::string, std::string>> vars;

@@ -2,50 +2,105 @@
 
 #include "text.hpp"
 
+#include "libseedboot/sys/sha256.hpp"
+
 #include <cstdio>
 #include <zlib.h>
 
 namespace seedboot {
 
 bool Journal::finished(std::string_view step) const {
-    for (auto it = events.rbegin(); it != events.rend(); ++it)
-        if (it->name == step) return it->kind == "done" && it->status == 0;
-    return false;
+    const JournalEvent* e = done_event(step);
+    return e && e->status == 0 && last_is_done(step);
 }
 
 bool Journal::unfinished(std::string_view step) const {
     for (auto it = events.rbegin(); it != events.rend(); ++it)
-        if (it->name == step) return it->kind == "begin" || it->status != 0;
+        if (it->kind != "flatten" && it->name == step)
+            return it->kind == "begin" || it->status != 0;
+    return false;
+}
+
+const JournalEvent* Journal::done_event(std::string_view step) const {
+    for (auto it = events.rbegin(); it != events.rend(); ++it)
+        if (it->kind == "done" && it->name == step) return &*it;
+    return nullptr;
+}
+
+bool Journal::last_is_done(std::string_view step) const {
+    for (auto it = events.rbegin(); it != events.rend(); ++it)
+        if (it->kind != "flatten" && it->name == step) return it->kind == "done";
     return false;
 }
 
 namespace {
 
-// One event line's words (its check removed): false if they are not a journal event.
-bool parse_event(const std::vector<std::string_view>& w, JournalEvent& e) {
+bool is_layer_digest(std::string_view s) {
+    return s == "-" || is_sha256_hex(s);
+}
+
+// The layer fields of a format 3 line: DIGEST ENTRIES KEY (KEY absent for flatten).
+bool parse_layer(const std::vector<std::string_view>& w, size_t at, bool with_key,
+                 JournalEvent& e) {
+    if (w.size() != at + (with_key ? 3 : 2)) return false;
+    e.layer = w[at];
+    if (!is_layer_digest(e.layer) || !parse_u64(w[at + 1], e.layer_entries)) return false;
+    if (e.layer == "-" && e.layer_entries != 0) return false;
+    if (!with_key) return e.layer != "-";
+    e.key = w[at + 2];
+    return is_layer_digest(e.key);
+}
+
+bool parse_done(const std::vector<std::string_view>& w, uint64_t format, JournalEvent& e) {
+    if (w.size() < 5 || !parse_u64(w[1], e.index) || !is_clean_name(w[2]) ||
+        !parse_u64(w[3], e.status) || !parse_u64(w[4], e.millis))
+        return false;
+    e.name = w[2];
+    if (format < 3) return w.size() == 5;
+    if (w.size() < 6 || (w[5] != "run" && w[5] != "cached")) return false;
+    e.cached = w[5] == "cached";
+    return parse_layer(w, 6, true, e) && (e.status == 0 || e.layer == "-");
+}
+
+// One event line's words (its check removed): false if they are not a journal event of
+// `format`. A layout line fills in the journal's layout fields.
+bool parse_event(const std::vector<std::string_view>& w, uint64_t format, JournalEvent& e,
+                 Journal& j) {
     if (w.empty()) return false;
     e.kind = w[0];
-    bool ok = false;
     if (e.kind == "layout") {
-        ok = w.size() == 1;
-    } else if (e.kind == "begin") {
-        ok = w.size() == 3 && parse_u64(w[1], e.index) && is_clean_name(w[2]);
-    } else if (e.kind == "done") {
-        ok = w.size() == 5 && parse_u64(w[1], e.index) && is_clean_name(w[2]) &&
-             parse_u64(w[3], e.status) && parse_u64(w[4], e.millis);
+        if (format < 3) return w.size() == 1;
+        JournalEvent l;
+        if (!parse_layer(w, 1, true, l)) return false;
+        j.layout_layer = l.layer;
+        j.layout_entries = l.layer_entries;
+        j.layout_key = l.key;
+        return true;
     }
-    if (ok && e.kind != "layout") e.name = w[2];
-    return ok;
+    if (e.kind == "begin") {
+        if (w.size() != 3 || !parse_u64(w[1], e.index) || !is_clean_name(w[2])) return false;
+        e.name = w[2];
+        return true;
+    }
+    if (e.kind == "done") return parse_done(w, format, e);
+    if (e.kind == "flatten" && format >= 3) {
+        e.root = w.size() > 2 ? std::string(w[2]) : "";
+        return w.size() > 2 && parse_u64(w[1], e.index) && is_clean_name(w[2]) &&
+               parse_layer(w, 3, false, e);
+    }
+    return false;
 }
 
 void add_event(Journal& j, JournalEvent&& e) {
-    if (e.kind == "layout")
+    if (e.kind == "layout") {
         j.laid_out = true;
-    else
+        j.layout_offset = e.offset;
+    } else {
         j.events.push_back(std::move(e));
+    }
 }
 
-// Format 2: the line's text without its check, if the check holds; else why not.
+// Formats 2 and 3: the line's text without its check, if the check holds; else why not.
 bool checked_body(std::string_view line, std::string_view& body, std::string& why) {
     size_t sp = line.rfind(' ');
     if (sp == std::string_view::npos || line.size() - sp != 9) {
@@ -69,32 +124,41 @@ std::string shown(std::string_view line) {
 
 bool is_format1_line(std::string_view line) {
     JournalEvent e;
-    return parse_event(split_words(line), e);
+    Journal j;
+    return parse_event(split_words(line), 1, e, j);
 }
 
 enum class LineIs { event, header, damaged, refused };
 
-// Line `n` of a format 2 journal: its event (or the format line), damaged (`why`), or
-// refused (`err`: a format newer than this reader).
-LineIs read_checked(std::string_view line, size_t n, std::string_view file, JournalEvent& e,
-                    std::string& why, std::string& err) {
-    std::string_view body;
-    if (!checked_body(line, body, why)) return LineIs::damaged;
-    if (n > 1) {
-        why = "not a layout, begin or done line";
-        return parse_event(split_words(body), e) ? LineIs::event : LineIs::damaged;
-    }
-    if (body == "seedboot-journal 2") return LineIs::header;
+// The first line of a checked journal: its format (2 or 3), damaged, or refused (`err`: a
+// format newer than this reader).
+LineIs read_header(std::string_view body, size_t n, std::string_view file, Journal& j,
+                   std::string& why, std::string& err) {
     uint64_t v = 0;
     auto w = split_words(body);
-    if (w.size() == 2 && w[0] == "seedboot-journal" && parse_u64(w[1], v) && v > 2) {
+    if (w.size() == 2 && w[0] == "seedboot-journal" && parse_u64(w[1], v) && v >= 2 &&
+        body == "seedboot-journal " + std::to_string(v)) {
+        if (v <= kJournalFormat) {
+            j.format = v;
+            return LineIs::header;
+        }
         err = located(file, n,
                       "journal format " + std::string(w[1]) +
-                          " is newer than this seedboot reads (expected 1 or 2)");
+                          " is newer than this seedboot reads (expected 1, 2 or 3)");
         return LineIs::refused;
     }
-    why = "not the journal's first line 'seedboot-journal 2'";
+    why = "not the journal's first line 'seedboot-journal N'";
     return LineIs::damaged;
+}
+
+// Line `n` of a checked journal: its event (or the format line), or damaged (`why`).
+LineIs read_checked(std::string_view line, size_t n, std::string_view file, Journal& j,
+                    JournalEvent& e, std::string& why, std::string& err) {
+    std::string_view body;
+    if (!checked_body(line, body, why)) return LineIs::damaged;
+    if (n == 1) return read_header(body, n, file, j, why, err);
+    why = "not a layout, begin, done or flatten line of format " + std::to_string(j.format);
+    return parse_event(split_words(body), j.format, e, j) ? LineIs::event : LineIs::damaged;
 }
 
 } // namespace
@@ -111,13 +175,14 @@ bool parse_journal(std::string_view text, std::string_view file, Journal& out, s
             continue;
         }
         JournalEvent e;
+        e.offset = at;
         std::string why;
         LineIs is = LineIs::event;
-        if (j.format == 1 && !parse_event(split_words(line), e)) {
+        if (j.format == 1 && !parse_event(split_words(line), 1, e, j)) {
             err = located(file, n, "unreadable journal line (expected layout, begin or done)");
             return false;
         }
-        if (j.format == 2) is = read_checked(line, n, file, e, why, err);
+        if (j.format >= 2) is = read_checked(line, n, file, j, e, why, err);
         if (is == LineIs::refused) return false;
         if (is == LineIs::damaged) {
             j.damaged_line = n;
@@ -155,25 +220,57 @@ std::string sealed(std::string body, uint64_t format) {
     return body + "\n";
 }
 
+std::string layer_words(const LayerLine& l, bool with_key) {
+    return " " + l.digest + " " + std::to_string(l.entries) + (with_key ? " " + l.key : "");
+}
+
+std::string done_body(uint64_t index, std::string_view name, uint64_t status, uint64_t millis) {
+    return "done " + std::to_string(index) + " " + std::string(name) + " " +
+           std::to_string(status) + " " + std::to_string(millis);
+}
+
 } // namespace
 
 std::string journal_header() {
-    return sealed("seedboot-journal 2", 2);
+    return journal_header_v(kJournalFormat);
 }
 
-std::string journal_layout(uint64_t format) {
-    return sealed("layout", format);
+std::string journal_layout(const LayerLine& layer) {
+    return sealed("layout" + layer_words(layer, true), kJournalFormat);
 }
 
-std::string journal_begin(uint64_t index, std::string_view name, uint64_t format) {
-    return sealed("begin " + std::to_string(index) + " " + std::string(name), format);
+std::string journal_begin(uint64_t index, std::string_view name) {
+    return journal_begin_v(index, name, kJournalFormat);
 }
 
 std::string journal_done(uint64_t index, std::string_view name, uint64_t status, uint64_t millis,
-                         uint64_t format) {
-    return sealed("done " + std::to_string(index) + " " + std::string(name) + " " +
-                      std::to_string(status) + " " + std::to_string(millis),
-                  format);
+                         const LayerLine& layer) {
+    return sealed(done_body(index, name, status, millis) + (layer.cached ? " cached" : " run") +
+                      layer_words(layer, true),
+                  kJournalFormat);
+}
+
+std::string journal_flatten(uint64_t index, std::string_view root, const LayerLine& layer) {
+    return sealed("flatten " + std::to_string(index) + " " + std::string(root) +
+                      layer_words(layer, false),
+                  kJournalFormat);
+}
+
+std::string journal_header_v(uint64_t format) {
+    return sealed("seedboot-journal " + std::to_string(format), 2);
+}
+
+std::string journal_layout_v(uint64_t format) {
+    return sealed("layout", format);
+}
+
+std::string journal_begin_v(uint64_t index, std::string_view name, uint64_t format) {
+    return sealed("begin " + std::to_string(index) + " " + std::string(name), format);
+}
+
+std::string journal_done_v(uint64_t index, std::string_view name, uint64_t status, uint64_t millis,
+                           uint64_t format) {
+    return sealed(done_body(index, name, status, millis), format);
 }
 
 std::string result_line_ok() {

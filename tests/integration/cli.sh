@@ -77,9 +77,15 @@ expect_error "$tmp/images/nine.toml: [image] cpus: 9 CPUs for aarch64 (its QEMU 
 expect_error "--attach $tmp/nope.img: no such disk image (expected a raw disk image file)" \
   boot_x86 --uefi --attach "$tmp/nope.img"
 touch "$tmp/x.img"
+# The run's disk, its layer cache and five more; without the cache, six fit.
 expect_error "7 disks on AHCI (it has 6 ports)" boot_x86 --uefi --disk-bus ahci \
   --attach "$tmp/x.img" --attach "$tmp/x.img" --attach "$tmp/x.img" --attach "$tmp/x.img" \
+  --attach "$tmp/x.img"
+expect_error "7 disks on AHCI (it has 6 ports)" boot_x86 --uefi --disk-bus ahci --no-cache \
+  --attach "$tmp/x.img" --attach "$tmp/x.img" --attach "$tmp/x.img" --attach "$tmp/x.img" \
   --attach "$tmp/x.img" --attach "$tmp/x.img"
+expect_error "--cache-size '1M' (expected a size of at least 16M, like 2G)" boot_x86 \
+  --cache "$tmp/new-cache.img" --cache-size 1M
 expect_error "disk bus 'ahci' on aarch64 under UEFI: AAVMF (Debian 12) has no AHCI driver" \
   "$SEEDBOOT" boot "$SRC/images/default.toml" --arch aarch64 --kernel "$tmp/bzImage" \
   --init "$(init_of aarch64)" --build-dir "$BUILD" --out-dir "$tmp/run" -q --uefi --disk-bus ahci

@@ -50,13 +50,16 @@ expect_error "$tmp/cut.img: truncated" "$SEEDBOOT" grow "$tmp/cut.img" --work-si
 [ "$(sha256sum <"$img")" = "$before" ] || fail "a refused grow changed the image"
 ls "$run" | grep -q grow- && fail "a refused grow left a temporary file: $(ls "$run")"
 
-# 4. Grow, resume: the big step reruns (its partial file set aside) and the run finishes.
+# 4. Grow, resume: the big step reruns (its partial layer set aside whole) and the run finishes.
 "$SEEDBOOT" grow "$img" --work-size 64M | grep -q 'seedboot-work grew from 16 MiB to 64 MiB' || fail "grow did not report"
 rc=0
 boot x86_64 "$spec" "$run" --resume >/dev/null 2>&1 || rc=$?
 [ $rc -eq 0 ] || { console | tail -20 >&2; fail "the resumed run exited $rc"; }
 console | grep -q 'small already done (journal)' || fail "the finished step ran again"
-console | grep -q 'set aside 1 path(s) the cut-off step had made, in /work/aside/02-big.1' || fail "no set-aside"
+console | grep -qx 'seedboot: layers: \[2\] big was cut off or failed, so it starts again from the tree it started on' ||
+  fail "the resumed run does not say the failed step starts again"
+console | grep -qx 'seedboot: layers: no trusted journal line commits it: layer 0002 set aside whole (as /work/aside/02-big.1)' ||
+  fail "the failed step's layer was not set aside: $(console | grep 'layers:')"
 [ "$(console | grep -c 'matches answers')" -eq 3 ] || fail "expected 3 outputs matching their answers"
 "$SEEDBOOT" status "$img" | grep -q '3 of 3 steps done' || fail "status after the resumed run"
 echo "full: reported, nothing lost, refused on a full disk, grown 16 -> 64 MiB, resumed to ok"

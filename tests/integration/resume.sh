@@ -28,9 +28,9 @@ for point in "${points[@]}"; do
   [ $rc -eq 0 ] || { tail -20 "$out/console.log" >&2; fail "resume after a cut at '$point' exited $rc"; }
   # "start" is printed after "begin" is journaled: the step was cut off inside.
   if [[ $point == *start ]]; then
-    tr -d '\r' < "$out/console.log" | grep -q "was cut off or failed: restoring its starting tree" ||
-      fail "after a cut at '$point' the step was not restored from its checkpoint"
-    tr -d '\r' < "$out/console.log" | grep -o "set aside [0-9]* path(s).*" || true
+    tr -d '\r' < "$out/console.log" | grep -q "was cut off or failed, so it starts again from the tree it started on" ||
+      fail "after a cut at '$point' the step was not started again from its starting tree"
+    tr -d '\r' < "$out/console.log" | grep -o "layer [0-9]* set aside whole.*" || true
   fi
   outputs "$out/console.log" > "$tmp/got"
   diff "$tmp/ref.outputs" "$tmp/got" >&2 || fail "resume after '$point' gave other outputs"

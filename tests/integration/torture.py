@@ -9,6 +9,9 @@ progress, its output check, a checkpoint), which lands them in checkpointing and
 writes too.
 
   torture.py --seed N --cuts N          random cuts, as above
+  torture.py --spec inplace.toml --arch A --steps 3 --seed N --cuts N
+                                        the same on steps that change the tree in place
+                                        (tests/images/inplace.toml, issue 25), on arch A
   torture.py --repeat-step NAME --cuts N  N cuts in a row of one step, late in it: each
                                           cut leaves a large copy of its partial work aside,
                                           older copies must be dropped, the console says so
@@ -24,19 +27,20 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 
 SEEDBOOT, BUILD, SRC = (os.environ[k] for k in ("SEEDBOOT", "BUILD", "SRC"))
 SPEC = os.path.join(SRC, "tests/images/torture.toml")
+ARCH = "x86_64"
 STEPS = 5
-WORK_BYTES = 64 << 20
-ASIDE_CAP = WORK_BYTES // 8  # init/aside.hpp: an eighth of the work partition
+ASIDE_CAP = (64 << 20) // 8  # init/aside.hpp: an eighth of the work partition (the spec's)
 # The most one step's partial work can be: its whole output (big: 96 x 128 KiB), with slack
 # for folder blocks; the latest copy of each step is kept whatever the cap.
 LATEST_BOUND = (1 + 1 + 12 + 1 + 1) * (1 << 20) + (1 << 20)
 # Lines of the clean run a cut may follow, as prefixes (a step's end line goes on with its time):
 # a step's start (its begin line was just written), progress, end (its outputs are hashed, the
 # file system synced and its done line written next), an output check.
-MARKER = re.compile(r"^(seedboot: \[\d+/\d+\] \S+ start|seedboot: output .*|> churn .*|"
+MARKER = re.compile(r"^(seedboot: \[\d+/\d+\] \S+ start|seedboot: output .*|> churn .*|> inplace .*|"
                     r"seedboot: \[\d+/\d+\] \S+ end status=0)")
 
 
@@ -73,9 +77,10 @@ def boot(out, resume, cut=None):
     log = os.path.join(out, "console.log")
     if os.path.exists(log):
         os.remove(log)
-    argv = [SEEDBOOT, "boot", SPEC, "--arch", "x86_64", "--kernel",
-            os.path.join(BUILD, "kernel/x86_64/bzImage"), "--init",
-            os.path.join(BUILD, "guest/x86_64/init/init"), "--build-dir", BUILD,
+    kernel = "Image" if ARCH == "aarch64" else "bzImage"
+    argv = [SEEDBOOT, "boot", SPEC, "--arch", ARCH, "--kernel",
+            os.path.join(BUILD, f"kernel/{ARCH}/{kernel}"), "--init",
+            os.path.join(BUILD, f"guest/{ARCH}/init/init"), "--build-dir", BUILD,
             "--out-dir", out, "-q"] + (["--resume"] if resume else [])
     start = time.monotonic()
     p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -104,7 +109,10 @@ def boot(out, resume, cut=None):
 
 
 def outputs(text):
-    return sorted(set(re.findall(r"^seedboot: output ([0-9a-f]{64})  (\S+)", text, re.M)))
+    """The output hashes, and each build root's tree digest, the run printed."""
+    hashes = re.findall(r"^seedboot: output ([0-9a-f]{64})  (\S+)", text, re.M)
+    roots = re.findall(r"^seedboot: build root (\S+): tree digest ([0-9a-f]{64})", text, re.M)
+    return sorted(set(hashes)) + sorted(set(("root", r, d) for r, d in roots))
 
 
 def aside_bytes(out, tmp):
@@ -202,14 +210,24 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--cuts", type=int, default=4)
     ap.add_argument("--repeat-step")
+    ap.add_argument("--spec", default="torture.toml", help="a spec in tests/images")
+    ap.add_argument("--arch", default="x86_64")
+    ap.add_argument("--steps", type=int, default=5, help="how many steps the spec has")
     args = ap.parse_args()
+    global SPEC, ARCH, STEPS, ASIDE_CAP
+    SPEC, ARCH, STEPS = os.path.join(SRC, "tests/images", args.spec), args.arch, args.steps
+    with open(SPEC, "rb") as f:
+        size = tomllib.load(f)["image"]["work_size"]
+    if not re.fullmatch(r"\d+M", size):
+        fail(f"{SPEC}: work_size {size!r} (this test reads sizes like 64M)")
+    ASIDE_CAP = (int(size[:-1]) << 20) // 8
     tmp = tempfile.mkdtemp(prefix="seedboot-torture-")
     try:
         ref_dir = os.path.join(tmp, "ref")
         rc, _, ref_time, ref_text = boot(ref_dir, False)
         ref = outputs(ref_text)
-        if len(ref) != STEPS:
-            fail(f"the clean run has {len(ref)} outputs, expected {STEPS}")
+        if len([o for o in ref if o[0] != "root"]) < STEPS or ref[-1][0] != "root":
+            fail(f"the clean run has {ref} as outputs, expected {STEPS} and a tree digest")
         print(f"clean run: {ref_time:.1f} s, {len(ref)} outputs")
         shutil.rmtree(ref_dir)
         if args.repeat_step:

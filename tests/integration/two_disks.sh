@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # two_disks.sh: with another seedboot disk attached, the PID 1 writes only to its own, and the
 # other disk is byte for byte what it was (x86_64, virtio: the kernel finds the run's disk,
-# attached first, first). README "Which disk is written".
+# attached first, first; no layer cache disk, so that the others are vdb and vdc).
+# README "Which disk is written".
 #   1. another image's disk attached: passed over (its work partition is not this image's)
 #   2. a second copy of the same image (a finished run): the root's own disk is taken
 #   3. direct kernel boot with two copies of the work disk: cannot tell, refused, nothing written
@@ -14,7 +15,7 @@ sum() { sha256sum <"$1" | cut -d' ' -f1; }
 must_boot() { # must_boot OUT ARGS...: boot the default image, expect ok
   local out=$1 rc=0
   shift
-  boot "$arch" "$SRC/images/default.toml" "$out" "$@" || rc=$?
+  boot "$arch" "$SRC/images/default.toml" "$out" --no-cache "$@" || rc=$?
   [ $rc -eq 0 ] || { console "$out" | tail -n 30 >&2; fail "$out: seedboot boot exited $rc"; }
 }
 
@@ -53,7 +54,7 @@ must_boot "$t/direct"
 cp "$t/direct/work.img" "$t/work-copy.img"
 before_work=$(sum "$t/direct/work.img") before_copy=$(sum "$t/work-copy.img")
 rc=0
-boot "$arch" "$SRC/images/default.toml" "$t/direct" --resume --attach "$t/work-copy.img" || rc=$?
+boot "$arch" "$SRC/images/default.toml" "$t/direct" --no-cache --resume --attach "$t/work-copy.img" || rc=$?
 [ $rc -eq 1 ] || { console "$t/direct" | tail -n 20 >&2; fail "3: expected exit 1 (refused), got $rc"; }
 console "$t/direct" | grep -qx 'SEEDBOOT-RESULT: fail step=work status=1' || fail "3: no failure at step work"
 console "$t/direct" | grep -q "cannot tell which work partition to use: /dev/vdb1 (this image's), /dev/vdc1 (this image's) were all made for this image and none is on the root's disk vda; detach all but one; nothing was written" ||

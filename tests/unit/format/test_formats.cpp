@@ -200,41 +200,82 @@ TEST_CASE("an answers path that names the build tree itself is refused", "[answe
     CHECK(err == "x86.answers:1: path './a/../b' is not clean (no '..', no spaces)");
 }
 
+namespace {
+const std::string kSha(64, 'a');
+LayerLine layer_of(uint64_t entries) {
+    return {kSha, entries, std::string(64, 'b'), false};
+}
+} // namespace
+
 TEST_CASE("the journal ignores a line cut off by a power loss", "[journal]") {
     Journal j;
     std::string err;
-    std::string text = journal_header() + journal_layout() + journal_begin(0, "a") +
-                       journal_done(0, "a", 0, 10) + journal_begin(1, "b");
+    std::string text = journal_header() + journal_layout(layer_of(3)) + journal_begin(0, "a") +
+                       journal_done(0, "a", 0, 10, layer_of(2)) + journal_begin(1, "b");
     std::string cut = journal_done(1, "b", 0, 1);
     REQUIRE(parse_journal(text + cut.substr(0, cut.size() - 1), "/work/state", j, err));
-    CHECK(j.format == 2);
+    CHECK(j.format == 3);
     CHECK(j.laid_out);
+    CHECK(j.layout_layer == kSha);
+    CHECK(j.layout_entries == 3);
     CHECK(j.finished("a"));
+    CHECK(j.done_event("a")->layer == kSha);
+    CHECK(j.done_event("a")->layer_entries == 2);
+    CHECK_FALSE(j.done_event("a")->cached);
     CHECK_FALSE(j.finished("b"));
     CHECK(j.trusted_bytes == text.size()); // the cut line is not trusted
     CHECK(j.damaged_line == 0);            // nor is it damage
     CHECK(j.unfinished("b"));              // cut off: its last event is "begin"
     CHECK_FALSE(j.unfinished("a"));
     CHECK_FALSE(j.unfinished("never-ran"));
-    // A failed step is not finished, even if it ran, and is restored before its rerun.
+    // A failed step is not finished, even if it ran, and commits no layer.
     REQUIRE(parse_journal(journal_header() + journal_begin(0, "a") + journal_done(0, "a", 2, 5),
                           "s", j, err));
     CHECK_FALSE(j.finished("a"));
     CHECK(j.unfinished("a"));
+    CHECK(j.done_event("a")->layer == "-");
+}
+
+TEST_CASE("format 3 journal lines carry their layers", "[journal]") {
+    LayerLine cached = layer_of(4);
+    cached.cached = true;
+    std::string body = "done 3 x 0 7 cached " + kSha + " 4 " + std::string(64, 'b');
+    CHECK(journal_done(3, "x", 0, 7, cached) == body + " " + journal_check(body) + "\n");
+    std::string fl = "flatten 5 s-build " + kSha + " 9";
+    CHECK(journal_flatten(5, "s-build", layer_of(9)) == fl + " " + journal_check(fl) + "\n");
+    Journal j;
+    std::string err;
+    REQUIRE(parse_journal(journal_header() + journal_flatten(5, "s-build", layer_of(9)) +
+                              journal_begin(5, "x") + journal_done(5, "x", 0, 7, cached),
+                          "s", j, err));
+    REQUIRE(j.events.size() == 3);
+    CHECK(j.events[0].kind == "flatten");
+    CHECK(j.events[0].root == "s-build");
+    CHECK(j.events[0].layer_entries == 9);
+    CHECK(j.done_event("x")->cached);
+    CHECK(j.finished("x")); // a flatten event does not hide a step's own events
+    // A layer field that is not a digest, or a failed step with a layer, is damage.
+    for (std::string bad :
+         std::vector<std::string>{"done 1 y 0 5 run nope 1 -", "done 1 y 1 5 run " + kSha + " 1 -",
+                                  "done 1 y 0 5 walk - 0 -", "done 1 y 0 5 run - 3 -"}) {
+        REQUIRE(
+            parse_journal(journal_header() + bad + " " + journal_check(bad) + "\n", "s", j, err));
+        CHECK(j.damaged_line == 2);
+    }
 }
 
 TEST_CASE("every journal line carries its CRC-32", "[journal]") {
-    CHECK(journal_header() == "seedboot-journal 2 " + journal_check("seedboot-journal 2") + "\n");
+    CHECK(journal_header() == "seedboot-journal 3 " + journal_check("seedboot-journal 3") + "\n");
     // zlib's CRC-32 of "layout", as `python3 -c 'import zlib; print(hex(zlib.crc32(b"layout")))'`.
-    CHECK(journal_layout() == "layout 3a3a6be2\n");
+    CHECK(journal_layout_v(2) == "layout 3a3a6be2\n");
     CHECK(journal_check("") == "00000000");
     CHECK(journal_begin(2, "join-hello") ==
           "begin 2 join-hello " + journal_check("begin 2 join-hello") + "\n");
-    CHECK(journal_done(2, "x", 0, 7, 1) == "done 2 x 0 7\n"); // format 1: no check
+    CHECK(journal_done_v(2, "x", 0, 7, 1) == "done 2 x 0 7\n"); // format 1: no check
 }
 
 TEST_CASE("the first damaged journal line ends what is trusted", "[journal]") {
-    std::string head = journal_header() + journal_layout() + journal_begin(0, "a") +
+    std::string head = journal_header() + journal_layout(layer_of(1)) + journal_begin(0, "a") +
                        journal_done(0, "a", 0, 10) + journal_begin(1, "b");
     std::string done_b = journal_done(1, "b", 0, 20);
     std::string tail = journal_begin(2, "c") + journal_done(2, "c", 0, 30);
@@ -259,7 +300,7 @@ TEST_CASE("the first damaged journal line ends what is trusted", "[journal]") {
                   "'; it and the 2 line(s) after it are not trusted");
     }
     SECTION("a line without its check") {
-        REQUIRE(parse_journal(head + "done 1 b 0 20\n" + tail, "/work/state", j, err));
+        REQUIRE(parse_journal(head + "done 1 b 0 20 run - 0 -\n" + tail, "/work/state", j, err));
         CHECK(j.damaged_line == 6);
         CHECK(j.damage == "it has no check");
     }
@@ -281,11 +322,11 @@ TEST_CASE("the first damaged journal line ends what is trusted", "[journal]") {
         std::string odd = "hello 1 " + journal_check("hello 1") + "\n";
         REQUIRE(parse_journal(head + odd + done_b, "/work/state", j, err));
         CHECK(j.damaged_line == 6);
-        CHECK(j.damage == "not a layout, begin or done line");
+        CHECK(j.damage == "not a layout, begin, done or flatten line of format 3");
     }
 }
 
-TEST_CASE("a journal of format 1 is read as before", "[journal]") {
+TEST_CASE("journals of formats 1 and 2 are read as before", "[journal]") {
     Journal j;
     std::string err;
     std::string text = "layout\nbegin 0 a\ndone 0 a 0 10\nbegin 1 b\ndone 1 b";
@@ -298,11 +339,16 @@ TEST_CASE("a journal of format 1 is read as before", "[journal]") {
     // Format 1 lines carry no check: an unreadable one is an error, as it always was.
     CHECK_FALSE(parse_journal("layout\ndone x\n", "/work/state", j, err));
     CHECK(err == "/work/state:2: unreadable journal line (expected layout, begin or done)");
+    std::string v2 = journal_header_v(2) + journal_layout_v(2) + journal_begin_v(0, "a", 2) +
+                     journal_done_v(0, "a", 0, 10, 2);
+    REQUIRE(parse_journal(v2, "/work/state", j, err));
+    CHECK(j.format == 2);
+    CHECK(j.finished("a"));
+    CHECK(j.done_event("a")->layer == "-");
     // A newer format is refused, not taken for damage.
-    std::string v3 = "seedboot-journal 3 " + journal_check("seedboot-journal 3") + "\n";
-    CHECK_FALSE(parse_journal(v3, "/work/state", j, err));
-    CHECK(err == "/work/state:1: journal format 3 is newer than this seedboot reads (expected 1 "
-                 "or 2)");
+    CHECK_FALSE(parse_journal(journal_header_v(4), "/work/state", j, err));
+    CHECK(err == "/work/state:1: journal format 4 is newer than this seedboot reads (expected 1, "
+                 "2 or 3)");
 }
 
 TEST_CASE("the result line is the console protocol's last word", "[journal]") {
