@@ -20,9 +20,9 @@ pkgs=(
   qemu-system-x86 qemu-system-arm ovmf ovmf-ia32 qemu-efi-aarch64
   squashfs-tools squashfs-tools-ng e2fsprogs dosfstools mtools gdisk fdisk minisign
   # tests: the screen test reads the framebuffer with OCR (socat talks to the QEMU monitor);
-  # git for the lock tests; strace kills a release at a chosen system call; skopeo reads
-  # the OCI layouts `seedboot export` makes
-  tesseract-ocr socat git strace skopeo
+  # git for the lock tests; strace kills a release at a chosen system call; skopeo and
+  # podman take the OCI layouts `seedboot export` makes
+  tesseract-ocr socat git strace skopeo podman
 )
 # Tests add a package no index has, to see the refusal (tests/integration/deps.sh).
 read -r -a extra <<< "${SEEDBOOT_EXTRA_PACKAGES:-}"

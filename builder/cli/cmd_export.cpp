@@ -14,7 +14,7 @@ int cmd_export(const ExportRequest& a) {
     if (!export_oci(a, r, err)) return error(err);
     say("seedboot: exported root " + a.root + " of " + a.image + " to " + a.dir + ": " +
         std::to_string(r.layers) + " layer(s), " + std::to_string(r.bytes) +
-        " bytes of tar, manifest " + r.manifest);
+        " bytes gzip'd, manifest " + r.manifest);
     return 0;
 }
 
@@ -28,6 +28,7 @@ void register_export(CLI::App& app, Action& run) {
     c->add_option("--root", a->root, "the build root (a StageX stage: s-NAME)")
         ->default_val("build");
     c->add_option("--oci", a->dir, "the OCI image layout folder to make")->required();
+    c->add_flag("--squash", a->squash, "one layer: the merged root");
 }
 
 } // namespace builder::cli

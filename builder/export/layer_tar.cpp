@@ -11,6 +11,7 @@
 #include <memory>
 #include <sys/stat.h>
 #include <vector>
+#include <zlib.h>
 
 namespace builder {
 
@@ -116,30 +117,71 @@ struct TarWriter {
     }
 };
 
-} // namespace
-
-bool layer_tar(WorkFs& fs, const seedboot::LayerRef& ref, int64_t epoch, std::string& tar,
+bool write_tar(WorkFs& fs, const std::vector<RootEntry>& entries, const std::string& what,
+               int64_t epoch, std::string& tar, std::vector<seedboot::LayerEntry>& seen,
                std::string& err) {
-    std::vector<RootEntry> entries;
-    if (!list_layer(fs, ref.name, entries, err)) return false;
     tar.clear();
     Writer w(archive_write_new(), archive_write_free);
     if (!w || archive_write_set_format_pax_restricted(w.get()) != ARCHIVE_OK ||
         archive_write_set_bytes_per_block(w.get(), 10240) != ARCHIVE_OK ||
         archive_write_open2(w.get(), &tar, nullptr, append, nullptr, nullptr) != ARCHIVE_OK) {
-        err = "layer " + ref.name + ": cannot start a tar";
+        err = what + ": cannot start a tar";
         return false;
     }
-    TarWriter t{w.get(), epoch, err, ref.name, {}};
-    std::vector<seedboot::LayerEntry> seen;
+    TarWriter t{w.get(), epoch, err, what, {}};
     for (const RootEntry& r : entries)
         if (!t.entry(fs, r, seen)) return false;
-    if (archive_write_close(w.get()) != ARCHIVE_OK) return t.failed("finish the tar");
+    return archive_write_close(w.get()) == ARCHIVE_OK || t.failed("finish the tar");
+}
+
+} // namespace
+
+bool layer_tar(WorkFs& fs, const seedboot::LayerRef& ref, int64_t epoch, std::string& tar,
+               std::string& err) {
+    std::vector<RootEntry> entries;
+    std::vector<seedboot::LayerEntry> seen;
+    if (!list_layer(fs, ref.name, entries, err) ||
+        !write_tar(fs, entries, "layer " + ref.name, epoch, tar, seen, err))
+        return false;
     seedboot::LayerDigest d = seedboot::layer_digest(seen);
     if (d.sha256 == ref.digest.sha256 && d.entries == ref.digest.entries) return true;
     err = "layer " + ref.name + " is damaged: its digest is " + d.sha256 + " (" +
           std::to_string(d.entries) + " entries), the journal committed " + ref.digest.sha256 +
           " (" + std::to_string(ref.digest.entries) + "); nothing was exported";
+    return false;
+}
+
+bool squashed_tar(WorkFs& fs, const seedboot::Stack& stack, int64_t epoch, std::string& tar,
+                  std::string& err) {
+    for (const auto& ref : stack.layers) // each checked against its digest first
+        if (!layer_tar(fs, ref, epoch, tar, err)) return false;
+    std::vector<RootEntry> entries;
+    std::vector<seedboot::LayerEntry> seen;
+    return merge_root(fs, stack, entries, err) &&
+           write_tar(fs, entries, "the merged root", epoch, tar, seen, err);
+}
+
+bool gzip_layer(const std::string& tar, std::string& gz, std::string& err) {
+    if (tar.size() > 0xffffffffu) {
+        err = "a layer of " + std::to_string(tar.size()) + " bytes is over gzip's 4 GiB here";
+        return false;
+    }
+    z_stream z{};
+    // windowBits 15 + 16: a gzip wrapper, whose header zlib writes with mtime 0 and no name.
+    if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+        err = "zlib: cannot start gzip";
+        return false;
+    }
+    gz.resize(deflateBound(&z, tar.size()) + 32);
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(tar.data()));
+    z.avail_in = static_cast<uInt>(tar.size());
+    z.next_out = reinterpret_cast<Bytef*>(gz.data());
+    z.avail_out = static_cast<uInt>(gz.size());
+    int rc = deflate(&z, Z_FINISH);
+    gz.resize(z.total_out);
+    deflateEnd(&z);
+    if (rc == Z_STREAM_END) return true;
+    err = "zlib: gzip of a layer of " + std::to_string(tar.size()) + " bytes failed";
     return false;
 }
 

@@ -18,7 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kLayerType = "application/vnd.oci.image.layer.v1.tar";
+constexpr const char* kLayerType = "application/vnd.oci.image.layer.v1.tar+gzip";
 constexpr const char* kConfigType = "application/vnd.oci.image.config.v1+json";
 constexpr const char* kManifestType = "application/vnd.oci.image.manifest.v1+json";
 
@@ -64,8 +64,8 @@ std::string rfc3339(int64_t epoch) {
     return buf;
 }
 
-bool blob(const std::string& dir, const std::string& type, const std::string& data,
-          Descriptor& d, std::string& err) {
+bool blob(const std::string& dir, const std::string& type, const std::string& data, Descriptor& d,
+          std::string& err) {
     std::string hex = seedboot::sha256_hex(data);
     d = {type, "sha256:" + hex, data.size()};
     return seedboot::write_file_atomic(dir + "/blobs/sha256/" + hex, data, 0644, err);
@@ -76,8 +76,8 @@ std::string config_json(const seedboot::Plan& plan, const std::vector<std::strin
     for (const auto& e : plan.env) env += (env.empty() ? "" : ",") + quote(e);
     for (const auto& id : diff_ids) ids += (ids.empty() ? "" : ",") + quote(id);
     return "{\"architecture\":" + quote(oci_arch(plan.arch)) +
-           (plan.arch == "aarch64" ? ",\"variant\":\"v8\"" : "") + ",\"config\":{\"Env\":[" +
-           env + "]},\"created\":" + quote(rfc3339(int64_t(plan.epoch))) +
+           (plan.arch == "aarch64" ? ",\"variant\":\"v8\"" : "") + ",\"config\":{\"Env\":[" + env +
+           "]},\"created\":" + quote(rfc3339(int64_t(plan.epoch))) +
            ",\"os\":\"linux\",\"rootfs\":{\"diff_ids\":[" + ids + "],\"type\":\"layers\"}}";
 }
 
@@ -86,14 +86,15 @@ bool write_layout(WorkFs& wfs, const seedboot::Plan& plan, const seedboot::Stack
                   std::string& err) {
     std::vector<Descriptor> layers;
     std::vector<std::string> diff_ids;
-    for (const auto& ref : stack.layers) {
-        std::string tar;
+    size_t count = req.squash ? 1 : stack.layers.size();
+    for (size_t i = 0; i < count; ++i) {
+        std::string tar, gz;
         Descriptor d;
-        if (!layer_tar(wfs, ref, int64_t(plan.epoch), tar, err) ||
-            !blob(dir, kLayerType, tar, d, err))
-            return false;
+        bool made = req.squash ? squashed_tar(wfs, stack, int64_t(plan.epoch), tar, err)
+                               : layer_tar(wfs, stack.layers[i], int64_t(plan.epoch), tar, err);
+        if (!made || !gzip_layer(tar, gz, err) || !blob(dir, kLayerType, gz, d, err)) return false;
         layers.push_back(d);
-        diff_ids.push_back(d.digest);
+        diff_ids.push_back("sha256:" + seedboot::sha256_hex(tar)); // of the tar, not the gzip
         out.bytes += d.size;
     }
     Descriptor config, manifest;
@@ -103,11 +104,10 @@ bool write_layout(WorkFs& wfs, const seedboot::Plan& plan, const seedboot::Stack
     std::string m = "{\"schemaVersion\":2,\"mediaType\":" + quote(kManifestType) +
                     ",\"config\":" + json(config) + ",\"layers\":[" + list + "]}";
     if (!blob(dir, kManifestType, m, manifest, err)) return false;
-    std::string index = "{\"schemaVersion\":2,\"mediaType\":" +
-                        quote("application/vnd.oci.image.index.v1+json") + ",\"manifests\":[" +
-                        json(manifest).substr(0, json(manifest).size() - 1) +
-                        ",\"annotations\":{\"org.opencontainers.image.ref.name\":" +
-                        quote(req.root) + "}}]}";
+    std::string index =
+        "{\"schemaVersion\":2,\"mediaType\":" + quote("application/vnd.oci.image.index.v1+json") +
+        ",\"manifests\":[" + json(manifest).substr(0, json(manifest).size() - 1) +
+        ",\"annotations\":{\"org.opencontainers.image.ref.name\":" + quote(req.root) + "}}]}";
     out.layers = layers.size();
     out.manifest = manifest.digest;
     return seedboot::write_file_atomic(dir + "/index.json", index, 0644, err) &&

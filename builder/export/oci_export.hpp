@@ -1,5 +1,6 @@
 // seedboot export: a build root of a finished run as an OCI image layout (image-spec 1.0),
-// one uncompressed tar layer per committed layer of the root's stack, bottom first, so that
+// one gzip'd tar layer per committed layer of the root's stack, bottom first (or, --squash,
+// one layer of the merged root), so that
 // skopeo, podman and buildah take it as any image (`skopeo copy oci:DIR docker-daemon:...`).
 //
 //   DIR/oci-layout                 {"imageLayoutVersion":"1.0.0"}
@@ -16,15 +17,16 @@
 namespace builder {
 
 struct ExportRequest {
-    std::string image; // a run's disk image or work image
-    std::string root;  // "build", or a StageX stage's s-NAME
-    std::string dir;   // the layout to make
+    std::string image;   // a run's disk image or work image
+    std::string root;    // "build", or a StageX stage's s-NAME
+    std::string dir;     // the layout to make
+    bool squash = false; // one layer: the merged root
 };
 
 // What was exported, for the console.
 struct ExportResult {
     size_t layers = 0;
-    uint64_t bytes = 0;
+    uint64_t bytes = 0;   // of gzip'd layers
     std::string manifest; // sha256:HEX
 };
 
