@@ -252,6 +252,14 @@ void kernel_filesystems() {
     bool none = access("/proc", F_OK) != 0 && access("/sys", F_OK) != 0 &&
                 access("/dev", F_OK) != 0 && access("/work", F_OK) != 0;
     report("no /proc, /sys, /dev or /work in the tree", none, none ? "absent" : "one is present");
+    // The layers below the step's own, the layer cache and other roots' layers live on the
+    // work and cache partitions, mounted only in the PID 1's namespace: no path reaches them.
+    bool hidden = true;
+    for (const char* p : {"/cache", "/../../cache/entries", "/../../work/layers", "/work/layers",
+                          "/../../work/roots", "/layers"})
+        hidden = hidden && access(p, F_OK) != 0;
+    report("no layer folder or layer cache in the tree", hidden,
+           hidden ? "absent" : "one is present");
 }
 
 void disks_and_console() {

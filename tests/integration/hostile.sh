@@ -60,6 +60,7 @@ has -E '^seedboot: kernel: \[ *[0-9]+\.[0-9]{6}\] Out of memory: Killed process 
 sed -n '/\] attack start$/,/^SEEDBOOT-RESULT/p' "$console" | grep -E '^\[ *[0-9]+\.[0-9]+\]' >&2 &&
   fail "$arch: the kernel wrote to the console itself during a step"
 held=$(grep -c '^> held ' "$console")
+grep -q "^> held .*: no layer folder or layer cache in the tree: absent$" "$console" || fail "$arch: the layers and cache check did not run"
 echo "hostile $arch: $held attacks held in $((attack_steps + 1)) steps; exit 1, status 'result fail step=victim status=1'"
 
 # 4. The same disk again: the finished steps stay finished, the victim fails again.
