@@ -89,6 +89,8 @@ TEST_CASE("spec errors name the file, the line and what was expected", "[spec]")
     CHECK(spec_error("[image]\narches = [\"sparc\"]\n" + step) ==
           ":2: arch 'sparc' (expected i386, x86_64 or aarch64)");
     CHECK(spec_error(base + "colour = 1\n" + step) == ":3: unknown key 'colour' in [image]");
+    CHECK(spec_error(base + "[build]\ndigest = 1\n" + step) ==
+          ":4: 'digest' must be true or false");
     CHECK(spec_error(base + "[[step]]\nname = \"s\"\nrun = [\"/x\"]\n") ==
           ":3: missing key 'timeout'");
     CHECK(spec_error(base + "[[step]]\nname = \"s\"\nrun = [\"x\"]\ntimeout = 5\n") ==
