@@ -169,6 +169,15 @@ bench-cpus: host $(addprefix init-,$(BENCH_ARCHES)) $(addprefix kernel-,$(BENCH_
 	BUILD=$(BUILD) SOURCES=$(SOURCES) BENCH_ARCHES="$(BENCH_ARCHES)" BENCH_JOBS=$(BENCH_JOBS) BENCH_REPS=$(BENCH_REPS) \
 	  tests/bench/cpus.sh
 
+# What layered build roots cost a step (LAYERS_ARCHES, default x86_64; BENCH_REPS, default 5):
+# commit cost against roots of 1k/10k/100k files beside a whole-root listing, FROM against a
+# full copy, a compile stand-in layered vs a plain folder. Writes $(BUILD)/bench/layers.md.
+LAYERS_ARCHES ?= x86_64
+.PHONY: bench-layers
+bench-layers: host guests $(addprefix kernel-,$(LAYERS_ARCHES))
+	BUILD=$(BUILD) BENCH_ARCHES="$(LAYERS_ARCHES)" BENCH_REPS=$(BENCH_REPS) \
+	  tests/bench/layers.sh
+
 # libFuzzer targets (tests/fuzz), built with clang and ASan/UBSan in $(BUILD)/fuzz; each runs
 # for FUZZ_SECONDS after replaying tests/fuzz/regressions. Fails if anything is found.
 # FUZZ_TARGETS empty: every target tests/fuzz/CMakeLists.txt lists.

@@ -53,6 +53,12 @@ uint64_t millis_since(double start) {
     return static_cast<uint64_t>((seconds_since_boot() - start) * 1000.0);
 }
 
+std::string ms(double seconds) {
+    char t[32];
+    std::snprintf(t, sizeof t, "%.1f ms", seconds * 1000.0);
+    return t;
+}
+
 std::string log_name(const Work& work, size_t index, const std::string& name) {
     return work.logs() + "/" + step_id(index, name) + ".log";
 }
@@ -120,17 +126,19 @@ bool flatten(Run& r, size_t i, const std::string& root) {
 
 // The step's work, into the fresh layer folder `layer` over `start`: a program in the
 // sandbox, or the PID 1's own action. Outputs are checked in the merged view right after.
-bool work_in_layer(Run& r, size_t i, const Stack& start, const std::string& layer,
-                   StepOutcome& so) {
+// `ready_at` (seconds since boot): when the step's view was ready, for the layer's setup cost.
+bool work_in_layer(Run& r, size_t i, const Stack& start, const std::string& layer, StepOutcome& so,
+                   double& ready_at) {
     const auto& s = r.plan.steps[i];
     MergedView view, from;
-    double t0 = seconds_since_boot();
+    double t0 = ready_at = seconds_since_boot();
     if (s.action == seedboot::StepAction::start) { // the new root's first layer, no view
         so.status = run_action(s, {layer_path(r.work, layer), ""}) ? 0 : 1;
         so.millis = millis_since(t0);
         return true;
     }
     if (!mount_view(layer_dirs(r.work), start, layer, r.work.view(), view)) return false;
+    ready_at = seconds_since_boot();
     if (s.action == seedboot::StepAction::run) {
         if (!run_step(r.plan, s, view.path(), r.box, log_name(r.work, i, s.name), so)) return false;
     } else {
@@ -179,12 +187,14 @@ bool commit(Run& r, size_t i, const seedboot::LayerLine& l, uint64_t millis) {
 // A start step from another root (`FROM x AS y`): y shares x's layers; nothing is copied.
 bool start_from_root(Run& r, size_t i) {
     const auto& s = r.plan.steps[i];
+    double t0 = seconds_since_boot();
     if (!journal(r, seedboot::journal_begin(i, s.name),
                  {.kind = "begin", .index = i, .name = s.name}))
         return false;
     size_t depth = s.base.empty() ? 0 : r.live.roots.at(s.base).layers.size();
     if (!commit(r, i, {}, 0)) return false;
-    say(tag(r, i) + s.name + " end status=0 0.00 s (root " + s.root + ": " +
+    say(tag(r, i) + s.name + " end status=0 " + seconds(millis_since(t0)) + " (root " + s.root +
+        ": " +
         (s.base.empty() ? std::string("empty")
                         : "the " + std::to_string(depth) + " layer(s) of " + s.base + ", shared") +
         ")");
@@ -210,6 +220,7 @@ bool run_one(Run& r, size_t i) {
     Stack start = starts ? Stack{} : r.live.roots.at(s.root);
     std::string key = key_for(r, s, start), name = seedboot::layer_name(i);
     std::string path = layer_path(r.work, name), aside = step_id(i, s.name);
+    double begun = seconds_since_boot(), ready = begun;
     if (!journal(r, seedboot::journal_begin(i, s.name),
                  {.kind = "begin", .index = i, .name = s.name}) ||
         !fresh_layer(r.work, name, aside))
@@ -229,16 +240,22 @@ bool run_one(Run& r, size_t i) {
             std::to_string(d.entries) + " entries, key " + key.substr(0, 16) + ")");
     } else {
         say(tag(r, i) + s.name + " start");
-        if (!work_in_layer(r, i, start, name, so)) return false;
+        if (!work_in_layer(r, i, start, name, so, ready)) return false;
         say(tag(r, i) + s.name + " end status=" + std::to_string(so.status) + " " +
             seconds(so.millis));
         if (so.status != 0) return failed(r, i, so);
-        if (!digest_layer(path, d, &bytes)) return false;
     }
+    double ended = seconds_since_boot();
+    if (!hit && !digest_layer(path, d, &bytes)) return false;
     if (d.entries == 0 && ::rmdir(path.c_str()) != 0) return fail_errno("remove empty " + path);
     if (!commit(r, i, {d.sha256, d.entries, key, hit}, so.millis)) return false;
     if (hit) return true;
-    say("layer " + name + ": " + std::to_string(d.entries) + " entries, " + d.sha256);
+    // The costs of the layer itself (make bench-layers reads them): its setup before the
+    // step ran (journal, empty folder, overlay mount) and its commit after (digest, sync,
+    // journal), and what it holds.
+    say("layer " + name + ": " + std::to_string(d.entries) + " entries, " + d.sha256 + " (" +
+        std::to_string((bytes + 1023) / 1024) + " KiB, setup " + ms(ready - begun) + ", commit " +
+        ms(seconds_since_boot() - ended) + ")");
     // An empty layer is worth its entry too: a hit skips the step.
     store_layer(r.cache, key, d.entries ? path : r.work.layers() + "/.empty", d, bytes);
     return true;

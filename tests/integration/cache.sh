@@ -5,6 +5,9 @@
 #   2. the same spec in a fresh run: every step is taken from the cache, none runs,
 #      the results (outputs, tree digest) are the first run's;
 #   3. the last step's definition changed (its cwd): the steps before it are cached, it runs;
+#      the middle step changed instead: it runs, and as its layer comes out the same bytes,
+#      the last step (keyed by the tree it starts from, not by history) is cached;
+#   3b. a source the steps can read changed: every step runs; changed back: all cached;
 #   4. a cache entry damaged on the disk (a file of its layer rewritten with debugfs): named,
 #      dropped, its step runs, the results are the first run's;
 #   5. --no-cache: no cache disk, every step runs.
@@ -50,6 +53,25 @@ grep -q '^cwd = "/out"$' "$tmp/changed.toml" || fail "could not change the spec"
 run "$tmp/third" "$tmp/changed.toml" --cache "$cache"
 expect "$tmp/third" "again " "seed change "
 echo "cache: a changed last step ran, the 2 steps before it came from the cache"
+sed 's|^run = \["/sources/inplace-step", "change", "/out/t"\]$|&\ncwd = "/out"|' "$spec" >"$tmp/middle.toml"
+grep -q '^cwd = "/out"$' "$tmp/middle.toml" || fail "could not change the spec's middle step"
+run "$tmp/middle" "$tmp/middle.toml" --cache "$cache"
+expect "$tmp/middle" "change " "seed again "
+echo "cache: a changed middle step ran; it made the same layer, so the step after it was cached"
+
+# 3b. A source every step can read (/sources is bound into each): its bytes are in each key.
+cp "$spec" "$tmp/note.toml"
+printf '\n[[source]]\nname = "note"\npath = "%s"\n' "$tmp/note" >>"$tmp/note.toml"
+echo one >"$tmp/note"
+run "$tmp/note1" "$tmp/note.toml" --cache "$cache"
+expect "$tmp/note1" "seed change again " ""
+echo two >"$tmp/note"
+run "$tmp/note2" "$tmp/note.toml" --cache "$cache"
+expect "$tmp/note2" "seed change again " ""
+echo one >"$tmp/note"
+run "$tmp/note3" "$tmp/note.toml" --cache "$cache"
+expect "$tmp/note3" "" "seed change again "
+echo "cache: a changed source reran every step; its first bytes again took every step from the cache"
 
 # 4. Damage the cached layer of step 'change': one of its files rewritten on the cache disk.
 key=$(console "$tmp/second" | sed -nE 's/^seedboot: \[2\/3\] change cached .* key ([0-9a-f]{16})\)$/\1/p')
