@@ -22,6 +22,7 @@
 #include <cstring>
 #include <sodium.h>
 #include <sys/reboot.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 
 namespace {
@@ -87,9 +88,15 @@ bool prepare(Boot& b, Stages& stage) {
     init::attach_screen();
     // The CPUs the kernel brought up: what --cpus / [image] cpus asked for, unless the
     // kernel or board capped it.
+    // The RAM it manages (what --memory / [image] memory gave, less what the kernel keeps).
     long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
+    struct sysinfo si {};
+    std::string ram = ::sysinfo(&si) == 0
+                          ? std::to_string(static_cast<uint64_t>(si.totalram) * si.mem_unit >> 20)
+                          : std::string("?");
     init::say("PID 1 up at " + std::to_string(init::seconds_since_boot()) + " s since boot, " +
-              (cpus > 0 ? std::to_string(cpus) : std::string("?")) + " CPU(s) online");
+              (cpus > 0 ? std::to_string(cpus) : std::string("?")) + " CPU(s) online, " + ram +
+              " MiB of RAM");
     stage.enter("plan");
     std::string text, err, device;
     if (!init::read_file("/plan", text)) return false;

@@ -38,6 +38,7 @@ struct BootArgs {
     std::string accel = "tcg";       // qemu::Accel by name
     bool test_silent_kvm = false;    // test hook, see qemu::AccelChoice
     unsigned cpus = 0;               // 0: one per host core
+    std::string memory;              // guest RAM; empty: the spec's [image] memory
     std::string cache;               // the layer cache disk; empty: OUT/cache.img
     std::string cache_size;          // for a new one; empty: 4 x the work partition
     bool no_cache = false;           // attach none: every step runs
@@ -126,8 +127,34 @@ bool make_disks(const BootArgs& a, const Spec& spec, qemu::BootConfig& cfg, std:
 }
 
 // --cpus wins over the spec's [image] cpus; neither: one per host core.
+// MemTotal from /proc/meminfo; 0 when it cannot be read (then nothing is checked against it).
+uint64_t host_memory() {
+    FILE* f = std::fopen("/proc/meminfo", "re");
+    unsigned long long kib = 0;
+    if (!f) return 0;
+    if (std::fscanf(f, "MemTotal: %llu kB", &kib) != 1) kib = 0;
+    std::fclose(f);
+    return static_cast<uint64_t>(kib) << 10;
+}
+
 unsigned guest_cpus(const BootArgs& a, const Spec& spec) {
     return a.cpus ? a.cpus : static_cast<unsigned>(spec.cpus);
+}
+
+// --memory wins over the spec's [image] memory. Checked as the spec's is, and against the
+// host: QEMU would start a guest larger than the host's RAM and swap it to a crawl.
+bool guest_memory(const BootArgs& a, const Spec& spec, uint64_t& bytes, std::string& err) {
+    bytes = spec.memory;
+    if (!a.memory.empty() && (!parse_size(a.memory, bytes) || !memory_ok(bytes))) {
+        err = "--memory '" + a.memory + "' (expected " + kMemoryExpected + ")";
+        return false;
+    }
+    uint64_t host = host_memory();
+    if (host == 0 || bytes <= host) return true;
+    err = (a.memory.empty() ? spec.file + ": [image] memory" : std::string("--memory")) + ": " +
+          std::to_string(bytes >> 20) + " MiB is more than this host's " +
+          std::to_string(host >> 20) + " MiB of RAM (expected at most that)";
+    return false;
 }
 
 std::string cpus_text(unsigned cpus) {
@@ -190,6 +217,9 @@ int cmd_boot(const BootArgs& a) {
     cfg.screen = a.screen;
     cfg.monitor = a.monitor;
     cfg.cpus = guest_cpus(a, spec);
+    uint64_t memory = 0;
+    if (!guest_memory(a, spec, memory, err)) return error(err);
+    cfg.memory_mb = static_cast<unsigned>(memory >> 20);
     qemu::AccelChoice accel;
     if (!check_options(a, spec, accel, err) || !make_disks(a, spec, cfg, err)) return error(err);
     std::string cache;
@@ -201,7 +231,7 @@ int cmd_boot(const BootArgs& a) {
     std::string log = a.out_dir + "/console.log";
     say("seedboot: booting " + spec.name + " on " + a.arch + " (" +
         (a.uefi ? "UEFI" : "direct kernel boot") + ", " + a.disk_bus + " disks, accel " + a.accel +
-        ", " + cpus_text(cfg.cpus) +
+        ", " + cpus_text(cfg.cpus) + ", " + std::to_string(cfg.memory_mb) + " MiB" +
         (cache.empty() ? ", no layer cache" : ", layer cache " + cache) + "), limit " +
         std::to_string(timeout) + " s, console also in " + log);
     qemu::RunOptions opt{timeout, !a.quiet, a.power_cut_after};
@@ -268,6 +298,8 @@ void register_boot(CLI::App& app, Action& run) {
     c->add_option("--cache-size", a->cache_size,
                   "size of a new layer cache disk (default 4 x the work partition, at least 256M)");
     c->add_flag("--no-cache", a->no_cache, "attach no layer cache: every step runs");
+    c->add_option("--memory", a->memory,
+                  "guest RAM, like 3G (default: the spec's [image] memory, else 1G)");
     c->add_option("--cpus", a->cpus,
                   "guest CPUs (default: the spec's [image] cpus, else one per host core)")
         ->check(CLI::Range(1u, 256u));

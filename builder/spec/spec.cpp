@@ -117,17 +117,26 @@ struct Reader {
     }
 };
 
+} // namespace
+
+bool memory_ok(uint64_t bytes) {
+    return bytes >= (256ull << 20) && bytes <= (64ull << 30) && bytes % (1ull << 20) == 0;
+}
+
+namespace {
+
 bool read_image(const toml::table& root, Spec& s, Reader& r) {
     const toml::node* n = root.get("image");
     if (!n || !n->is_table()) return r.fail(root, "missing table [image]");
     const toml::table& t = *n->as_table();
-    if (!r.known_keys(t, "[image]",
-                      {"description", "arches", "epoch", "work_size", "boot_timeout", "cpus"}))
+    if (!r.known_keys(
+            t, "[image]",
+            {"description", "arches", "epoch", "work_size", "boot_timeout", "cpus", "memory"}))
         return false;
-    std::string size = "64M";
+    std::string size = "64M", memory;
     if (!r.string(t, "description", s.description, false) ||
-        !r.strings(t, "arches", s.arches, true) || !r.integer(t, "epoch", s.epoch, false) ||
-        !r.string(t, "work_size", size, false) ||
+        !r.string(t, "memory", memory, false) || !r.strings(t, "arches", s.arches, true) ||
+        !r.integer(t, "epoch", s.epoch, false) || !r.string(t, "work_size", size, false) ||
         !r.integer(t, "boot_timeout", s.boot_timeout_s, false) ||
         !r.integer(t, "cpus", s.cpus, false))
         return false;
@@ -135,6 +144,9 @@ bool read_image(const toml::table& root, Spec& s, Reader& r) {
         return r.fail(*t.get("cpus"),
                       "cpus = " + std::to_string(s.cpus) +
                           " (expected 1..256 guest CPUs, or no 'cpus' for one per host core)");
+    if (t.contains("memory") && (!parse_size(memory, s.memory) || !memory_ok(s.memory)))
+        return r.fail(*t.get("memory"),
+                      "memory '" + memory + "' (expected " + kMemoryExpected + ")");
     if (s.arches.empty())
         return r.fail(t, "'arches' is empty (expected some of " +
                              std::string(seedboot::kArchNames) + ")");

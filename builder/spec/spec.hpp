@@ -54,6 +54,15 @@ struct StagexSpec {
     std::map<std::string, std::string> images;
 };
 
+// Guest RAM when a spec names none: enough for stage 0 and the tests' images. GCC's stages
+// need more (README, Image specs).
+inline constexpr uint64_t kDefaultMemory = 1024ull << 20;
+
+// A guest RAM size `seedboot boot` accepts: whole MiB, at least 256 MiB (a kernel, the PID 1
+// and a step), at most 64 GiB (what an i386 PAE kernel addresses); kMemoryExpected says so.
+bool memory_ok(uint64_t bytes);
+inline constexpr const char* kMemoryExpected = "a whole number of MiB from 256M to 64G, like 3G";
+
 struct Spec {
     std::string file; // the .toml path, for messages
     std::string dir;  // relative host paths resolve against it
@@ -66,6 +75,8 @@ struct Spec {
     // Guest CPUs under QEMU (0: one per host core); `seedboot boot --cpus` overrides. What
     // they buy each arch's chains under TCG: README, Performance, Guest CPUs.
     uint64_t cpus = 0;
+    // Guest RAM in bytes (`[image] memory = "3G"`); `seedboot boot --memory` overrides.
+    uint64_t memory = kDefaultMemory;
     std::vector<SeedSpec> seeds;
     std::vector<SourceSpec> sources;
     std::vector<std::string> dirs;    // made in the build tree on first boot

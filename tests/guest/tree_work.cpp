@@ -62,8 +62,8 @@ bool write_all(const std::string& path, const std::string& data, int flags) {
 
 // Source-like text: lines of words from a small vocabulary, made from the file's index.
 std::string source_text(long i) {
-    static const char* words[] = {"int ", "return ", "if (", ") {\n", "}\n", "static ",
-                                  "const ", "x", "y", " = ", "; ", "for (", "size_t ", "0"};
+    static const char* words[] = {"int ", "return ", "if (", ") {\n", "}\n",   "static ", "const ",
+                                  "x",    "y",       " = ",  "; ",    "for (", "size_t ", "0"};
     std::string out = "/* file " + std::to_string(i) + " */\n";
     uint64_t x = mix(static_cast<uint64_t>(i) + 1);
     size_t want = 256 + x % 1024;
@@ -119,7 +119,8 @@ int compile_one(const char* dir, long count, long passes, long i, const char* ou
     }
     uint64_t sum = 1469598103934665603ull;
     for (long pass = 0; pass < passes; ++pass)
-        for (unsigned char c : text) sum = (sum ^ c ^ static_cast<unsigned>(pass)) * 1099511628211ull;
+        for (unsigned char c : text)
+            sum = (sum ^ c ^ static_cast<unsigned>(pass)) * 1099511628211ull;
     std::string object(2048, '\0');
     for (size_t k = 0; k < object.size(); k += 8) {
         sum = mix(sum);
@@ -153,8 +154,8 @@ long walk_tree(const std::string& dir) {
         if (name == "." || name == "..") continue;
         struct stat st {};
         long sub = ::lstat(path.c_str(), &st) != 0 ? (fail("lstat " + path), -1)
-                   : S_ISDIR(st.st_mode)             ? walk_tree(path)
-                                                     : 1;
+                   : S_ISDIR(st.st_mode)           ? walk_tree(path)
+                                                   : 1;
         if (sub < 0) {
             n = -1;
             break;

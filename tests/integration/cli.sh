@@ -74,6 +74,14 @@ grep -qx 'cpus = 9' "$tmp/images/nine.toml" || fail "could not add cpus to a cop
 expect_error "$tmp/images/nine.toml: [image] cpus: 9 CPUs for aarch64 (its QEMU board takes at most 8)" \
   "$SEEDBOOT" boot "$tmp/images/nine.toml" --arch aarch64 --kernel "$tmp/bzImage" \
   --init "$(init_of x86_64)" --build-dir "$BUILD" --out-dir "$tmp/run" -q
+# Guest RAM: a size in whole MiB from 256M to 64G, and never more than this host has.
+expect_error "--memory '128M' (expected a whole number of MiB from 256M to 64G, like 3G)" boot_x86 --memory 128M
+expect_error "--memory '3X' (expected a whole number of MiB from 256M to 64G, like 3G)" boot_x86 --memory 3X
+host_mib=$(($(awk '/^MemTotal:/ {print $2}' /proc/meminfo) / 1024))
+if [ "$host_mib" -lt 65536 ]; then
+  expect_error "--memory: 65536 MiB is more than this host's $host_mib MiB of RAM (expected at most that)" \
+    boot_x86 --memory 64G
+fi
 expect_error "--attach $tmp/nope.img: no such disk image (expected a raw disk image file)" \
   boot_x86 --uefi --attach "$tmp/nope.img"
 touch "$tmp/x.img"

@@ -14,6 +14,9 @@ secs=$(grep -oE 'straggler end status=0 [0-9.]+' <<<"$log" | awk '{print int($4)
 [ "$secs" -lt 30 ] || fail "the straggler step took $secs s: its child was not cut off"
 # The spec's [image] cpus = 1 reaches the guest (without it: one CPU per host core).
 grep -q 'PID 1 up at [0-9.]* s since boot, 1 CPU(s) online' <<<"$log" || fail "the spec's cpus = 1 did not reach the guest"
+# Its memory = "768M" too: the kernel keeps a few MiB for itself.
+ram=$(sed -n 's/.*CPU(s) online, \([0-9]*\) MiB of RAM$/\1/p' <<<"$log")
+[ -n "$ram" ] && [ "$ram" -gt 700 ] && [ "$ram" -le 768 ] || fail "the guest has '$ram' MiB of RAM, expected 700..768 (memory = \"768M\")"
 grep -q 'error: step hang ran past its limit of 3 s and was killed' <<<"$log" || fail "no time-limit message"
 # Only the PID 1 writes a result line: the spoofing step's two lines are marked.
 [ "$(grep -c '^> SEEDBOOT-RESULT: ok$' <<<"$log")" -eq 2 ] || fail "the spoofing step's lines were not marked"

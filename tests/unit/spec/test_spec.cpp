@@ -24,6 +24,7 @@ arches = ["x86_64", "aarch64"]
 epoch = 5
 work_size = "20M"
 cpus = 2
+memory = "3G"
 
 [[seed]]
 name = "hex0-seed"
@@ -70,6 +71,7 @@ TEST_CASE("a spec parses into its parts", "[spec]") {
     CHECK(s.epoch == 5);
     CHECK(s.work_size == 20u << 20);
     CHECK(s.cpus == 2);
+    CHECK(s.memory == (3ull << 30));
     REQUIRE(s.sources.size() == 1);
     CHECK(s.sources[0].copy);
     CHECK(s.sources[0].into == "/");
@@ -106,6 +108,11 @@ TEST_CASE("spec errors name the file, the line and what was expected", "[spec]")
           ":3: cpus = 0 (expected 1..256 guest CPUs, or no 'cpus' for one per host core)");
     CHECK(spec_error(base + "cpus = 300\n" + step) ==
           ":3: cpus = 300 (expected 1..256 guest CPUs, or no 'cpus' for one per host core)");
+    CHECK(spec_error(base + "memory = \"128M\"\n" + step) ==
+          ":3: memory '128M' (expected a whole number of MiB from 256M to 64G, like 3G)");
+    CHECK(spec_error(base + "memory = \"lots\"\n" + step) ==
+          ":3: memory 'lots' (expected a whole number of MiB from 256M to 64G, like 3G)");
+    CHECK(spec_error(base + "memory = 3\n" + step) == ":3: 'memory' must be a string");
     CHECK(spec_error(base + "cpus = \"all\"\n" + step) ==
           ":3: 'cpus' must be a non-negative integer");
     CHECK(spec_error(base + "[build]\nenv = [\"SOURCE_DATE_EPOCH=3\"]\n" + step) ==
