@@ -86,9 +86,9 @@ bool prepare(Boot& b, Stages& stage) {
     stage.enter("mount");
     if (!init::mount_kernel_filesystems()) return false;
     init::attach_screen();
-    // The CPUs the kernel brought up: what --cpus / [image] cpus asked for, unless the
-    // kernel or board capped it.
-    // The RAM it manages (what --memory / [image] memory gave, less what the kernel keeps).
+    // The CPUs the kernel brought up (what --cpus / [image] cpus asked for, unless the
+    // kernel or board capped it) and the RAM it manages (what --memory / [image] memory
+    // gave, less what the kernel keeps for itself).
     long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
     struct sysinfo si {};
     std::string ram = ::sysinfo(&si) == 0

@@ -251,8 +251,8 @@ bool run_one(Run& r, size_t i) {
     if (!commit(r, i, {d.sha256, d.entries, key, hit}, so.millis)) return false;
     if (hit) return true;
     // The costs of the layer itself (make bench-layers reads them): its setup before the
-    // step ran (journal, empty folder, overlay mount) and its commit after (digest, sync,
-    // journal), and what it holds.
+    // step ran (journal, empty folder, cache lookup, overlay mount) and its commit after
+    // (digest, sync, journal), and what it holds.
     say("layer " + name + ": " + std::to_string(d.entries) + " entries, " + d.sha256 + " (" +
         std::to_string((bytes + 1023) / 1024) + " KiB, setup " + ms(ready - begun) + ", commit " +
         ms(seconds_since_boot() - ended) + ")");

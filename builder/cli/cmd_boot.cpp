@@ -126,7 +126,6 @@ bool make_disks(const BootArgs& a, const Spec& spec, qemu::BootConfig& cfg, std:
     return uefi_disk(a, c, disk, reuse_disk, cfg, err);
 }
 
-// --cpus wins over the spec's [image] cpus; neither: one per host core.
 // MemTotal from /proc/meminfo; 0 when it cannot be read (then nothing is checked against it).
 uint64_t host_memory() {
     FILE* f = std::fopen("/proc/meminfo", "re");
@@ -137,6 +136,7 @@ uint64_t host_memory() {
     return static_cast<uint64_t>(kib) << 10;
 }
 
+// --cpus wins over the spec's [image] cpus; neither: one per host core.
 unsigned guest_cpus(const BootArgs& a, const Spec& spec) {
     return a.cpus ? a.cpus : static_cast<unsigned>(spec.cpus);
 }

@@ -81,6 +81,10 @@ host_mib=$(($(awk '/^MemTotal:/ {print $2}' /proc/meminfo) / 1024))
 if [ "$host_mib" -lt 65536 ]; then
   expect_error "--memory: 65536 MiB is more than this host's $host_mib MiB of RAM (expected at most that)" \
     boot_x86 --memory 64G
+  sed 's/^boot_timeout = .*/&\nmemory = "64G"/' "$SRC/images/default.toml" >"$tmp/images/big.toml"
+  expect_error "$tmp/images/big.toml: [image] memory: 65536 MiB is more than this host's $host_mib MiB" \
+    "$SEEDBOOT" boot "$tmp/images/big.toml" --arch x86_64 --kernel "$tmp/bzImage" \
+    --init "$(init_of x86_64)" --build-dir "$BUILD" --out-dir "$tmp/run" -q
 fi
 expect_error "--attach $tmp/nope.img: no such disk image (expected a raw disk image file)" \
   boot_x86 --uefi --attach "$tmp/nope.img"
