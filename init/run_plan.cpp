@@ -6,6 +6,7 @@
 #include "layers/layer_scan.hpp"
 #include "layers/layer_store.hpp"
 #include "layers/overlay.hpp"
+#include "layers/step_stubs.hpp"
 #include "run_step.hpp"
 #include "space.hpp"
 #include "step_action.hpp"
@@ -81,7 +82,7 @@ bool journal(Run& r, const std::string& line, seedboot::JournalEvent e) {
 
 // Mounts root `name` read-only on the view for `use` (hashing outputs, a digest).
 bool read_view(Run& r, const Stack& stack, MergedView& view) {
-    return mount_view(layer_dirs(r.work), stack, "", r.work.view(), view);
+    return mount_view(layer_dirs(r.work), stack, "", r.work.view(), Bottom::empty, view);
 }
 
 // What the step's layer depends on besides the tree it starts from (layers.hpp KeyInput).
@@ -137,14 +138,16 @@ bool work_in_layer(Run& r, size_t i, const Stack& start, const std::string& laye
         so.millis = millis_since(t0);
         return true;
     }
-    if (!mount_view(layer_dirs(r.work), start, layer, r.work.view(), view)) return false;
+    // A RUN step's view has the mount points of its /dev, /proc, /sys and /etc stubs below it.
+    Bottom bottom = s.action == seedboot::StepAction::run ? Bottom::step_stubs : Bottom::empty;
+    if (!mount_view(layer_dirs(r.work), start, layer, r.work.view(), bottom, view)) return false;
     ready_at = seconds_since_boot();
     if (s.action == seedboot::StepAction::run) {
         if (!run_step(r.plan, s, view.path(), r.box, log_name(r.work, i, s.name), so)) return false;
     } else {
         bool from_root = s.action == seedboot::StepAction::copy && s.from != "image";
-        if (from_root &&
-            !mount_view(layer_dirs(r.work), r.live.roots.at(s.from), "", r.work.from_view(), from))
+        if (from_root && !mount_view(layer_dirs(r.work), r.live.roots.at(s.from), "",
+                                     r.work.from_view(), Bottom::empty, from))
             return false;
         so.status = run_action(s, {view.path(), from.path()}) ? 0 : 1;
         so.millis = millis_since(t0);
@@ -313,6 +316,7 @@ bool check_answers(Run& r) {
 // Runs the steps the journal does not show finished; false with `o` saying which failed.
 bool run_steps(Run& r) {
     r.o.failed_step = "sandbox";
+    r.box.stubs = r.work.layers() + "/" + kStepStubs;
     if (!prepare_steps(r.box)) return false;
     r.o.failed_step.clear();
     bool first_run = true;

@@ -123,9 +123,18 @@ bool run_step(const seedboot::Plan& plan, const seedboot::PlanStep& step, const 
     if (::pipe2(fds, O_CLOEXEC) != 0) return fail_errno("pipe");
     Fd rd(fds[0]), wr(fds[1]);
 
-    StepLaunch launch{step.name.c_str(), root.c_str(),     step.cwd.c_str(), argv.data(),
-                      envp.data(),       binds.data(),     binds.size(),     wr.get(),
-                      null_fd.get(),     box.cgroup.get(), &box.filter};
+    StepLaunch launch{.name = step.name.c_str(),
+                      .root = root.c_str(),
+                      .cwd = step.cwd.c_str(),
+                      .argv = argv.data(),
+                      .envp = envp.data(),
+                      .binds = binds.data(),
+                      .bind_count = binds.size(),
+                      .stubs = box.stubs.c_str(),
+                      .out_fd = wr.get(),
+                      .null_fd = null_fd.get(),
+                      .cgroup_fd = box.cgroup.get(),
+                      .filter = &box.filter};
     uint64_t start = now_ms();
     box.kernel.quiet();
     pid_t reaper = launch_step(launch);

@@ -34,6 +34,7 @@ struct StepSandbox {
     SandboxFilter filter;
     Fd cgroup;
     KernelLog kernel;
+    std::string stubs; // the stubs layer's folder (layers/step_stubs.hpp)
 };
 
 constexpr int kStatusTimeout = 124;

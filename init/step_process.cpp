@@ -1,6 +1,7 @@
 #include "step_process.hpp"
 
 #include "run_step.hpp"
+#include "step_mounts.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -11,6 +12,7 @@
 #include <linux/openat2.h>
 #include <linux/sched.h>
 #include <sys/mount.h> // mount(2) and, since glibc 2.36, the new mount API's constants
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -28,6 +30,19 @@ namespace {
                           arg, std::strerror(errno));
     if (n > 0) (void)!::write(fd, msg, std::min<size_t>(static_cast<size_t>(n), sizeof msg - 1));
     _exit(kStatusExecFailed);
+}
+
+// What a BuildKit RUN of StageX's build gets besides its files: the hostname, and the
+// open-file limit StageX passes (`--ulimit nofile=2048:16384`, src/targets.py).
+constexpr const char kHostname[] = "buildkitsandbox";
+constexpr rlimit kOpenFiles{2048, 16384};
+
+[[noreturn]] void die_at(int fd, const StepLaunch& l, const MountFailure& f) {
+    int saved = errno;
+    char what[160];
+    std::snprintf(what, sizeof what, "%s /%s", f.what, f.path);
+    errno = saved;
+    die(fd, l, what);
 }
 
 pid_t clone_with(uint64_t flags, int cgroup_fd) {
@@ -83,6 +98,11 @@ bool bind_readonly(int root, const StepBind& b) {
     if (root < 0) die(err, l, "open the build tree ", l.root);
     for (size_t i = 0; i < l.bind_count; ++i)
         if (!bind_readonly(root, l.binds[i])) die(err, l, "bind read-only on ", l.binds[i].to);
+    int stubs = ::open(l.stubs, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (stubs < 0) die(err, l, "open the stubs layer ", l.stubs);
+    if (MountFailure f = mount_step_filesystems(root, stubs); f.what) die_at(err, l, f);
+    if (::sethostname(kHostname, sizeof kHostname - 1) != 0) die(err, l, "sethostname");
+    if (::setrlimit(RLIMIT_NOFILE, &kOpenFiles) != 0) die(err, l, "setrlimit(RLIMIT_NOFILE)");
     if (::dup2(l.null_fd, 0) < 0 || ::dup2(l.out_fd, 1) < 0 || ::dup2(l.out_fd, 2) < 0)
         die(err, l, "dup2");
     err = 2;
@@ -104,7 +124,11 @@ bool bind_readonly(int root, const StepBind& b) {
 } // namespace
 
 pid_t launch_step(const StepLaunch& launch) {
-    pid_t pid = clone_with(CLONE_NEWPID | CLONE_NEWNS | CLONE_INTO_CGROUP, launch.cgroup_fd);
+    // A Docker RUN's namespaces: PID, mount, hostname and IPC (its SysV objects and /dev/shm
+    // are its own); the network one stays the guest's, which has no network card.
+    pid_t pid =
+        clone_with(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_INTO_CGROUP,
+                   launch.cgroup_fd);
     if (pid == 0) reaper(launch);
     return pid;
 }

@@ -1,12 +1,13 @@
-// The processes of a step. The PID 1 clones a child into a new PID namespace
-// and a new mount namespace, inside the steps' pids cgroup (clone3). That child,
+// The processes of a step. The PID 1 clones a child into new PID, mount, UTS and
+// IPC namespaces, inside the steps' pids cgroup (clone3). That child,
 // the reaper, is the namespace's init: it binds the plan's read-only views
-// (/seed, /sources, ...) into the build tree within its own mount namespace, so
-// they vanish with it, chroots into the tree, forks the step's program and waits
-// for it. When the program exits, the reaper exits with its status, and the
-// kernel kills everything left in the namespace: a setsid() or a double fork
-// does not escape. Inside, pid 1 names the reaper: the PID 1 cannot be named.
-// Nothing here allocates: the PID 1 prepares every string and array first.
+// (/seed, /sources, ...) into the build tree within its own mount namespace, mounts
+// what a Docker RUN sees (/dev, /proc, /sys, the /etc stubs: step_mounts.hpp), so
+// all of it vanishes with it, names the host (a UTS namespace of its own), sets the
+// open-file limit, chroots into the tree, forks the step's program and waits for it. When the
+// program exits, the reaper exits with its status, and the kernel kills everything left in the
+// namespace: a setsid() or a double fork does not escape. Inside, pid 1 names the reaper: the PID 1
+// cannot be named. Nothing here allocates: the PID 1 prepares every string and array first.
 #pragma once
 
 #include "sandbox.hpp"
@@ -29,9 +30,10 @@ struct StepLaunch {
     char* const* envp;
     const StepBind* binds;
     size_t bind_count;
-    int out_fd;    // the step's stdout and stderr (the PID 1's pipe)
-    int null_fd;   // its stdin
-    int cgroup_fd; // the steps' cgroup
+    const char* stubs; // the stubs layer's folder (layers/step_stubs.hpp)
+    int out_fd;        // the step's stdout and stderr (the PID 1's pipe)
+    int null_fd;       // its stdin
+    int cgroup_fd;     // the steps' cgroup
     const SandboxFilter* filter;
 };
 

@@ -1,6 +1,7 @@
 #include "layer_store.hpp"
 
 #include "layer_scan.hpp"
+#include "step_stubs.hpp"
 
 #include "../aside.hpp"
 #include "../console.hpp"
@@ -24,7 +25,7 @@ bool make_folders(const Work& work) {
          {work.layers(), work.layers() + "/.empty", work.layers() + "/.empty2",
           work.layers() + "/.work", work.view(), work.from_view()})
         if (!make_dirs(d)) return false;
-    return true;
+    return make_step_stubs(work.layers() + "/" + kStepStubs);
 }
 
 // A format without layers holds a build tree this PID 1 cannot resume.
@@ -41,7 +42,8 @@ std::vector<std::string> folder_names(const std::string& dir) {
     if (!d) return names;
     while (dirent* e = ::readdir(d.get())) {
         std::string n = e->d_name;
-        if (n != "." && n != ".." && n != ".empty" && n != ".empty2" && n != ".work")
+        if (n != "." && n != ".." && n != ".empty" && n != ".empty2" && n != ".work" &&
+            n != kStepStubs)
             names.push_back(n);
     }
     std::sort(names.begin(), names.end());

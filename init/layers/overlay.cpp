@@ -1,5 +1,7 @@
 #include "overlay.hpp"
 
+#include "step_stubs.hpp"
+
 #include "../console.hpp"
 
 #include "libseedboot/sys/fd.hpp"
@@ -18,12 +20,14 @@ namespace {
 // metadata-only copy-up, no extended inode numbers.
 constexpr const char* kOptions = ",redirect_dir=off,index=off,metacopy=off,xino=off";
 
-// Top layer first. The bottom is an empty folder, so that a read-only view of a
-// one-layer root has the two lowers overlayfs needs; a read-only view of an empty
-// root stacks two different empty folders, as overlayfs refuses one folder twice.
-std::string lower_list(const seedboot::Stack& stack, bool read_only) {
+// Top layer first. The bottom is an empty folder (or a RUN step's stubs), so that a
+// read-only view of a one-layer root has the two lowers overlayfs needs; a read-only
+// view of an empty root stacks two different empty folders, as overlayfs refuses one
+// folder twice.
+std::string lower_list(const seedboot::Stack& stack, bool read_only, Bottom bottom) {
     std::string list;
     for (auto it = stack.layers.rbegin(); it != stack.layers.rend(); ++it) list += it->name + ":";
+    if (bottom == Bottom::step_stubs) return list + kStepStubs;
     return list + (read_only && stack.layers.empty() ? ".empty2:.empty" : ".empty");
 }
 
@@ -38,9 +42,9 @@ bool MergedView::unmount() {
 }
 
 bool mount_view(const LayerDirs& dirs, const seedboot::Stack& stack, const std::string& upper,
-                const std::string& target, MergedView& out) {
+                const std::string& target, Bottom bottom, MergedView& out) {
     if (!out.unmount()) return false;
-    std::string data = "lowerdir=" + lower_list(stack, upper.empty());
+    std::string data = "lowerdir=" + lower_list(stack, upper.empty(), bottom);
     if (!upper.empty()) data += ",upperdir=" + upper + ",workdir=.work";
     data += kOptions;
     seedboot::Fd here(::open(dirs.layers.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));

@@ -18,6 +18,10 @@ struct LayerDirs {
     std::string layers; // /work/layers: the layers, .empty and .empty2 (empty lowers) and .work
 };
 
+// What lies under a stack's own layers: nothing, or, for a RUN step's view, the mount
+// points of what the step sees besides its tree (step_stubs.hpp).
+enum class Bottom { empty, step_stubs };
+
 // The merged view at `target` while the object lives; unmounted by the destructor or unmount().
 class MergedView {
   public:
@@ -33,13 +37,14 @@ class MergedView {
 
   private:
     friend bool mount_view(const LayerDirs&, const seedboot::Stack&, const std::string&,
-                           const std::string&, MergedView&);
+                           const std::string&, Bottom, MergedView&);
     std::string target_;
 };
 
 // Mounts `stack` at `target`: writable into the layer folder `upper` (a name under
 // dirs.layers, made empty by the caller), or read-only when `upper` is empty.
 [[nodiscard]] bool mount_view(const LayerDirs& dirs, const seedboot::Stack& stack,
-                              const std::string& upper, const std::string& target, MergedView& out);
+                              const std::string& upper, const std::string& target, Bottom bottom,
+                              MergedView& out);
 
 } // namespace init

@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <poll.h>
@@ -91,6 +92,13 @@ void sleep_ms(int ms) {
         if (left <= 0) return;
         poll(nullptr, 0, static_cast<int>(left));
     }
+}
+
+void write_file_at(const char* path, const char* text) {
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) return;
+    (void)!write(fd, text, std::strlen(text));
+    close(fd);
 }
 
 // --- what an attacker does with a descriptor it stole from the PID 1 ---
@@ -241,25 +249,107 @@ void kernel_log() {
     refused("syslog(CONSOLE_LEVEL 8)", syscall(SYS_syslog, 8, nullptr, 8));
 }
 
+// Opening `path` the way an attacker would use it must fail (any errno: absent,
+// read-only, refused), or, for a masked file, give nothing to read.
+void no_access(const char* name, const char* path, int flags, bool empty_ok = false) {
+    int fd = open(path, flags);
+    if (fd < 0) {
+        report(name, true, std::string(path) + ": " + std::strerror(errno));
+        return;
+    }
+    char buf[64];
+    ssize_t n = (flags & O_ACCMODE) == O_RDONLY ? read(fd, buf, sizeof buf) : -2;
+    close(fd);
+    report(name, empty_ok && n == 0,
+           std::string(path) + (n == 0 ? ": opens and reads empty" : ": opened"));
+}
+
+// The reaper's descriptors through /proc/1/fd: the folder may list (it is root's, and
+// the step is root), but no entry may open: that takes ptrace rights on the reaper.
+void reaper_fds() {
+    int listed = 0, opened = 0;
+    if (DIR* d = opendir("/proc/1/fd")) {
+        while (dirent* e = readdir(d)) {
+            if (e->d_name[0] == '.') continue;
+            ++listed;
+            int fd = open((std::string("/proc/1/fd/") + e->d_name).c_str(), O_RDWR);
+            if (fd < 0) fd = open((std::string("/proc/1/fd/") + e->d_name).c_str(), O_RDONLY);
+            if (fd < 0) continue;
+            ++opened;
+            forge_with(fd);
+            close(fd);
+        }
+        closedir(d);
+    }
+    report("the reaper's descriptors by /proc/1/fd/N", opened == 0,
+           std::to_string(listed) + " listed, " + std::to_string(opened) + " opened");
+}
+
 void kernel_filesystems() {
-    int fd = open("/proc/1/mem", O_RDWR);
-    report("/proc/1/mem", fd < 0, err_text(fd));
-    if (fd >= 0) close(fd);
+    // /proc: of the step's own PID namespace; its pid 1 is the reaper, another user.
+    no_access("/proc/1/mem", "/proc/1/mem", O_RDWR);
+    no_access("/proc/1/environ", "/proc/1/environ", O_RDONLY);
+    reaper_fds();
+    no_access("/proc/1/root into the reaper's root", "/proc/1/root/", O_RDONLY | O_DIRECTORY);
+    no_access("/proc/1/cwd", "/proc/1/cwd/", O_RDONLY | O_DIRECTORY);
+    no_access("/proc/1/ns/mnt", "/proc/1/ns/mnt", O_RDONLY);
+    no_access("/proc/sysrq-trigger", "/proc/sysrq-trigger", O_WRONLY);
+    no_access("/proc/kcore", "/proc/kcore", O_RDONLY, true);
+    no_access("/proc/kmsg", "/proc/kmsg", O_RDONLY | O_NONBLOCK);
+    no_access("/proc/sys/kernel/core_pattern", "/proc/sys/kernel/core_pattern", O_WRONLY);
+    no_access("/proc/sys/kernel/modprobe", "/proc/sys/kernel/modprobe", O_WRONLY);
+    no_access("/proc/sys/vm/drop_caches", "/proc/sys/vm/drop_caches", O_WRONLY);
+    no_access("/proc/sys/kernel/hostname", "/proc/sys/kernel/hostname", O_WRONLY);
+    // /sys: read-only.
+    no_access("/sys/kernel/uevent_helper", "/sys/kernel/uevent_helper", O_WRONLY);
+    no_access("/sys/power/state", "/sys/power/state", O_WRONLY);
+    no_access("/sys/block/vdb/queue/scheduler", "/sys/block/vdb/queue/scheduler", O_WRONLY);
+    refused("umount the /proc/kcore mask", umount2("/proc/kcore", MNT_DETACH));
+    refused("umount /proc/sys's read-only bind", umount2("/proc/sys", MNT_DETACH));
     mkdir("/tmp/proc", 0755);
     refused("mount proc", mount("proc", "/tmp/proc", "proc", 0, nullptr));
     refused("mount sysfs", mount("sysfs", "/tmp/proc", "sysfs", 0, nullptr));
     refused("mount devtmpfs", mount("devtmpfs", "/tmp/proc", "devtmpfs", 0, nullptr));
-    bool none = access("/proc", F_OK) != 0 && access("/sys", F_OK) != 0 &&
-                access("/dev", F_OK) != 0 && access("/work", F_OK) != 0;
-    report("no /proc, /sys, /dev or /work in the tree", none, none ? "absent" : "one is present");
+    refused("remount /sys read-write", mount(nullptr, "/sys", nullptr, MS_REMOUNT, nullptr));
+    report("no /work in the tree", access("/work", F_OK) != 0, "absent");
     // The layers below the step's own, the layer cache and other roots' layers live on the
     // work and cache partitions, mounted only in the PID 1's namespace: no path reaches them.
     bool hidden = true;
-    for (const char* p : {"/cache", "/../../cache/entries", "/../../work/layers", "/work/layers",
-                          "/../../work/roots", "/layers"})
+    for (const char* p :
+         {"/cache", "/../../cache/entries", "/../../work/layers", "/work/layers",
+          "/../../work/roots", "/layers", "/proc/1/root/work", "/proc/self/root/../work"})
         hidden = hidden && access(p, F_OK) != 0;
     report("no layer folder or layer cache in the tree", hidden,
            hidden ? "absent" : "one is present");
+}
+
+// The work disk's numbers, as /sys tells them, made into a node: refused wherever it is
+// tried, and /dev holds no disk to begin with.
+void work_disk_device() {
+    std::string dev;
+    for (const char* disk : {"vdb", "sdb", "vda", "sda"}) {
+        FILE* f = std::fopen((std::string("/sys/class/block/") + disk + "/dev").c_str(), "r");
+        if (!f) continue;
+        char buf[32] = {};
+        if (std::fgets(buf, sizeof buf, f)) dev = buf;
+        std::fclose(f);
+        if (!dev.empty()) break;
+    }
+    unsigned maj = 254, min = 16;
+    if (!dev.empty()) std::sscanf(dev.c_str(), "%u:%u", &maj, &min);
+    for (const char* at : {"/dev/work", "/dev/shm/work", "/tmp/work"})
+        refused((std::string("mknod the work disk (") + std::to_string(maj) + ":" +
+                 std::to_string(min) + ") at " + at)
+                    .c_str(),
+                mknod(at, S_IFBLK | 0600, makedev(maj, min)));
+    bool none = true;
+    for (const char* d :
+         {"/dev/vda", "/dev/vdb", "/dev/vdc", "/dev/sda", "/dev/sdb", "/dev/nvme0n1",
+          "/dev/console", "/dev/kmsg", "/dev/mem", "/dev/tty0", "/dev/ttyS0", "/dev/hvc0"})
+        none = none && access(d, F_OK) != 0;
+    report("no disk, console or memory node in /dev", none, none ? "none" : "one is present");
+    // A planted file in /dev/shm must not reach the next step (its /dev is its own).
+    write_file_at("/dev/shm/planted", "planted in /dev/shm\n");
 }
 
 void disks_and_console() {
@@ -420,6 +510,7 @@ int attack() {
     signals_and_limits();
     kernel_log();
     kernel_filesystems();
+    work_disk_device();
     disks_and_console();
     namespaces();
     read_only_views();
@@ -445,6 +536,8 @@ int after() {
            std::string(kLate) + " holds '" + late.substr(0, late.find('\n')) + "'");
     report("a file planted after its step", access("/tmp/planted", F_OK) != 0,
            access("/tmp/planted", F_OK) != 0 ? "none" : "/tmp/planted exists");
+    report("a file the attack left in /dev/shm", access("/dev/shm/planted", F_OK) != 0,
+           access("/dev/shm/planted", F_OK) != 0 ? "gone" : "/dev/shm/planted is still there");
     std::string beat = read_text("/tmp/straggler.beat");
     sleep_ms(500);
     std::string again = read_text("/tmp/straggler.beat");
