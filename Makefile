@@ -3,6 +3,7 @@
 #                  [ACCEL=tcg|kvm|auto]                  boot images/NAME.toml under QEMU
 #   make test                                            unit tests + real boots on all arches
 #   make torture [SEED=n] [CUTS=n]                       power cuts at random instants, then resumes
+#   make gnu-proxy [ARCH=i386] [UNTIL=step]              GNU packages built in the guest
 #   make release KEY=secret.key [NAME=alice]             make images, check and sign them
 #   make kernel-ARCH | init-ARCH | host                  the pieces
 ARCHES := i386 x86_64 aarch64
@@ -147,6 +148,26 @@ CUTS ?= 30
 torture: host guests kernels
 	SEEDBOOT=$(abspath $(SEEDBOOT)) BUILD=$(abspath $(BUILD)) SRC=$(abspath .) \
 	  tests/integration/torture.py --seed $(SEED) --cuts $(CUTS)
+
+# The proof of stage-1 scale (issue 26): GNU packages built from their release tarballs in
+# an ARCH guest (default i386), one step each, on a root of Debian's packages of a C
+# toolchain. tools/gnu-proxy.sh fetches both with apt into $(BUILD)/gnu-proxy (a cache;
+# nothing is committed). UNTIL=STEP stops after that step (hello, m4, ..., binutils); RESUME=1
+# goes on with the same work disk. Ends with SEEDBOOT-RESULT: ok and the root's tree digest.
+GNU_ARCH ?= $(or $(ARCH),i386)
+.PHONY: gnu-proxy
+gnu-proxy: host init-$(GNU_ARCH) kernel-$(GNU_ARCH)
+	SEEDBOOT=$(abspath $(SEEDBOOT)) tools/gnu-proxy.sh $(GNU_ARCH) $(BUILD)/gnu-proxy/$(GNU_ARCH)
+	$(SEEDBOOT) boot images/gnu-proxy.toml --arch $(GNU_ARCH) --kernel $(call kernel_image,$(GNU_ARCH)) \
+	  --init $(call init_binary,$(GNU_ARCH)) --build-dir $(abspath $(BUILD)) \
+	  --out-dir $(BUILD)/run/gnu-proxy-$(GNU_ARCH) $(if $(UNTIL),--until $(UNTIL)) $(if $(RESUME),--resume)
+
+# The packages of make gnu-proxy up to UNTIL (default hello), each under seedboot's PID 1 vs a
+# minimal init in the same VM, side by side, with the host's native build for context.
+# Prints and writes $(BUILD)/bench/gnu.md.
+.PHONY: bench-gnu
+bench-gnu: host init-$(GNU_ARCH) kernel-$(GNU_ARCH)
+	BUILD=$(BUILD) GNU_ARCH=$(GNU_ARCH) UNTIL=$(UNTIL) BENCH_CPUS=$(BENCH_CPUS) tests/bench/gnu.sh
 
 # Benchmarks against peer tools (not part of test): prints and writes $(BUILD)/bench/results.md.
 .PHONY: bench

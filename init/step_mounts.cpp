@@ -61,10 +61,17 @@ constexpr Option kShmOptions[] = {{"mode", "1777"}, {"size", "65536k"}};
 // masked paths are covered (a file by /dev/null, a folder by an empty read-only
 // tmpfs), read-only paths bound read-only over themselves. A path the kernel does
 // not have (no CONFIG_PROC_KCORE, no CONFIG_MAGIC_SYSRQ) is skipped.
-constexpr const char* kMasked[] = {
-    "proc/acpi",        "proc/asound",      "proc/kcore",       "proc/keys",
-    "proc/latency_stats", "proc/timer_list", "proc/timer_stats", "proc/sched_debug",
-    "proc/scsi",        "sys/firmware",     "sys/devices/virtual/powercap"};
+constexpr const char* kMasked[] = {"proc/acpi",
+                                   "proc/asound",
+                                   "proc/kcore",
+                                   "proc/keys",
+                                   "proc/latency_stats",
+                                   "proc/timer_list",
+                                   "proc/timer_stats",
+                                   "proc/sched_debug",
+                                   "proc/scsi",
+                                   "sys/firmware",
+                                   "sys/devices/virtual/powercap"};
 constexpr const char* kReadOnly[] = {"proc/bus", "proc/fs", "proc/irq", "proc/sys",
                                      "proc/sysrq-trigger"};
 constexpr const char* kEtcStubs[] = {"etc/hosts", "etc/resolv.conf"};
@@ -101,7 +108,8 @@ bool attach(int mnt, int dst) {
 bool bind_read_only(int src_dir, const char* from, int dst, bool device = false) {
     Held src(::open_tree(src_dir, from, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE));
     mount_attr attr{};
-    attr.attr_set = MOUNT_ATTR_RDONLY | (device ? MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC : kNoSuidDevExec);
+    attr.attr_set =
+        MOUNT_ATTR_RDONLY | (device ? MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC : kNoSuidDevExec);
     return src.ok() &&
            ::mount_setattr(src.fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) == 0 &&
            attach(src.fd, dst);

@@ -30,6 +30,7 @@ struct Machine {
     const char* uefi_vars;
     const char* disk_device; // DISK=virtio: over PCI on x86; over MMIO on arm64 virt
     unsigned max_cpus;       // the board's limit (arm64 virt with its default GICv2: 8)
+    unsigned max_memory_mib; // 0: none (memory_limit_mib)
 };
 
 // No network card, no display (unless asked for), no default devices: the serial
@@ -42,7 +43,8 @@ const std::vector<Machine>& machines() {
          "/usr/share/OVMF/OVMF_CODE_4M.fd",
          "/usr/share/OVMF/OVMF_VARS_4M.fd",
          "virtio-blk-pci",
-         255},
+         255,
+         0},
         {seedboot::ArchId::i386,
          "qemu-system-i386",
          {"-machine", "q35,smm=on", "-cpu", "max", "-global",
@@ -50,14 +52,17 @@ const std::vector<Machine>& machines() {
          "/usr/share/OVMF/OVMF32_CODE_4M.secboot.fd",
          "/usr/share/OVMF/OVMF32_VARS_4M.fd",
          "virtio-blk-pci",
-         255},
+         255,
+         // q35 keeps RAM below 4 GiB only while there is less than 0xb0000000 of it.
+         2815},
         {seedboot::ArchId::aarch64,
          "qemu-system-aarch64",
          {"-machine", "virt", "-cpu", "cortex-a57"},
          "/usr/share/AAVMF/AAVMF_CODE.fd",
          "/usr/share/AAVMF/AAVMF_VARS.fd",
          "virtio-blk-device",
-         8},
+         8,
+         0},
     };
     return m;
 }
@@ -175,6 +180,11 @@ bool qemu_command(const BootConfig& cfg, std::vector<std::string>& argv, std::st
                      "-device", disk_device(*m, bus, i) + boot});
     }
     return true;
+}
+
+unsigned memory_limit_mib(const std::string& arch) {
+    const Machine* m = find(arch);
+    return m ? m->max_memory_mib : 0;
 }
 
 bool uefi_firmware(const std::string& arch, std::string& code, std::string& vars,

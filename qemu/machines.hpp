@@ -30,6 +30,11 @@ const char* disk_buses();
 // The full QEMU command line; false + err for an unknown arch or disk bus.
 bool qemu_command(const BootConfig& cfg, std::vector<std::string>& argv, std::string& err);
 
+// The most guest RAM `arch` can use on its board with seedboot's kernel, in MiB; 0: no limit
+// but the host's. i386: q35 puts RAM past 2815 MiB above 4 GiB, out of the reach of a
+// HIGHMEM4G kernel (kernel-config/i386.config says why not PAE).
+unsigned memory_limit_mib(const std::string& arch);
+
 // Debian's UEFI firmware for `arch` (code, pristine variable store).
 bool uefi_firmware(const std::string& arch, std::string& code, std::string& vars, std::string& err);
 

@@ -23,6 +23,8 @@ pkgs=(
   # git for the lock tests; strace kills a release at a chosen system call; skopeo and
   # podman take the OCI layouts `seedboot export` makes
   tesseract-ocr socat git strace skopeo podman
+  # make bench-gnu: the host's native build's peak memory
+  time
 )
 # Tests add a package no index has, to see the refusal (tests/integration/deps.sh).
 read -r -a extra <<< "${SEEDBOOT_EXTRA_PACKAGES:-}"

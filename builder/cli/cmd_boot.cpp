@@ -149,10 +149,17 @@ bool guest_memory(const BootArgs& a, const Spec& spec, uint64_t& bytes, std::str
         err = "--memory '" + a.memory + "' (expected " + kMemoryExpected + ")";
         return false;
     }
+    std::string what = a.memory.empty() ? spec.file + ": [image] memory" : std::string("--memory");
+    uint64_t board = uint64_t{qemu::memory_limit_mib(a.arch)} << 20;
+    if (board != 0 && bytes > board) {
+        err = what + ": " + std::to_string(bytes >> 20) + " MiB is more than an " + a.arch +
+              " guest can use (expected at most " + std::to_string(board >> 20) +
+              " MiB: the q35 board puts more above 4 GiB, out of reach of the HIGHMEM4G kernel)";
+        return false;
+    }
     uint64_t host = host_memory();
     if (host == 0 || bytes <= host) return true;
-    err = (a.memory.empty() ? spec.file + ": [image] memory" : std::string("--memory")) + ": " +
-          std::to_string(bytes >> 20) + " MiB is more than this host's " +
+    err = what + ": " + std::to_string(bytes >> 20) + " MiB is more than this host's " +
           std::to_string(host >> 20) + " MiB of RAM (expected at most that)";
     return false;
 }
@@ -269,7 +276,7 @@ void register_boot(CLI::App& app, Action& run) {
         ->default_val("build");
     c->add_option("--out-dir", a->out_dir, "where the images and console log go")->required();
     c->add_option("--sources", a->sources, "folder of user-supplied upstream sources ({sources})");
-    c->add_option("--until", a->until, "StageX stages: end with this step (`seedboot plan`)");
+    c->add_option("--until", a->until, "end with this step (StageX stages: see `seedboot plan`)");
     c->add_option("--power-cut-after", a->power_cut_after,
                   "test hook: kill QEMU (like a power cut) once the console shows this text");
     c->add_flag("--uefi", a->uefi,

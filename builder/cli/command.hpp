@@ -32,6 +32,7 @@ void register_grow(CLI::App& app, Action& run);
 void register_extract(CLI::App& app, Action& run);
 void register_export(CLI::App& app, Action& run);
 void register_pack_dir(CLI::App& app, Action& run);
+void register_unpack_deb(CLI::App& app, Action& run);
 void register_keygen(CLI::App& app, Action& run);
 void register_sign(CLI::App& app, Action& run);
 void register_verify(CLI::App& app, Action& run);

@@ -17,7 +17,7 @@ struct PackRequest {
     std::string init;        // the static PID 1 built for `arch`
     std::string build_dir;   // what {build} in the spec stands for
     std::string sources;     // {sources}; empty: the spec's default (../sources)
-    std::string until;       // [stagex] specs: the last step to run; empty: all
+    std::string until;       // the last step to run (a StageX step, or a spec's); empty: all
     std::string out;         // the root image to write (its folder is made if need be)
     unsigned workers = 2;    // compression threads
     std::string block_cache; // folder of compressed blocks kept across runs; empty: none

@@ -426,12 +426,21 @@ bool apply_options(Spec& spec, const std::string& sources, const std::string& un
                    std::string& err) {
     if (!sources.empty()) spec.sources_dir = std::filesystem::absolute(sources).string();
     if (until.empty()) return true;
-    if (!spec.has_stagex) {
+    if (spec.has_stagex) {
+        spec.stagex.until = until;
+        return true;
+    }
+    // A spec's own steps: the run ends with the named one, as if the spec ended there.
+    auto it = std::find_if(spec.steps.begin(), spec.steps.end(),
+                           [&](const StepSpec& st) { return st.name == until; });
+    if (it == spec.steps.end()) {
+        std::string names;
+        for (const auto& st : spec.steps) names += (names.empty() ? "" : ", ") + st.name;
         err = spec.file + ": --until " + until +
-              " is for StageX stages (a spec with [stagex]); this spec runs all its steps";
+              ": no step of that name (expected one of: " + names + ")";
         return false;
     }
-    spec.stagex.until = until;
+    spec.steps.erase(it + 1, spec.steps.end());
     return true;
 }
 

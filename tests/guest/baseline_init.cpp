@@ -3,10 +3,10 @@
 // same kernel from the same disks under the same QEMU command, and runs the same /plan: the
 // same tree laid out the same way (mkdirs, copies, then one sync), the seeds bound over it,
 // the same commands with the same argv, cwd and environment, one after another. It does
-// none of the PID 1's other work: no manifest check, no seed audit, no journal, no logs,
-// no sandbox (chroot only), no checkpoints, no output hashes, no answers, no /result (so
-// `seedboot boot` calls the run failed: the bench reads the console). A step's output goes
-// straight to the console.
+// none of the PID 1's other work (it mounts /dev, /proc and /sys plainly): no manifest check, no
+// seed audit, no journal, no logs, no sandbox (chroot only), no checkpoints, no output hashes, no
+// answers, no /result (so `seedboot boot` calls the run failed: the bench reads the console). A
+// step's output goes straight to the console.
 //
 // Prints on the guest's clock: "baseline: layout S s", "baseline: first step starts at S s
 // since boot", "baseline: [N/M] NAME end status=0 S s" per step, "baseline: steps S s", then
@@ -119,6 +119,15 @@ void lay_out(const seedboot::Plan& plan) {
         std::string to = "/work/build" + b.to;
         if (::mount(b.from.c_str(), to.c_str(), nullptr, MS_BIND, nullptr) != 0)
             fail("bind " + b.from + " on " + to);
+    }
+    // What the PID 1 gives every step (init/step_mounts.hpp), plainly: the kernel's own
+    // /dev, /proc and /sys, once for all steps, with none of the step's namespaces or masks.
+    for (auto [type, at] :
+         {std::pair{"devtmpfs", "/dev"}, std::pair{"proc", "/proc"}, std::pair{"sysfs", "/sys"}}) {
+        std::string to = std::string("/work/build") + at;
+        fs::create_directories(to, ec);
+        if (ec || ::mount(type, to.c_str(), type, MS_NOSUID, nullptr) != 0)
+            fail(std::string("mount ") + type + " on " + to);
     }
 }
 

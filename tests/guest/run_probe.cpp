@@ -36,7 +36,9 @@ void check(const std::string& name, bool ok, const std::string& detail) {
     std::fflush(stdout);
 }
 
-std::string err() { return std::strerror(errno); }
+std::string err() {
+    return std::strerror(errno);
+}
 
 std::string read_text(const char* path, size_t limit = 1 << 20) {
     std::string t;
@@ -78,7 +80,7 @@ void device(const char* path, unsigned major_no, unsigned minor_no) {
 }
 
 void dev_nodes() {
-    std::set<std::string> want = {"null",  "zero",  "full",   "random", "urandom", "tty", "fd",
+    std::set<std::string> want = {"null",  "zero",   "full",   "random", "urandom", "tty", "fd",
                                   "stdin", "stdout", "stderr", "ptmx",   "pts",     "shm"};
     std::set<std::string> got = listing("/dev");
     std::string names;
@@ -139,7 +141,8 @@ void pty() {
     bool ok = slave >= 0 && write(master, "ping\n", 5) == 5 && read(slave, buf, sizeof buf) > 0 &&
               std::strncmp(buf, "ping", 4) == 0;
     check("a pty through /dev/ptmx", ok,
-          std::string(name ? name : "(no name)") + (slave < 0 ? ": " + err() : ": ping came through"));
+          std::string(name ? name : "(no name)") +
+              (slave < 0 ? ": " + err() : ": ping came through"));
     if (slave >= 0) close(slave);
     close(master);
 }
@@ -165,7 +168,8 @@ void shm_and_links() {
         check(std::string(std_links[i]) + " -> " + want, link_of(std_links[i]) == want,
               link_of(std_links[i]));
     }
-    struct stat a {}, b {};
+    struct stat a {
+    }, b{};
     ok = stat("/dev/stdout", &a) == 0 && fstat(1, &b) == 0 && a.st_ino == b.st_ino;
     check("/dev/stdout is the step's stdout", ok, ok ? "same inode" : err());
 }
@@ -187,7 +191,8 @@ void proc() {
         }
     check("/proc shows only the step's own processes", ok, pids);
     int fd = open("/proc/sys/kernel/hostname", O_WRONLY);
-    check("/proc/sys is read-only", fd < 0 && errno == EROFS, fd < 0 ? err() : "opened for writing");
+    check("/proc/sys is read-only", fd < 0 && errno == EROFS,
+          fd < 0 ? err() : "opened for writing");
     if (fd >= 0) close(fd);
 }
 
@@ -222,7 +227,8 @@ void identity_and_limits() {
     check("stdin is /dev/null", ok, "read gives end of file");
     std::string hosts = read_text("/etc/hosts");
     check("/etc/hosts names localhost and buildkitsandbox",
-          hosts.find("127.0.0.1\tlocalhost buildkitsandbox\n") != std::string::npos, hosts.substr(0, 40));
+          hosts.find("127.0.0.1\tlocalhost buildkitsandbox\n") != std::string::npos,
+          hosts.substr(0, 40));
     check("/etc/resolv.conf is there", access("/etc/resolv.conf", R_OK) == 0, err());
     int fd = open("/etc/hosts", O_WRONLY);
     check("/etc/hosts is read-only", fd < 0 && errno == EROFS, fd < 0 ? err() : "opened");
@@ -231,7 +237,8 @@ void identity_and_limits() {
     std::string set_vars;
     for (const char* v : {"HOSTNAME", "TERM", "USER", "SHELL"})
         if (std::getenv(v)) set_vars += std::string(v) + " ";
-    check("no HOSTNAME, TERM, USER or SHELL", set_vars.empty(), set_vars.empty() ? "none" : set_vars);
+    check("no HOSTNAME, TERM, USER or SHELL", set_vars.empty(),
+          set_vars.empty() ? "none" : set_vars);
     mode_t m = umask(022);
     check("umask 022", m == 022, std::to_string(m));
 }
@@ -260,7 +267,8 @@ void write_tmp(long mib) {
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     std::vector<char> block(1 << 20, 'x');
     long written = 0;
-    while (fd >= 0 && written < mib && write(fd, block.data(), block.size()) == (ssize_t)block.size())
+    while (fd >= 0 && written < mib &&
+           write(fd, block.data(), block.size()) == (ssize_t)block.size())
         ++written;
     bool ok = fd >= 0 && written == mib && fsync(fd) == 0;
     struct stat st {};

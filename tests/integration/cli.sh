@@ -86,6 +86,10 @@ if [ "$host_mib" -lt 65536 ]; then
     "$SEEDBOOT" boot "$tmp/images/big.toml" --arch x86_64 --kernel "$tmp/bzImage" \
     --init "$(init_of x86_64)" --build-dir "$BUILD" --out-dir "$tmp/run" -q
 fi
+# i386 on q35: RAM past 2815 MiB would sit above 4 GiB, where the HIGHMEM4G kernel cannot go.
+expect_error "--memory: 3072 MiB is more than an i386 guest can use (expected at most 2815 MiB: the q35 board puts more above 4 GiB, out of reach of the HIGHMEM4G kernel)" \
+  "$SEEDBOOT" boot "$SRC/images/default.toml" --arch i386 --kernel "$tmp/bzImage" \
+  --init "$(init_of x86_64)" --build-dir "$BUILD" --out-dir "$tmp/run" -q --memory 3G
 expect_error "--attach $tmp/nope.img: no such disk image (expected a raw disk image file)" \
   boot_x86 --uefi --attach "$tmp/nope.img"
 touch "$tmp/x.img"
@@ -152,4 +156,23 @@ printf 'XXXX' | dd of="$tmp/magic.sqfs" bs=1 seek=0 conv=notrunc status=none
 expect_error "--root $tmp/magic.sqfs: not a squashfs image (bad magic)" \
   "$SEEDBOOT" disk --arch x86_64 --root "$tmp/magic.sqfs" -o "$tmp/d.img"
 [ ! -e "$tmp/d.img" ] || fail "a refused root image left a disk behind"
+# seedboot unpack-deb: a package built by dpkg-deb unpacks to its files (modes, symlinks);
+# a truncated one, a file that is not a .deb, and an ar archive without data.tar are named.
+mkdir -p "$tmp/pkg/DEBIAN" "$tmp/pkg/usr/bin"
+printf 'Package: probe\nVersion: 1\nArchitecture: all\nMaintainer: t <t@t>\nDescription: t\n' >"$tmp/pkg/DEBIAN/control"
+printf '#!/bin/sh\necho hi\n' >"$tmp/pkg/usr/bin/probe" && chmod 755 "$tmp/pkg/usr/bin/probe"
+ln -s probe "$tmp/pkg/usr/bin/probe-link"
+dpkg-deb --root-owner-group -Zxz -b "$tmp/pkg" "$tmp/probe.deb" >/dev/null
+"$SEEDBOOT" unpack-deb -o "$tmp/unpacked" "$tmp/probe.deb" >/dev/null || fail "unpack-deb of a good package failed"
+[ -x "$tmp/unpacked/usr/bin/probe" ] && [ "$(readlink "$tmp/unpacked/usr/bin/probe-link")" = probe ] ||
+  fail "unpack-deb did not give the package's files, modes and symlinks"
+[ ! -e "$tmp/unpacked/DEBIAN" ] || fail "unpack-deb unpacked the control member"
+head -c $(($(stat -c %s "$tmp/probe.deb") - 60)) "$tmp/probe.deb" >"$tmp/short.deb"
+expect_error "$tmp/short.deb (data.tar.xz): cannot open it as a tar: damaged or truncated" "$SEEDBOOT" unpack-deb -o "$tmp/u2" "$tmp/short.deb"
+echo 'not a package' >"$tmp/text.deb"
+expect_error "$tmp/text.deb: cannot open it as a .deb (an ar archive)" \
+  "$SEEDBOOT" unpack-deb -o "$tmp/u2" "$tmp/text.deb"
+(cd "$tmp" && printf '2.0\n' >debian-binary && ar rc nodata.deb debian-binary)
+expect_error "$tmp/nodata.deb: no data.tar member (expected a Debian binary package)" \
+  "$SEEDBOOT" unpack-deb -o "$tmp/u2" "$tmp/nodata.deb"
 echo "cli: ok"

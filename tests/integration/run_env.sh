@@ -23,5 +23,6 @@ checks=$(awk '{ print $3 }' <<<"$summary")
 layer=$(grep -oE '^seedboot: layer 0001: [0-9]+ entries' "$tmp/console") || fail "$arch: no layer line"
 [ "${layer##*: }" = "1 entries" ] || [ "${layer##*: }" = "2 entries" ] ||
   fail "$arch: the step's layer has ${layer##*: } (expected only /tmp: no /dev, /proc, /sys or /etc)"
+grep -oE 'PID 1 up at .*' "$tmp/console" | sed 's/^/  /'
 grep -E '^> ok one process touches|^> ok CPUs' "$tmp/console" | sed 's/^> /  /'
 echo "run-env $arch: $checks checks passed; ${layer#seedboot: }"

@@ -21,7 +21,8 @@ constexpr int kExtractFlags = ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM |
 bool failed(const std::string& archive_path, archive* a, const std::string& what,
             std::string& err) {
     const char* why = a ? archive_error_string(a) : "out of memory";
-    err = archive_path + ": " + what + ": " + (why ? why : "unknown libarchive error");
+    err = archive_path + ": " + what + ": " +
+          (why ? why : "damaged or truncated (libarchive gives no reason)");
     return false;
 }
 
@@ -97,18 +98,12 @@ bool read_archive_files(const std::string& path,
     return true;
 }
 
-bool unpack_archive(const std::string& path, const std::string& dest_dir, std::string& err) {
-    // libarchive refuses a symlink anywhere on the way, so the destination is named without any.
-    std::error_code ec;
-    std::string dest = std::filesystem::canonical(dest_dir, ec).string();
-    if (ec) {
-        err = dest_dir + ": " + ec.message();
-        return false;
-    }
-    Reader in(archive_read_new(), archive_read_free);
+namespace {
+
+// Writes every entry of the open archive `in` under `dest` (a folder named without symlinks).
+bool extract_all(const std::string& path, Reader& in, const std::string& dest, std::string& err) {
     Writer out(archive_write_disk_new(), archive_write_free);
     if (!out) return failed(path, nullptr, "out of memory", err);
-    if (!open_tar(path, in, err)) return false;
     archive_write_disk_set_options(out.get(), kExtractFlags);
     auto write_one = [&](archive_entry* e, const std::string& name) {
         const char* hard = archive_entry_hardlink(e);
@@ -137,6 +132,61 @@ bool unpack_archive(const std::string& path, const std::string& dest_dir, std::s
     if (archive_write_close(out.get()) != ARCHIVE_OK)
         return failed(path, out.get(), "finish unpacking", err);
     return true;
+}
+
+// libarchive refuses a symlink anywhere on the way, so the destination is named without any.
+bool real_folder(const std::string& dir, std::string& out, std::string& err) {
+    std::error_code ec;
+    out = std::filesystem::canonical(dir, ec).string();
+    if (ec) err = dir + ": " + ec.message();
+    return !ec;
+}
+
+// The inner archive reads the outer one's current member.
+la_ssize_t read_member(archive*, void* outer, const void** buf) {
+    static thread_local char block[64 * 1024];
+    *buf = block;
+    return archive_read_data(static_cast<archive*>(outer), block, sizeof block);
+}
+
+} // namespace
+
+bool unpack_archive(const std::string& path, const std::string& dest_dir, std::string& err) {
+    std::string dest;
+    Reader in(archive_read_new(), archive_read_free);
+    return real_folder(dest_dir, dest, err) && open_tar(path, in, err) &&
+           extract_all(path, in, dest, err);
+}
+
+bool unpack_deb(const std::string& path, const std::string& dest_dir, std::string& err) {
+    std::string dest;
+    if (!real_folder(dest_dir, dest, err)) return false;
+    Reader outer(archive_read_new(), archive_read_free);
+    if (!outer) return failed(path, nullptr, "out of memory", err);
+    archive_read_support_format_ar(outer.get());
+    if (archive_read_open_filename(outer.get(), path.c_str(), 64 * 1024) != ARCHIVE_OK)
+        return failed(path, outer.get(), "cannot open it as a .deb (an ar archive)", err);
+    bool found = false, ok = false;
+    // The first data.tar member is the package's files: unpack it, then stop.
+    auto data_member = [&](archive_entry*, const std::string& name) {
+        if (name.rfind("data.tar", 0) != 0) return true;
+        found = true;
+        std::string label = path + " (" + name + ")";
+        Reader inner(archive_read_new(), archive_read_free);
+        if (!inner) return failed(path, nullptr, "out of memory", err);
+        archive_read_support_format_tar(inner.get());
+        archive_read_support_filter_gzip(inner.get());
+        archive_read_support_filter_xz(inner.get());
+        archive_read_support_filter_zstd(inner.get());
+        if (archive_read_open(inner.get(), outer.get(), nullptr, read_member, nullptr) !=
+            ARCHIVE_OK)
+            return failed(label, inner.get(), "cannot open it as a tar", err);
+        ok = extract_all(label, inner, dest, err);
+        return false;
+    };
+    if (!each_entry(path, outer, data_member, err) && !found) return false;
+    if (!found) err = path + ": no data.tar member (expected a Debian binary package)";
+    return found && ok;
 }
 
 } // namespace builder

@@ -103,12 +103,15 @@ TEST_CASE("stagex root image: plan, unpacked sources, the audited seed", "[stage
         REQUIRE(compose(t, spec, pre, err, img.plan.steps[2].name));
         CHECK(pre.plan.steps.size() == 3);
     }
-    SECTION("--until on a spec without [stagex] is refused") {
+    SECTION("--until on a spec without [stagex] ends its steps there, or names them") {
         Spec plain;
         plain.file = "x.toml";
+        plain.steps = {{.name = "a"}, {.name = "b"}, {.name = "c"}};
         CHECK_FALSE(apply_options(plain, "", "L3-add", err));
-        CHECK(err == "x.toml: --until L3-add is for StageX stages (a spec with [stagex]); this "
-                     "spec runs all its steps");
+        CHECK(err == "x.toml: --until L3-add: no step of that name (expected one of: a, b, c)");
+        REQUIRE(apply_options(plain, "", "b", err));
+        REQUIRE(plain.steps.size() == 2);
+        CHECK(plain.steps.back().name == "b");
     }
 }
 
