@@ -31,8 +31,8 @@ int cmd_unpack_deb(const UnpackDebRequest& a) {
 
 void register_unpack_deb(CLI::App& app, Action& run) {
     auto [c, a] = add_command<UnpackDebRequest>(
-        app, run, "unpack-deb", "Debian binary packages -> their files in a folder (no scripts run)",
-        cmd_unpack_deb);
+        app, run, "unpack-deb",
+        "Debian binary packages -> their files in a folder (no scripts run)", cmd_unpack_deb);
     c->add_option("-o,--output", a->dir, "folder to unpack into (made if missing)")->required();
     c->add_option("debs", a->debs, ".deb files, unpacked in this order")->required();
 }
