@@ -1,5 +1,7 @@
 #include "step_mounts.hpp"
 
+#include "libseedboot/sys/fd.hpp"
+
 #include <cerrno>
 #include <fcntl.h>
 #include <iterator>
@@ -14,20 +16,8 @@ namespace init {
 
 namespace {
 
-// A descriptor closed on every path out, errno kept. Not seedboot::Fd: that one
-// is shared with code that allocates, and this file must read as allocation-free.
-struct Held {
-    int fd = -1;
-    explicit Held(int f) : fd(f) {}
-    Held(const Held&) = delete;
-    Held& operator=(const Held&) = delete;
-    ~Held() {
-        int saved = errno;
-        if (fd >= 0) ::close(fd);
-        errno = saved;
-    }
-    bool ok() const { return fd >= 0; }
-};
+// Header-only RAII; close(2) of a valid descriptor leaves errno as the failed call set it.
+using seedboot::Fd;
 
 struct Option {
     const char* key;
@@ -88,43 +78,42 @@ int open_beneath(int dir, const char* path, int flags) {
 
 // A new, detached instance of a kernel file system, with its options and mount flags.
 int new_fs(const char* type, const Option* opts, size_t count, unsigned attrs) {
-    Held ctx(::fsopen(type, FSOPEN_CLOEXEC));
+    Fd ctx(::fsopen(type, FSOPEN_CLOEXEC));
     if (!ctx.ok()) return -1;
     for (size_t i = 0; i < count; ++i) {
         const Option& o = opts[i];
         unsigned cmd = o.value ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG;
-        if (::fsconfig(ctx.fd, cmd, o.key, o.value, 0) != 0) return -1;
+        if (::fsconfig(ctx.get(), cmd, o.key, o.value, 0) != 0) return -1;
     }
-    if (::fsconfig(ctx.fd, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0) return -1;
-    return ::fsmount(ctx.fd, FSMOUNT_CLOEXEC, attrs);
+    if (::fsconfig(ctx.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0) return -1;
+    return ::fsmount(ctx.get(), FSMOUNT_CLOEXEC, attrs);
 }
 
 bool attach(int mnt, int dst) {
     return ::move_mount(mnt, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) == 0;
 }
 
-// A copy of `from` (beneath `src_dir`) attached over `dst`, read-only before it is
-// visible. A device node keeps working (`device`): /dev/null as a mask reads as empty.
-bool bind_read_only(int src_dir, const char* from, int dst, bool device = false) {
-    Held src(::open_tree(src_dir, from, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE));
+// A copy of `from` (beneath `src_dir`) attached over `dst`, read-only and with `attrs`
+// before it is ever visible.
+bool bind_read_only(int src_dir, const char* from, int dst, unsigned attrs) {
+    Fd src(::open_tree(src_dir, from, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE));
     mount_attr attr{};
-    attr.attr_set =
-        MOUNT_ATTR_RDONLY | (device ? MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC : kNoSuidDevExec);
+    attr.attr_set = MOUNT_ATTR_RDONLY | attrs;
     return src.ok() &&
-           ::mount_setattr(src.fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) == 0 &&
-           attach(src.fd, dst);
+           ::mount_setattr(src.get(), "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) == 0 &&
+           attach(src.get(), dst);
 }
 
 // Mounts a new `type` on the folder `path` beneath the tree; returns the mount's fd or -1.
 int mount_new(int root, const char* path, const char* type, const Option* opts, size_t count,
               unsigned attrs, MountFailure& f) {
     f = {"mount point", path};
-    Held dst(open_beneath(root, path, O_PATH | O_DIRECTORY));
+    Fd dst(open_beneath(root, path, O_PATH | O_DIRECTORY));
     if (!dst.ok()) return -1;
     f = {type, path};
     int mnt = new_fs(type, opts, count, attrs);
-    if (mnt >= 0 && !attach(mnt, dst.fd)) {
-        Held drop(mnt);
+    if (mnt >= 0 && !attach(mnt, dst.get())) {
+        Fd drop(mnt); // closed, errno kept
         return -1;
     }
     return mnt;
@@ -143,33 +132,34 @@ MountFailure fill_dev(int dev) {
 
 MountFailure mount_dev(int root) {
     MountFailure f;
-    Held dev(mount_new(root, "dev", "tmpfs", kDevOptions, std::size(kDevOptions),
-                       MOUNT_ATTR_NOSUID | MOUNT_ATTR_STRICTATIME, f));
+    Fd dev(mount_new(root, "dev", "tmpfs", kDevOptions, std::size(kDevOptions),
+                     MOUNT_ATTR_NOSUID | MOUNT_ATTR_STRICTATIME, f));
     if (!dev.ok()) return f;
-    if (f = fill_dev(dev.fd); f.what) return f;
-    Held pts(mount_new(root, "dev/pts", "devpts", kPtsOptions, std::size(kPtsOptions),
-                       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, f));
+    if (f = fill_dev(dev.get()); f.what) return f;
+    Fd pts(mount_new(root, "dev/pts", "devpts", kPtsOptions, std::size(kPtsOptions),
+                     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, f));
     if (!pts.ok()) return f;
-    Held shm(mount_new(root, "dev/shm", "tmpfs", kShmOptions, std::size(kShmOptions),
-                       kNoSuidDevExec, f));
+    Fd shm(mount_new(root, "dev/shm", "tmpfs", kShmOptions, std::size(kShmOptions), kNoSuidDevExec,
+                     f));
     return shm.ok() ? MountFailure{} : f;
 }
 
 // Covers (masked) or re-binds read-only each of `paths` beneath the tree.
 MountFailure harden(int root, const char* const* paths, size_t count, bool masked) {
     for (size_t i = 0; i < count; ++i) {
-        Held dst(open_beneath(root, paths[i], O_PATH));
+        Fd dst(open_beneath(root, paths[i], O_PATH));
         if (!dst.ok() && errno == ENOENT) continue;
         struct stat st {};
-        if (!dst.ok() || ::fstat(dst.fd, &st) != 0) return {"open to harden", paths[i]};
+        if (!dst.ok() || ::fstat(dst.get(), &st) != 0) return {"open to harden", paths[i]};
         bool ok = true;
         if (!masked) {
-            ok = bind_read_only(root, paths[i], dst.fd);
+            ok = bind_read_only(root, paths[i], dst.get(), kNoSuidDevExec);
         } else if (S_ISDIR(st.st_mode)) {
-            Held empty(new_fs("tmpfs", nullptr, 0, MOUNT_ATTR_RDONLY | kNoSuidDevExec));
-            ok = empty.ok() && attach(empty.fd, dst.fd);
+            Fd empty(new_fs("tmpfs", nullptr, 0, MOUNT_ATTR_RDONLY | kNoSuidDevExec));
+            ok = empty.ok() && attach(empty.get(), dst.get());
         } else {
-            ok = bind_read_only(root, "dev/null", dst.fd, true);
+            // A device node stays one: the mask reads as empty, as /dev/null does.
+            ok = bind_read_only(root, "dev/null", dst.get(), MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
         }
         if (!ok) return {masked ? "mask" : "make read-only", paths[i]};
     }
@@ -178,9 +168,9 @@ MountFailure harden(int root, const char* const* paths, size_t count, bool maske
 
 MountFailure mount_proc_and_sys(int root) {
     MountFailure f;
-    Held proc(mount_new(root, "proc", "proc", nullptr, 0, kNoSuidDevExec, f));
+    Fd proc(mount_new(root, "proc", "proc", nullptr, 0, kNoSuidDevExec, f));
     if (!proc.ok()) return f;
-    Held sys(mount_new(root, "sys", "sysfs", nullptr, 0, MOUNT_ATTR_RDONLY | kNoSuidDevExec, f));
+    Fd sys(mount_new(root, "sys", "sysfs", nullptr, 0, MOUNT_ATTR_RDONLY | kNoSuidDevExec, f));
     if (!sys.ok()) return f;
     if (f = harden(root, kMasked, std::size(kMasked), true); f.what) return f;
     return harden(root, kReadOnly, std::size(kReadOnly), false);
@@ -191,15 +181,21 @@ MountFailure mount_proc_and_sys(int root) {
 // not over a folder.
 MountFailure bind_etc_stubs(int root, int stubs) {
     for (const char* p : kEtcStubs) {
-        Held dst(open_beneath(root, p, O_PATH));
+        Fd dst(open_beneath(root, p, O_PATH));
         struct stat st {};
-        if (!dst.ok() || ::fstat(dst.fd, &st) != 0 || !S_ISREG(st.st_mode)) continue;
-        if (!bind_read_only(stubs, p, dst.fd)) return {"bind the stub on", p};
+        if (!dst.ok() || ::fstat(dst.get(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+        if (!bind_read_only(stubs, p, dst.get(), kNoSuidDevExec)) return {"bind the stub on", p};
     }
     return {};
 }
 
 } // namespace
+
+bool bind_view(int root, const char* from, const char* to) {
+    Fd dst(open_beneath(root, to, O_PATH));
+    return dst.ok() &&
+           bind_read_only(AT_FDCWD, from, dst.get(), MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+}
 
 MountFailure mount_step_filesystems(int root, int stubs) {
     ::umask(0); // the nodes' modes as written; the step's program gets 022 (step_process.cpp)

@@ -24,6 +24,11 @@ struct MountFailure {
     const char* path = ""; // relative to the tree's root: "dev/pts"
 };
 
+// A read-only copy of `from` (a path of the PID 1's namespace: /sources, a seed) attached
+// over the existing mount point `to` in the tree, resolved through no symlink; programs in
+// it run. False with errno set.
+[[nodiscard]] bool bind_view(int root, const char* from, const char* to);
+
 // Mounts all of the above beneath the tree `root` (a directory fd); `stubs` is the
 // stubs layer's folder (an fd), whose /etc files are bound. what == nullptr: done.
 [[nodiscard]] MountFailure mount_step_filesystems(int root, int stubs);

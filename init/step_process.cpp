@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <linux/sched.h>
 #include <sys/mount.h> // mount(2) and, since glibc 2.36, the new mount API's constants
 #include <sys/resource.h>
@@ -53,30 +52,6 @@ pid_t clone_with(uint64_t flags, int cgroup_fd) {
     return static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
 }
 
-// A read-only copy of `from` attached at `to`, resolved beneath the tree's root
-// through no symlink; read-only before it is ever visible.
-bool bind_readonly(int root, const StepBind& b) {
-    int src = static_cast<int>(::syscall(SYS_open_tree, AT_FDCWD, b.from,
-                                         OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE));
-    if (src < 0) return false;
-    mount_attr attr{};
-    attr.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
-    open_how how{};
-    how.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC;
-    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-    int dst = -1;
-    bool ok = ::syscall(SYS_mount_setattr, src, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
-                        sizeof attr) == 0 &&
-              (dst = static_cast<int>(::syscall(SYS_openat2, root, b.to, &how, sizeof how))) >= 0 &&
-              ::syscall(SYS_move_mount, src, "", dst, "",
-                        MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) == 0;
-    int saved = errno;
-    ::close(src);
-    if (dst >= 0) ::close(dst);
-    errno = saved;
-    return ok;
-}
-
 [[noreturn]] void exec_step(const StepLaunch& l) {
     const char* what = "";
     if (::chdir(l.cwd) != 0) die(2, l, "chdir to the step's cwd ", l.cwd);
@@ -97,7 +72,8 @@ bool bind_readonly(int root, const StepBind& b) {
     int root = ::open(l.root, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (root < 0) die(err, l, "open the build tree ", l.root);
     for (size_t i = 0; i < l.bind_count; ++i)
-        if (!bind_readonly(root, l.binds[i])) die(err, l, "bind read-only on ", l.binds[i].to);
+        if (!bind_view(root, l.binds[i].from, l.binds[i].to))
+            die(err, l, "bind read-only on ", l.binds[i].to);
     int stubs = ::open(l.stubs, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (stubs < 0) die(err, l, "open the stubs layer ", l.stubs);
     if (MountFailure f = mount_step_filesystems(root, stubs); f.what) die_at(err, l, f);

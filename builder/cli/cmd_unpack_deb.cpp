@@ -2,7 +2,7 @@
 // unpack them without running their maintainer scripts (a root for make gnu-proxy).
 #include "command.hpp"
 
-#include "builder/image/stagex/unpack.hpp"
+#include "builder/image/unpack.hpp"
 
 #include <filesystem>
 

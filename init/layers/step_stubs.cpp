@@ -20,8 +20,8 @@ bool make_step_stubs(const std::string& dir) {
         if (!make_dirs(dir + d)) return false;
     for (const char* d : {"", "/dev", "/proc", "/sys", "/etc"})
         if (::chmod((dir + d).c_str(), 0755) != 0) return fail_errno("chmod " + dir + d);
-    return replace_file(dir + "/etc/hosts", kHosts) && replace_file(dir + "/etc/resolv.conf", "") &&
-           sync_fs(dir);
+    // No flush: a boot cut off before these reach the disk makes them again.
+    return replace_file(dir + "/etc/hosts", kHosts) && replace_file(dir + "/etc/resolv.conf", "");
 }
 
 } // namespace init

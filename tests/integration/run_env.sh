@@ -26,3 +26,19 @@ layer=$(grep -oE '^seedboot: layer 0001: [0-9]+ entries' "$tmp/console") || fail
 grep -oE 'PID 1 up at .*' "$tmp/console" | sed 's/^/  /'
 grep -E '^> ok one process touches|^> ok CPUs' "$tmp/console" | sed 's/^> /  /'
 echo "run-env $arch: $checks checks passed; ${layer#seedboot: }"
+
+# A tree whose /dev is a file (a copy put one there) cannot take the step's /dev: the step
+# fails before its program runs, naming the mount point, and the run fails.
+[ "$arch" = x86_64 ] || exit 0
+echo 'not a folder' >"$tmp/dev-file"
+sed -e '/^\[build\]/i [[source]]\nname = "dev-file"\npath = "'"$tmp"'/dev-file"\nmode = "copy"\ninto = "/dev"\n' \
+  -e 's|^path = "{build}|path = "'"$BUILD"'|' -e '/^work_size/s/.*/work_size = "32M"/' \
+  "$SRC/tests/images/run-env.toml" >"$tmp/bad-dev.toml"
+grep -q '^into = "/dev"' "$tmp/bad-dev.toml" || fail "could not make the bad-dev spec"
+rc=0
+boot x86_64 "$tmp/bad-dev.toml" "$tmp/bad" >/dev/null 2>&1 || rc=$?
+tr -d '\r' <"$tmp/bad/console.log" >"$tmp/bad-console"
+[ $rc -eq 1 ] || fail "a tree with a file at /dev: expected exit 1 (the step fails), got $rc"
+grep -qx '> seedboot: error: step probe: mount point /dev: Not a directory' "$tmp/bad-console" ||
+  { tail -5 "$tmp/bad-console" >&2; fail "a file at /dev was not refused by name"; }
+echo "run-env x86_64: a file at /dev fails the step: 'mount point /dev: Not a directory'"

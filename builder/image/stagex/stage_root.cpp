@@ -1,7 +1,7 @@
 #include "stage_root.hpp"
 
+#include "../unpack.hpp"
 #include "stage_image.hpp"
-#include "unpack.hpp"
 
 #include "builder/fetch/fetch_dir.hpp"
 #include "builder/spec/source_lock.hpp"

@@ -5,7 +5,7 @@
 #include "builder/image/root_image.hpp"
 #include "builder/image/squashfs/squashfs.hpp"
 #include "builder/image/stagex/stage_image.hpp"
-#include "builder/image/stagex/unpack.hpp"
+#include "builder/image/unpack.hpp"
 #include "builder/spec/spec.hpp"
 
 #include "libseedboot/sys/files.hpp"

@@ -1,8 +1,7 @@
-// A fetched archive unpacked the way Docker's `ADD fetch/FILE DEST` does it: a
-// tar, plain or compressed (gzip, bzip2, xz), becomes its files under DEST.
-// libarchive reads it; nothing may land outside DEST (no "..", no absolute
-// path, no write through a symlink the archive made), and owners are not
-// restored: the image keeps only normalized modes.
+// Archives unpacked safely with libarchive: a fetched tar (plain or gzip, bzip2, xz) the way
+// Docker's `ADD fetch/FILE DEST` does it (StageX), and a Debian package's files (make
+// gnu-proxy). Nothing may land outside DEST (no "..", no absolute path, no write through a
+// symlink the archive made), and owners are not restored: images keep only normalized modes.
 #pragma once
 
 #include <functional>
