@@ -5,6 +5,8 @@
 #   make torture [SEED=n] [CUTS=n]                       power cuts at random instants, then resumes
 #   make gnu-proxy [ARCH=i386] [UNTIL=step]              GNU packages built in the guest
 #   make release KEY=secret.key [NAME=alice]             make images, check and sign them
+#   make install [PREFIX=/usr/local] [DESTDIR=] | deb     install seedboot; or a .deb of it
+#   make ... INIT_ARCH=FILE                              a prebuilt PID 1 instead of building one
 #   make kernel-ARCH | init-ARCH | host                  the pieces
 ARCHES := i386 x86_64 aarch64
 IMAGE ?= default
@@ -22,10 +24,14 @@ JOBS ?= $(shell nproc)
 export SOURCE_DATE_EPOCH ?= 1
 
 kernel_image = $(BUILD)/kernel/$(1)/$(if $(filter aarch64,$(1)),Image,bzImage)
-init_binary = $(BUILD)/guest/$(1)/init/init
+# The embed path: INIT_ARCH=FILE takes a prebuilt PID 1 (a release asset, a distribution's
+# build) instead of building one. seedboot holds it to the static preflight before use, and
+# finds it as $$SEEDBOOT_INIT_ARCH where no --init is given (`make images`, `make release`).
+init_binary = $(if $(INIT_$(1)),$(abspath $(INIT_$(1))),$(BUILD)/guest/$(1)/init/init)
+$(foreach a,$(ARCHES),$(if $(INIT_$(a)),$(eval export SEEDBOOT_INIT_$(a) := $(abspath $(INIT_$(a))))))
 
 .PHONY: all deps host host-tests images test $(addprefix stage0-,$(ARCHES)) unit-test clean format $(addprefix kernel-,$(ARCHES)) \
-        $(addprefix init-,$(ARCHES)) $(addprefix qemu-,$(ARCHES)) guests kernels
+        $(addprefix init-,$(ARCHES)) $(addprefix build-init-,$(ARCHES)) $(addprefix qemu-,$(ARCHES)) guests kernels
 
 all: host guests kernels
 
@@ -43,6 +49,10 @@ host-tests: host
 
 # Guest programs (PID 1, probes): static, per arch, from a private sysroot.
 $(addprefix init-,$(ARCHES)): init-%: deps
+	@if [ -z "$(INIT_$*)" ]; then $(MAKE) --no-print-directory build-init-$*; else \
+	  $(MAKE) --no-print-directory host >/dev/null && $(SEEDBOOT) preflight --arch $* $(INIT_$*) && \
+	  echo "init-$*: using the prebuilt PID 1 $(INIT_$*) (INIT_$*), not building one"; fi
+$(addprefix build-init-,$(ARCHES)): build-init-%: deps
 	@if [ $* != x86_64 ]; then tools/make-sysroot.sh $* $(BUILD)/sysroot/$*; fi
 	cmake -S . -B $(BUILD)/guest/$* -DCMAKE_BUILD_TYPE=Release \
 	  -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-$*.cmake -DSEEDBOOT_SYSROOT=$(abspath $(BUILD)/sysroot/$*) >/dev/null
@@ -127,6 +137,21 @@ release:
 	$(MAKE) images
 	$(SEEDBOOT) release --dir out --key $(KEY) $(if $(NAME),--name $(NAME)) --specs images \
 	  --build-dir $(abspath $(BUILD))
+
+# `make install PREFIX=/usr DESTDIR=dir`: the CLI, the PID 1 (INIT_ARCH=FILE: a prebuilt one,
+# after the preflight) and kernel of each arch, the kernel configs, the example specs and the
+# manual (tools/install.sh). The installed seedboot finds the PID 1s and kernels itself.
+# `make deb`: that install, for PREFIX=/usr, as out/seedboot_VERSION_ARCH.deb (tools/make-deb.sh).
+PREFIX ?= /usr/local
+VERSION := $(shell grep -om1 ' VERSION [0-9.]*' CMakeLists.txt | cut -d' ' -f3)
+.PHONY: install deb
+install: host guests kernels
+	INIT_i386=$(call init_binary,i386) INIT_x86_64=$(call init_binary,x86_64) \
+	  INIT_aarch64=$(call init_binary,aarch64) tools/install.sh "$(DESTDIR)" $(PREFIX) $(SEEDBOOT) $(BUILD)
+deb: host guests kernels
+	rm -rf $(BUILD)/deb
+	$(MAKE) --no-print-directory install PREFIX=/usr DESTDIR=$(abspath $(BUILD))/deb/root
+	tools/make-deb.sh $(BUILD)/deb/root $(VERSION) out/seedboot_$(VERSION)_$(shell dpkg --print-architecture).deb
 
 # Lock the kernel source this machine has (kernel-config/source.lock): after Debian moved on.
 lock-kernel: deps

@@ -19,12 +19,17 @@ struct Arch {
     std::string_view gpt_root_type; // the root partition's type (Discoverable Partitions)
     std::string_view efi_boot_file; // the removable-media boot file: \EFI\BOOT\<this>
     std::string_view kernel_file;   // what the kernel build leaves in build/kernel/ARCH/
+    unsigned elf_machine;           // e_machine of its programs (EM_386, EM_X86_64, EM_AARCH64)
+    unsigned elf_bits;              // 32 or 64: their ELF class
 };
 
 inline constexpr Arch kArches[] = {
-    {ArchId::i386, "i386", "44479540-F297-41B2-9AF7-D131D5F0458A", "BOOTIA32.EFI", "bzImage"},
-    {ArchId::x86_64, "x86_64", "4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709", "BOOTX64.EFI", "bzImage"},
-    {ArchId::aarch64, "aarch64", "B921B045-1DF0-41C3-AF44-4C6F280D3FAE", "BOOTAA64.EFI", "Image"},
+    {ArchId::i386, "i386", "44479540-F297-41B2-9AF7-D131D5F0458A", "BOOTIA32.EFI", "bzImage", 3,
+     32},
+    {ArchId::x86_64, "x86_64", "4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709", "BOOTX64.EFI", "bzImage", 62,
+     64},
+    {ArchId::aarch64, "aarch64", "B921B045-1DF0-41C3-AF44-4C6F280D3FAE", "BOOTAA64.EFI", "Image",
+     183, 64},
 };
 
 // The arch called `name`, or null.

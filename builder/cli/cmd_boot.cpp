@@ -6,6 +6,7 @@
 #include "builder/image/image_identity.hpp"
 #include "builder/image/pack.hpp"
 #include "builder/readback/run_verdict.hpp"
+#include "builder/spec/locate.hpp"
 #include "builder/spec/spec.hpp"
 
 #include "libseedboot/platform.hpp"
@@ -83,9 +84,9 @@ bool uefi_disk(const BootArgs& a, DiskContent c, const std::string& disk, bool r
 }
 
 // Direct kernel boot: the root disk attaches read-only, the work disk apart.
-bool direct_disks(const BootArgs& a, const Spec& spec, const DiskContent& c, qemu::BootConfig& cfg,
-                  std::string& err) {
-    cfg.kernel = a.kernel;
+bool direct_disks(const BootArgs& a, const Spec& spec, const DiskContent& c,
+                  const std::string& kernel, qemu::BootConfig& cfg, std::string& err) {
+    cfg.kernel = kernel;
     std::string root_disk = a.out_dir + "/root.img", work_disk = a.out_dir + "/work.img";
     if (!make_disk(c, root_disk, err)) return false;
     DiskContent w{.arch = a.arch,
@@ -103,10 +104,13 @@ bool make_disks(const BootArgs& a, const Spec& spec, qemu::BootConfig& cfg, std:
     // say so before packing for minutes.
     std::string disk = a.out_dir + "/disk.img";
     bool reuse_disk = a.uefi && a.resume && fs::exists(disk);
-    if (!reuse_disk && !fs::is_regular_file(a.kernel)) {
-        err = a.kernel + ": kernel not found (build it with make kernel-" + a.arch + ")";
+    Located kernel;
+    const seedboot::Arch* arch = seedboot::find_arch(a.arch);
+    if (!arch) {
+        err = "--arch '" + a.arch + "' (expected " + std::string(seedboot::kArchNames) + ")";
         return false;
     }
+    if (!reuse_disk && !locate_kernel(a.kernel, a.build_dir, *arch, kernel, err)) return false;
     PackRequest pack{.spec = a.spec,
                      .arch = a.arch,
                      .init = a.init,
@@ -120,8 +124,8 @@ bool make_disks(const BootArgs& a, const Spec& spec, qemu::BootConfig& cfg, std:
     DiskContent c{.arch = a.arch, .root = pack.out, .epoch = spec.epoch};
     // The PID 1 takes only a work partition whose PARTUUID is its image's identity.
     if (!read_image_identity(pack.out, c.work_identity, err)) return false;
-    if (!a.uefi) return direct_disks(a, spec, c, cfg, err);
-    c.kernel = a.kernel;
+    if (!a.uefi) return direct_disks(a, spec, c, kernel.path, cfg, err);
+    c.kernel = kernel.path;
     c.work_size = spec.work_size;
     return uefi_disk(a, c, disk, reuse_disk, cfg, err);
 }
@@ -270,8 +274,10 @@ void register_boot(CLI::App& app, Action& run) {
         "pack, make the disks and boot a spec under QEMU; exit 0 iff the chain passed", cmd_boot);
     c->add_option("spec", a->spec, "image spec (images/NAME.toml)")->required();
     c->add_option("--arch", a->arch, std::string(seedboot::kArchNames))->required();
-    c->add_option("--kernel", a->kernel, "kernel image (bzImage or Image)")->required();
-    c->add_option("--init", a->init, "the static PID 1 built for the arch")->required();
+    c->add_option("--kernel", a->kernel,
+                  "kernel image, bzImage or Image (default: $SEEDBOOT_KERNEL_ARCH, the build "
+                  "folder's, or the installed one)");
+    add_init(*c, a->init);
     c->add_option("--build-dir", a->build_dir, "what {build} in the spec stands for")
         ->default_val("build");
     c->add_option("--out-dir", a->out_dir, "where the images and console log go")->required();

@@ -25,7 +25,7 @@ void register_pack(CLI::App& app, Action& run) {
         cmd_pack);
     c->add_option("spec", a->spec, "image spec (images/NAME.toml)")->required();
     c->add_option("--arch", a->arch, std::string(seedboot::kArchNames))->required();
-    c->add_option("--init", a->init, "the static PID 1 built for the arch")->required();
+    add_init(*c, a->init);
     c->add_option("--build-dir", a->build_dir, "what {build} in the spec stands for")
         ->default_val("build");
     c->add_option("-o,--output", a->out, "root image to write")->required();

@@ -22,4 +22,10 @@ void add_block_cache(CLI::App& command, std::string& dir) {
                        "not depend on it)");
 }
 
+void add_init(CLI::App& command, std::string& init) {
+    command.add_option("--init", init,
+                       "the static PID 1 for the arch (default: $SEEDBOOT_INIT_ARCH, the build "
+                       "folder's, or the installed one)");
+}
+
 } // namespace builder::cli

@@ -33,6 +33,7 @@ void register_extract(CLI::App& app, Action& run);
 void register_export(CLI::App& app, Action& run);
 void register_pack_dir(CLI::App& app, Action& run);
 void register_unpack_deb(CLI::App& app, Action& run);
+void register_preflight(CLI::App& app, Action& run);
 void register_keygen(CLI::App& app, Action& run);
 void register_sign(CLI::App& app, Action& run);
 void register_verify(CLI::App& app, Action& run);
@@ -56,5 +57,8 @@ void say(const std::string& line);
 
 // The --block-cache DIR option of the commands that pack.
 void add_block_cache(CLI::App& command, std::string& dir);
+
+// The --init FILE option of the commands that pack (builder/spec/locate.hpp when absent).
+void add_init(CLI::App& command, std::string& init);
 
 } // namespace builder::cli

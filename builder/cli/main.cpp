@@ -13,10 +13,11 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     Action run;
     for (Register add :
-         {register_pack, register_disk, register_boot, register_images, register_release,
-          register_audit_seed, register_lock, register_get, register_fetch, register_plan,
-          register_status, register_grow, register_extract, register_export, register_pack_dir,
-          register_unpack_deb, register_keygen, register_sign, register_verify})
+         {register_pack,      register_disk,       register_boot,     register_images,
+          register_release,   register_audit_seed, register_lock,     register_get,
+          register_fetch,     register_plan,       register_status,   register_grow,
+          register_extract,   register_export,     register_pack_dir, register_unpack_deb,
+          register_preflight, register_keygen,     register_sign,     register_verify})
         add(app, run);
     try {
         app.parse(argc, argv);

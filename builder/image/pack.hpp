@@ -4,6 +4,7 @@
 #pragma once
 
 #include "builder/image/squashfs/squashfs.hpp"
+#include "builder/spec/locate.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -14,7 +15,7 @@ namespace builder {
 struct PackRequest {
     std::string spec;        // images/NAME.toml
     std::string arch;        // one of the spec's arches
-    std::string init;        // the static PID 1 built for `arch`
+    std::string init;        // the static PID 1 for `arch`; empty: found (spec/locate.hpp)
     std::string build_dir;   // what {build} in the spec stands for
     std::string sources;     // {sources}; empty: the spec's default (../sources)
     std::string until;       // the last step to run (a StageX step, or a spec's); empty: all
@@ -36,8 +37,10 @@ struct PackResult {
     size_t steps = 0;    // in its plan (specs only)
     SquashfsStats stats; // blocks compressed and reused
     uint64_t bytes = 0;  // of the image written
+    Located pid1;        // the PID 1 packed as /init (specs only)
 };
 
+// The PID 1 must pass the static preflight (pid1_preflight.hpp) for `arch`.
 bool pack_spec(const PackRequest& r, PackResult& out, std::string& err);
 bool pack_dir(const PackDirRequest& r, PackResult& out, std::string& err);
 

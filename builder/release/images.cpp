@@ -5,7 +5,7 @@
 #include "builder/disk/disk_image.hpp"
 #include "builder/image/image_identity.hpp"
 #include "builder/image/pack.hpp"
-#include "builder/spec/build_dir.hpp"
+#include "builder/spec/locate.hpp"
 #include "builder/spec/spec.hpp"
 
 #include "libseedboot/platform.hpp"
@@ -50,7 +50,7 @@ bool build_one(const ImagesRequest& r, const Spec& spec, const seedboot::Arch& a
     name = base + ".img";
     PackRequest pack{.spec = spec.file,
                      .arch = std::string(arch.name),
-                     .init = pid1_path(r.build_dir, arch),
+                     .init = "", // found as spec/locate.hpp says
                      .build_dir = r.build_dir,
                      .sources = r.sources,
                      .out = r.out + "/" + base + ".sqfs",
@@ -58,8 +58,10 @@ bool build_one(const ImagesRequest& r, const Spec& spec, const seedboot::Arch& a
     PackResult packed;
     if (!pack_spec(pack, packed, err)) return false;
     say(describe(pack, packed));
+    Located kernel;
+    if (!locate_kernel("", r.build_dir, arch, kernel, err)) return false;
     DiskContent c{.arch = std::string(arch.name),
-                  .kernel = kernel_path(r.build_dir, arch),
+                  .kernel = kernel.path,
                   .root = pack.out,
                   .work_size = spec.work_size,
                   .epoch = spec.epoch};

@@ -1,6 +1,7 @@
 #include "inputs.hpp"
 
 #include "builder/spec/build_dir.hpp"
+#include "builder/spec/locate.hpp"
 #include "builder/spec/spec.hpp"
 
 #include "libseedboot/format/tree_digest.hpp"
@@ -135,7 +136,10 @@ bool add_stage_digests(const Spec& spec, const seedboot::Arch& arch, const std::
 // lock in rootfs/locks, not by its files, which the user supplies from outside.
 bool add_spec_files(const Spec& spec, const seedboot::Arch& arch, const std::string& build,
                     const Namer& nm, Inputs& inputs, std::string& err) {
-    std::vector<fs::path> locked, files{kernel_path(build, arch), pid1_path(build, arch)};
+    Located kernel, pid1;
+    if (!locate_kernel("", build, arch, kernel, err) || !locate_pid1("", build, arch, pid1, err))
+        return false;
+    std::vector<fs::path> locked, files{kernel.path, pid1.path};
     for (const auto& src : spec.sources) {
         if (!applies_to(src.arches, std::string(arch.name))) continue;
         fs::path host = fs::absolute(host_path(spec, src.path, std::string(arch.name), build))

@@ -47,6 +47,51 @@ expect_error "$tmp/bzImage: kernel not found (build it with make kernel-x86_64)"
   --init "$(init_of x86_64)" --build-dir "$BUILD" --out-dir "$tmp/run" -q
 expect_error "$tmp/init: PID 1 binary not found" "$SEEDBOOT" pack "$SRC/images/default.toml" --arch x86_64 \
   --init "$tmp/init" -o "$tmp/r.sqfs"
+# The static preflight (issue 28): a PID 1 the kernel could not run as /init with nothing
+# else in the image is refused, before anything is packed, naming the file and why.
+printf '#include <stdio.h>\nint f(void) { return puts("x"); }\n' >"$tmp/f.c"
+gcc -fPIE -pie -nostartfiles -Wl,-e,f -Wl,--no-dynamic-linker "$tmp/f.c" -o "$tmp/needs-libc" ||
+  fail "cannot build a test binary with DT_NEEDED and no PT_INTERP"
+head -c 3000 "$(init_of x86_64)" >"$tmp/cut-init"
+expect_error "$(command -v ls): dynamically linked: it asks for the program interpreter /lib64/ld-linux-x86-64.so.2 (PT_INTERP), which is not in the image (expected a static binary)" \
+  "$SEEDBOOT" preflight "$(command -v ls)"
+expect_error "$tmp/needs-libc: dynamically linked: it needs 1 shared library (DT_NEEDED: libc.so.6), not in the image (expected a static binary)" \
+  "$SEEDBOOT" preflight "$tmp/needs-libc"
+expect_error "$(init_of i386): an ELF file for EM_386, 32-bit (expected one for x86_64 (EM_X86_64, 64-bit))" \
+  "$SEEDBOOT" preflight --arch x86_64 "$(init_of i386)"
+expect_error "$tmp/cut-init: truncated: segment " "$SEEDBOOT" preflight "$tmp/cut-init"
+expect_error "$SRC/README.md: not an ELF file (expected a static PID 1 executable)" \
+  "$SEEDBOOT" preflight "$SRC/README.md"
+for a in i386 x86_64 aarch64; do
+  "$SEEDBOOT" preflight --arch $a "$(init_of $a)" | grep -qxF "$(init_of $a): a static PID 1 for $a (EM_$(
+    case $a in i386) echo 386, 32 ;; x86_64) echo X86_64, 64 ;; aarch64) echo AARCH64, 64 ;; esac)-bit)" ||
+    fail "preflight refuses or misnames the $a PID 1"
+done
+# pack and boot hold their PID 1 to it, given or found through $SEEDBOOT_INIT_ARCH (the embed
+# path), which pack names on a line of its own.
+expect_error "$(command -v ls): dynamically linked" "$SEEDBOOT" pack "$SRC/images/default.toml" \
+  --arch x86_64 --init "$(command -v ls)" --build-dir "$BUILD" -o "$tmp/r.sqfs"
+expect_error "$tmp/needs-libc: dynamically linked" env SEEDBOOT_INIT_x86_64="$tmp/needs-libc" \
+  "$SEEDBOOT" pack "$SRC/images/default.toml" --arch x86_64 --build-dir "$BUILD" -o "$tmp/r.sqfs"
+expect_error "$tmp/none: PID 1 binary not found (\$SEEDBOOT_INIT_x86_64 names it; expected a file)" \
+  env SEEDBOOT_INIT_x86_64="$tmp/none" "$SEEDBOOT" pack "$SRC/images/default.toml" --arch x86_64 \
+  --build-dir "$BUILD" -o "$tmp/r.sqfs"
+expect_error "no PID 1 binary for x86_64: none given (--init or \$SEEDBOOT_INIT_x86_64), none built ($tmp/nobuild/guest/x86_64/init/init: make init-x86_64) and none installed (" \
+  "$SEEDBOOT" pack "$SRC/images/default.toml" --arch x86_64 --build-dir "$tmp/nobuild" -o "$tmp/r.sqfs"
+expect_error "$(init_of aarch64): an ELF file for EM_AARCH64, 64-bit (expected one for x86_64" \
+  "$SEEDBOOT" boot "$SRC/images/default.toml" --arch x86_64 --kernel "$(kernel_of x86_64)" \
+  --init "$(init_of aarch64)" --build-dir "$BUILD" --out-dir "$tmp/run" -q
+[ ! -e "$tmp/r.sqfs" ] || fail "a refused PID 1 left an image behind"
+cp "$(init_of x86_64)" "$tmp/prebuilt-init"
+SEEDBOOT_INIT_x86_64="$tmp/prebuilt-init" "$SEEDBOOT" pack "$SRC/images/default.toml" --arch x86_64 \
+  --build-dir "$BUILD" -o "$tmp/r.sqfs" >"$tmp/log" || fail "pack with \$SEEDBOOT_INIT_x86_64: $(cat "$tmp/log")"
+grep -qxF "seedboot: PID 1 from \$SEEDBOOT_INIT_x86_64: $tmp/prebuilt-init (static: preflight passed)" "$tmp/log" ||
+  fail "pack does not name the prebuilt PID 1: $(cat "$tmp/log")"
+"$SEEDBOOT" pack "$SRC/images/default.toml" --arch x86_64 --init "$(init_of x86_64)" \
+  --build-dir "$BUILD" -o "$tmp/r2.sqfs" >/dev/null || fail "pack with --init"
+cmp -s "$tmp/r.sqfs" "$tmp/r2.sqfs" || fail "the same PID 1 from \$SEEDBOOT_INIT_x86_64 and --init gave other bytes"
+rm -f "$tmp/r.sqfs" "$tmp/r2.sqfs"
+
 # A block cache that cannot be one: the folder is named, and what was expected.
 echo x > "$tmp/not-a-dir"
 expect_error "$tmp/not-a-dir: cannot use as block cache: not a directory (expected a directory)" \

@@ -99,7 +99,7 @@ want "#   image stagex/bootstrap-stage2 (our StageX stage 2's output), first by 
 # pack still refuses a missing file, before anything is packed.
 rm "$fetched/kit-1.2.tar.gz"
 expect_error "1 fetched file(s) the plan needs are missing or wrong:" \
-  "$SEEDBOOT" pack "$tmp/images/s3.toml" --arch x86_64 --sources "$tmp/sx" --init /proc/self/exe \
+  "$SEEDBOOT" pack "$tmp/images/s3.toml" --arch x86_64 --sources "$tmp/sx" --init "$(init_of x86_64)" \
   --build-dir "$tmp/build" -o "$tmp/r.sqfs"
 [ ! -e "$tmp/r.sqfs" ] || fail "a refused pack left an image"
 
