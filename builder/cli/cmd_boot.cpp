@@ -105,12 +105,8 @@ bool make_disks(const BootArgs& a, const Spec& spec, qemu::BootConfig& cfg, std:
     std::string disk = a.out_dir + "/disk.img";
     bool reuse_disk = a.uefi && a.resume && fs::exists(disk);
     Located kernel;
-    const seedboot::Arch* arch = seedboot::find_arch(a.arch);
-    if (!arch) {
-        err = "--arch '" + a.arch + "' (expected " + std::string(seedboot::kArchNames) + ")";
-        return false;
-    }
-    if (!reuse_disk && !locate_kernel(a.kernel, a.build_dir, *arch, kernel, err)) return false;
+    const seedboot::Arch& arch = *seedboot::find_arch(a.arch); // known: check_options
+    if (!reuse_disk && !locate_kernel(a.kernel, a.build_dir, arch, kernel, err)) return false;
     PackRequest pack{.spec = a.spec,
                      .arch = a.arch,
                      .init = a.init,

@@ -30,8 +30,8 @@ int cmd_preflight(const PreflightArgs& a) {
             ++failed;
             continue;
         }
-        say(file + ": a static PID 1 for " + std::string(facts.arch->name) + " (" +
-            facts.machine + ")");
+        say(file + ": a static PID 1 for " + std::string(facts.arch->name) + " (" + facts.machine +
+            ")");
     }
     return failed ? 1 : 0;
 }

@@ -61,7 +61,7 @@ bool pack_dir(const PackDirRequest& r, PackResult& out, std::string& err) {
 
 std::string describe(const PackRequest& r, const PackResult& p) {
     // A PID 1 that was not named on the command line is named here, with where it came from.
-    bool usual = p.pid1.from == "--init" || p.pid1.from == "the build folder";
+    bool usual = p.pid1.origin == Origin::option || p.pid1.origin == Origin::build_folder;
     std::string pid1 = usual ? ""
                              : "seedboot: PID 1 from " + p.pid1.from + ": " + p.pid1.path +
                                    " (static: preflight passed)\n";

@@ -136,8 +136,8 @@ bool check_static(Elf* e, const std::string& path, size_t count, std::string& er
         std::string lib;
         size_t libs = ph.p_type == PT_DYNAMIC ? needed_count(e, ph, lib) : 0;
         if (libs == 0) continue;
-        err = path + ": dynamically linked: it needs " + std::to_string(libs) +
-              " shared librar" + (libs == 1 ? "y" : "ies") + " (DT_NEEDED" +
+        err = path + ": dynamically linked: it needs " + std::to_string(libs) + " shared librar" +
+              (libs == 1 ? "y" : "ies") + " (DT_NEEDED" +
               (lib.empty() ? "" : ": " + lib + (libs == 1 ? "" : ", ...")) +
               "), not in the image (expected a static binary)";
         return false;

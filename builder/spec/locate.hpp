@@ -16,9 +16,12 @@
 
 namespace builder {
 
+enum class Origin { option, environment, build_folder, installation };
+
 struct Located {
     std::string path;
-    std::string from; // "--init", "$SEEDBOOT_INIT_x86_64", "the build folder", "the installation"
+    Origin origin = Origin::option;
+    std::string from; // for messages: "--init", "$SEEDBOOT_INIT_x86_64", "the installation"...
 };
 
 [[nodiscard]] bool locate_pid1(const std::string& given, const std::string& build_dir,

@@ -52,6 +52,8 @@ expect_error "$tmp/init: PID 1 binary not found" "$SEEDBOOT" pack "$SRC/images/d
 printf '#include <stdio.h>\nint f(void) { return puts("x"); }\n' >"$tmp/f.c"
 gcc -fPIE -pie -nostartfiles -Wl,-e,f -Wl,--no-dynamic-linker "$tmp/f.c" -o "$tmp/needs-libc" ||
   fail "cannot build a test binary with DT_NEEDED and no PT_INTERP"
+gcc -c "$tmp/f.c" -o "$tmp/f.o" && gcc -shared -fPIC "$tmp/f.c" -o "$tmp/f.so" ||
+  fail "cannot build an object file and a shared library to test with"
 head -c 3000 "$(init_of x86_64)" >"$tmp/cut-init"
 expect_error "$(command -v ls): dynamically linked: it asks for the program interpreter /lib64/ld-linux-x86-64.so.2 (PT_INTERP), which is not in the image (expected a static binary)" \
   "$SEEDBOOT" preflight "$(command -v ls)"
@@ -60,6 +62,16 @@ expect_error "$tmp/needs-libc: dynamically linked: it needs 1 shared library (DT
 expect_error "$(init_of i386): an ELF file for EM_386, 32-bit (expected one for x86_64 (EM_X86_64, 64-bit))" \
   "$SEEDBOOT" preflight --arch x86_64 "$(init_of i386)"
 expect_error "$tmp/cut-init: truncated: segment " "$SEEDBOOT" preflight "$tmp/cut-init"
+expect_error "$tmp/f.o: ELF type 1 is not a program (expected ET_EXEC, or ET_DYN for static-pie)" \
+  "$SEEDBOOT" preflight "$tmp/f.o"
+expect_error "$tmp/f.so: no entry point (a shared library?; expected an executable)" \
+  "$SEEDBOOT" preflight "$tmp/f.so"
+expect_error "--arch 'arm' (expected i386, x86_64 or aarch64)" "$SEEDBOOT" preflight --arch arm "$tmp/f.so"
+# Every file is checked and named, and one bad file fails the command.
+"$SEEDBOOT" preflight "$(init_of x86_64)" "$tmp/f.o" >"$tmp/stdout" 2>"$tmp/stderr" &&
+  fail "preflight of a good and a bad file succeeded"
+grep -qF "$(init_of x86_64): a static PID 1 for x86_64" "$tmp/stdout" && grep -qF "$tmp/f.o: ELF type" "$tmp/stderr" ||
+  fail "preflight of two files did not report both: $(cat "$tmp/stdout" "$tmp/stderr")"
 expect_error "$SRC/README.md: not an ELF file (expected a static PID 1 executable)" \
   "$SEEDBOOT" preflight "$SRC/README.md"
 for a in i386 x86_64 aarch64; do

@@ -50,4 +50,17 @@ left=$(find "$sys" -path "$sys/var" -prune -o -type f -print)
 expect_error "$(command -v ls): dynamically linked" \
   env INIT_x86_64="$(command -v ls)" "$SRC/tools/install.sh" "$tmp/c" /usr "$SEEDBOOT" "$BUILD"
 [ ! -e "$tmp/c" ] || fail "a refused install left files in $tmp/c"
+expect_error "install.sh: PREFIX 'usr' (expected an absolute path)" \
+  "$SRC/tools/install.sh" "$tmp/c" usr "$SEEDBOOT" "$BUILD"
+expect_error "make-deb: $tmp/c/usr/bin/seedboot: missing (expected make install PREFIX=/usr DESTDIR=$tmp/c)" \
+  "$SRC/tools/make-deb.sh" "$tmp/c" "$version" "$tmp/c.deb"
+# The embed path through make: a prebuilt PID 1 is checked and named instead of built; a
+# dynamic one is refused.
+cp "$(init_of x86_64)" "$tmp/prebuilt"
+make -s -C "$SRC" init-x86_64 BUILD="$BUILD" INIT_x86_64="$tmp/prebuilt" >"$tmp/log" 2>&1 ||
+  fail "make init-x86_64 INIT_x86_64=a static PID 1: $(cat "$tmp/log")"
+grep -qxF "init-x86_64: using the prebuilt PID 1 $tmp/prebuilt (INIT_x86_64), not building one" "$tmp/log" ||
+  fail "make does not say it uses the prebuilt PID 1: $(cat "$tmp/log")"
+expect_error "$(command -v ls): dynamically linked" \
+  make -s -C "$SRC" init-x86_64 BUILD="$BUILD" INIT_x86_64="$(command -v ls)"
 echo "install: ok ($(stat -c %s "$tmp/a.deb") bytes, $(wc -l <"$tmp/contents") entries)"

@@ -14,7 +14,9 @@ using namespace builder;
 
 namespace {
 
-std::string self() { return std::filesystem::read_symlink("/proc/self/exe").string(); }
+std::string self() {
+    return std::filesystem::read_symlink("/proc/self/exe").string();
+}
 
 std::string refusal(const std::string& path, const seedboot::Arch* want = nullptr) {
     ElfFacts facts;
