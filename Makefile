@@ -4,7 +4,9 @@
 #   make test                                            unit tests + real boots on all arches
 #   make torture [SEED=n] [CUTS=n]                       power cuts at random instants, then resumes
 #   make gnu-proxy [ARCH=i386] [UNTIL=step]              GNU packages built in the guest
-#   make release KEY=secret.key [NAME=alice]             make images, check and sign them
+#   make dist                                            images, PID 1s, kernels, .deb, SHA256SUMS
+#   make compare-stagex SOURCES=dir                      StageX stage 0: its container build vs seedboot
+#   make release KEY=secret.key [NAME=alice]             make dist, check and sign it
 #   make install [PREFIX=/usr/local] [DESTDIR=] | deb     install seedboot; or a .deb of it
 #   make ... INIT_ARCH=FILE                              a prebuilt PID 1 instead of building one
 #   make kernel-ARCH | init-ARCH | host                  the pieces
@@ -119,22 +121,38 @@ sources: host
 	$(SEEDBOOT) fetch $(foreach s,$(STAGE),$(STAGEX)/packages/bootstrap/stage$(s)/package.toml) \
 	  --into $(DIR)
 
-# Every spec for every arch as one UEFI-bootable disk, and out/SHA256SUMS. The block
+# StageX's stage 0 built twice on this machine from SOURCES (as for stagex-0): with StageX's
+# own container build (buildah + runc + qemu-i386-static in binfmt_misc, installed when
+# missing) and with seedboot; compares the package trees, their squashfs bytes and the time
+# and memory of both (tools/compare-stagex.sh). Exit 0: equal trees; 2: buildah cannot run.
+.PHONY: compare-stagex
+compare-stagex: host init-i386 kernel-i386
+	@[ -n "$(SOURCES)" ] || { echo "make compare-stagex: set SOURCES=folder (holding stagex/" \
+	  "and stagex-fetch/, as for make stagex-0)" >&2; exit 1; }
+	SEEDBOOT=$(abspath $(SEEDBOOT)) INIT=$(call init_binary,i386) KERNEL=$(call kernel_image,i386) \
+	  tools/compare-stagex.sh $(SOURCES) $(STAGE) $(BUILD)
+
+# Every spec for every arch as one UEFI-bootable disk, each arch's PID 1, kernel and kernel
+# config as release assets (out/seedboot-init-ARCH, seedboot-kernel-ARCH[.config]), and
+# out/SHA256SUMS over them all; `make dist` adds the .deb of `make deb`. The block
 # cache only saves time: the images are the same bytes with or without it. The
 # reproducible paths build kernels only from the locked source (smoke boots warn instead).
-images release: export KERNEL_LOCK_STRICT := 1
+images dist release: export KERNEL_LOCK_STRICT := 1
 images: host guests kernels
 	$(SEEDBOOT) images --specs images --build-dir $(abspath $(BUILD)) -o out \
 	  --block-cache $(BUILD)/block-cache \
-	  $(if $(SOURCES),--sources $(abspath $(SOURCES)),--skip-missing)
+	  $(if $(SOURCES),--sources $(abspath $(SOURCES)),--skip-missing) $(ASSETS)
 	cat out/SHA256SUMS
+.PHONY: dist
+dist: deb
+	$(MAKE) --no-print-directory images ASSETS=--asset=out/$(DEB)
 
 # Check and sign what `make images` made: out/SHA256SUMS and out/INPUTS, as FILE.minisig.NAME.
 .PHONY: release lock-kernel
 release:
 	@[ -n "$(KEY)" ] || { echo "make release: set KEY=path/to/secret.key; make a key pair with" \
 	  "'$(SEEDBOOT) keygen -p pub -s sec' (after 'make host')" >&2; exit 1; }
-	$(MAKE) images
+	$(MAKE) dist
 	$(SEEDBOOT) release --dir out --key $(KEY) $(if $(NAME),--name $(NAME)) --specs images \
 	  --build-dir $(abspath $(BUILD))
 
@@ -144,6 +162,7 @@ release:
 # `make deb`: that install, for PREFIX=/usr, as out/seedboot_VERSION_ARCH.deb (tools/make-deb.sh).
 PREFIX ?= /usr/local
 VERSION := $(shell grep -om1 ' VERSION [0-9.]*' CMakeLists.txt | cut -d' ' -f3)
+DEB = seedboot_$(VERSION)_$(shell dpkg --print-architecture).deb
 .PHONY: install deb
 install: host guests kernels
 	INIT_i386=$(call init_binary,i386) INIT_x86_64=$(call init_binary,x86_64) \
@@ -151,7 +170,7 @@ install: host guests kernels
 deb: host guests kernels
 	rm -rf $(BUILD)/deb
 	$(MAKE) --no-print-directory install PREFIX=/usr DESTDIR=$(abspath $(BUILD))/deb/root
-	tools/make-deb.sh $(BUILD)/deb/root $(VERSION) out/seedboot_$(VERSION)_$(shell dpkg --print-architecture).deb
+	tools/make-deb.sh $(BUILD)/deb/root $(VERSION) out/$(DEB)
 
 # Lock the kernel source this machine has (kernel-config/source.lock): after Debian moved on.
 lock-kernel: deps

@@ -28,10 +28,12 @@ suite=${GNU_PROXY_SUITE:-bookworm}
 mirror=${GNU_PROXY_MIRROR:-http://deb.debian.org/debian}
 # The root: what stage 1 will have made (a C compiler, binutils, make, a shell and the
 # POSIX tools a configure script runs), as Debian's packages of them.
+# util-linux and less: gzip's make check runs zmore and zless, which call more and less.
 root_pkgs=(gcc binutils make bash dash coreutils sed grep gawk diffutils findutils tar gzip
-  bzip2 xz-utils libc6-dev m4)
-# The packages built in the guest: NAME=Debian source package, in the spec's order.
-sources=(hello=hello m4=m4 sed=sed make=make-dfsg gzip=gzip diffutils=diffutils bison=bison
+  bzip2 xz-utils libc6-dev m4 util-linux less)
+# The packages built in the guest: NAME=Debian source package, in the spec's order. Not GNU
+# make: Debian's make-dfsg tarball has no generated configure (it is rebuilt by autoreconf).
+sources=(hello=hello m4=m4 sed=sed patch=patch gzip=gzip diffutils=diffutils bison=bison
   gmp=gmp mpfr=mpfr4 mpc=mpclib3 binutils=binutils)
 
 out=$(realpath -m "$out")

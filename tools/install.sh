@@ -4,6 +4,7 @@
 #   lib/seedboot/ARCH/init            the static PID 1 of each arch (INIT_ARCH=FILE: a prebuilt
 #                                     one); the CLI finds it there without --init
 #   lib/seedboot/ARCH/bzImage|Image   the kernel of each arch, found there without --kernel
+#   lib/seedboot/ARCH/KERNEL.config   its full configuration (build-kernel.sh's .config)
 #   share/seedboot/kernel-config/     the kernel configs, their build script and source lock
 #   share/seedboot/images/, rootfs/   the example specs and what they read from the repository
 #   share/man/man1/seedboot.1         the manual page
@@ -23,6 +24,7 @@ for arch in i386 x86_64 aarch64; do
   [ $arch != aarch64 ] || kernel=Image
   install -D -m 0755 "$(init_of $arch)" "$root/lib/seedboot/$arch/init"
   install -D -m 0644 "$build/kernel/$arch/$kernel" "$root/lib/seedboot/$arch/$kernel"
+  install -D -m 0644 "$build/kernel/$arch/.config" "$root/lib/seedboot/$arch/$kernel.config"
 done
 install -D -m 0755 "$seedboot" "$root/bin/seedboot"
 strip --strip-debug "$root/bin/seedboot"

@@ -1,5 +1,6 @@
 // seedboot images: every spec in a folder, for every arch it names, as one UEFI-bootable disk
-// (ESP + root + work) in OUT, with OUT/SHA256SUMS.
+// (ESP + root + work) in OUT, with each arch's PID 1, kernel and kernel config as release
+// assets, and OUT/SHA256SUMS.
 #include "command.hpp"
 
 #include "builder/release/images.hpp"
@@ -20,7 +21,8 @@ int cmd_images(const ImagesRequest& a) {
 
 void register_images(CLI::App& app, Action& run) {
     auto [c, a] = add_command<ImagesRequest>(
-        app, run, "images", "every spec for every arch as a UEFI-bootable disk, with SHA256SUMS",
+        app, run, "images",
+        "every spec for every arch as a UEFI-bootable disk, with the release assets and SHA256SUMS",
         cmd_images);
     c->add_option("--specs", a->specs, "folder of image specs")->default_val("images");
     c->add_option("--build-dir", a->build_dir, "where the kernels and PID 1s were built")
@@ -29,6 +31,9 @@ void register_images(CLI::App& app, Action& run) {
     c->add_option("--sources", a->sources, "folder of user-supplied upstream sources ({sources})");
     c->add_flag("--skip-missing", a->skip_missing,
                 "leave out specs whose locked sources are not supplied");
+    c->add_option("--asset", a->assets,
+                  "a file to ship beside the images and list in SHA256SUMS (repeatable)")
+        ->check(CLI::ExistingFile);
     add_block_cache(*c, a->block_cache);
 }
 

@@ -1,5 +1,6 @@
 #include "images.hpp"
 
+#include "assets.hpp"
 #include "sums.hpp"
 
 #include "builder/disk/disk_image.hpp"
@@ -11,6 +12,7 @@
 #include "libseedboot/platform.hpp"
 #include "libseedboot/sys/atomic_file.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <vector>
 
@@ -78,6 +80,7 @@ bool build_images(const ImagesRequest& r, const std::function<void(const std::st
     std::error_code ec;
     fs::create_directories(r.out, ec);
     std::vector<Sum> sums;
+    std::vector<const seedboot::Arch*> arches; // that have an image, in kArches's order
     for (const auto& path : specs) {
         Spec spec;
         if (!load_spec(path, spec, err) || !apply_options(spec, r.sources, "", err)) return false;
@@ -93,9 +96,16 @@ bool build_images(const ImagesRequest& r, const std::function<void(const std::st
             if (!build_one(r, spec, *seedboot::find_arch(arch), say, name, err) ||
                 !sum_of(r.out, name, sums.back(), err))
                 return false;
+            arches.push_back(seedboot::find_arch(arch));
         }
     }
     count = sums.size();
+    std::sort(arches.begin(), arches.end());
+    arches.erase(std::unique(arches.begin(), arches.end()), arches.end());
+    if (!write_assets({r.build_dir, r.out, r.assets}, arches, sums, err)) return false;
+    std::string names;
+    for (size_t i = count; i < sums.size(); ++i) names += (i == count ? "" : ", ") + sums[i].name;
+    if (!names.empty()) say("seedboot: release assets: " + names);
     return seedboot::write_file_atomic(r.out + "/SHA256SUMS", format_sums(std::move(sums)), 0644,
                                        err);
 }

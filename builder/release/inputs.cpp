@@ -131,15 +131,30 @@ bool add_stage_digests(const Spec& spec, const seedboot::Arch& arch, const std::
     return true;
 }
 
+// The PID 1 or kernel an image holds: by its path in the repository or build folder, or, for
+// a prebuilt one from elsewhere (the embed path, an installation), as {prebuilt}/ASSET-NAME,
+// the name a release ships it under: a second builder compares its hash, not its folder.
+bool add_binary(const Namer& nm, const Located& file, const std::string& asset,
+                const seedboot::Arch& arch, Inputs& inputs, std::string& err) {
+    std::string name, hex;
+    if (nm.name(file.path, name)) return add_file(nm, file.path, inputs, err);
+    uint64_t size = 0;
+    if (!seedboot::sha256_file(file.path, hex, size, err)) return false;
+    inputs["{prebuilt}/" + asset + std::string(arch.name)] = hex;
+    return true;
+}
+
 // What one spec puts into its image on `arch`: the kernel and PID 1 from the build folder,
 // the seeds and the sources. A locked upstream source (and seeds inside it) is named by its
 // lock in rootfs/locks, not by its files, which the user supplies from outside.
 bool add_spec_files(const Spec& spec, const seedboot::Arch& arch, const std::string& build,
                     const Namer& nm, Inputs& inputs, std::string& err) {
     Located kernel, pid1;
-    if (!locate_kernel("", build, arch, kernel, err) || !locate_pid1("", build, arch, pid1, err))
+    if (!locate_kernel("", build, arch, kernel, err) || !locate_pid1("", build, arch, pid1, err) ||
+        !add_binary(nm, pid1, "seedboot-init-", arch, inputs, err) ||
+        !add_binary(nm, kernel, "seedboot-kernel-", arch, inputs, err))
         return false;
-    std::vector<fs::path> locked, files{kernel.path, pid1.path};
+    std::vector<fs::path> locked, files;
     for (const auto& src : spec.sources) {
         if (!applies_to(src.arches, std::string(arch.name))) continue;
         fs::path host = fs::absolute(host_path(spec, src.path, std::string(arch.name), build))
@@ -155,8 +170,9 @@ bool add_spec_files(const Spec& spec, const seedboot::Arch& arch, const std::str
             fs::absolute(host_path(spec, image, std::string(arch.name), build)).lexically_normal());
     for (const auto& f : files)
         if (!below_any(locked, f) && !add_path(nm, f, inputs, err)) return false;
+    // A prebuilt kernel has no build record: its own hash is what a second builder compares.
     return add_stage_digests(spec, arch, build, nm, inputs, err) &&
-           add_kernel_source(build, arch, inputs, err);
+           (kernel.origin != Origin::build_folder || add_kernel_source(build, arch, inputs, err));
 }
 
 // Every spec file, and what went into each image that SHA256SUMS lists (an image that

@@ -3,8 +3,9 @@
 // "sha256  path" line per input, sorted by path: the image specs, every file under rootfs/
 // and kernel-config/, the files the specs reference, the kernel source tarball (as its lock
 // names it), and the kernels and PID 1s the images hold, as {build}/kernel/ARCH/... and
-// {build}/guest/ARCH/.... No times, host names or folders of the builder: the same inputs give
-// the same bytes.
+// {build}/guest/ARCH/... (or, prebuilt ones from elsewhere, {prebuilt}/seedboot-init-ARCH and
+// {prebuilt}/seedboot-kernel-ARCH). The release assets are copies of those. No times, host names or
+// folders of the builder: the same inputs give the same bytes.
 #pragma once
 
 #include <map>

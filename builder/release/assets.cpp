@@ -1,0 +1,102 @@
+#include "assets.hpp"
+
+#include "builder/image/pid1_preflight.hpp"
+#include "builder/spec/locate.hpp"
+
+#include "libseedboot/sys/atomic_file.hpp"
+#include "libseedboot/sys/files.hpp"
+
+#include <filesystem>
+
+namespace builder {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr uint64_t kAssetLimit = uint64_t{1} << 30; // a kernel is about 10 MiB, a .deb 11
+
+std::string init_name(const seedboot::Arch& a) {
+    return "seedboot-init-" + std::string(a.name);
+}
+std::string kernel_name(const seedboot::Arch& a) {
+    return "seedboot-kernel-" + std::string(a.name);
+}
+
+// `from` as OUT/NAME, with `mode`; a file that already is OUT/NAME (make dist's .deb) stays.
+bool copy_in(const std::string& from, const std::string& out, const std::string& name, mode_t mode,
+             std::vector<Sum>& sums, std::string& err) {
+    std::string to = out + "/" + name, data;
+    std::error_code ec;
+    if (!fs::equivalent(from, to, ec)) {
+        if (!seedboot::read_file(from, "release asset", data, err, kAssetLimit) ||
+            !seedboot::write_file_atomic(to, data, mode, err))
+            return false;
+    }
+    sums.emplace_back();
+    return sum_of(out, name, sums.back(), err);
+}
+
+bool arch_assets(const AssetsRequest& r, const seedboot::Arch& arch, std::vector<Sum>& sums,
+                 std::string& err) {
+    Located pid1, kernel;
+    ElfFacts facts;
+    std::string config;
+    return locate_pid1("", r.build_dir, arch, pid1, err) &&
+           preflight_pid1(pid1.path, &arch, facts, err) &&
+           locate_kernel("", r.build_dir, arch, kernel, err) &&
+           kernel_config_of(kernel.path, config, err) &&
+           copy_in(pid1.path, r.out, init_name(arch), 0755, sums, err) &&
+           copy_in(kernel.path, r.out, kernel_name(arch), 0644, sums, err) &&
+           copy_in(config, r.out, kernel_name(arch) + ".config", 0644, sums, err);
+}
+
+} // namespace
+
+std::vector<std::string> asset_names(const seedboot::Arch& arch) {
+    return {init_name(arch), kernel_name(arch), kernel_name(arch) + ".config"};
+}
+
+const seedboot::Arch* asset_arch(const std::string& name) {
+    for (const auto& a : seedboot::kArches)
+        for (const auto& n : asset_names(a))
+            if (n == name) return &a;
+    return nullptr;
+}
+
+bool kernel_config_of(const std::string& kernel, std::string& config, std::string& err) {
+    std::string beside = seedboot::parent_dir(kernel) + "/.config", named = kernel + ".config";
+    for (const auto& c : {beside, named})
+        if (fs::is_regular_file(c)) {
+            config = c;
+            return true;
+        }
+    err = kernel + ": no kernel configuration beside it (expected " + beside + " or " + named +
+          ", as make kernel-ARCH and make install leave it)";
+    return false;
+}
+
+bool write_assets(const AssetsRequest& r, const std::vector<const seedboot::Arch*>& arches,
+                  std::vector<Sum>& sums, std::string& err) {
+    for (const auto* arch : arches)
+        if (!arch_assets(r, *arch, sums, err)) return false;
+    for (const auto& file : r.extra) {
+        std::string name = fs::path(file).filename().string();
+        if (!fs::is_regular_file(file)) {
+            err = file + ": not a regular file (expected a file to ship as a release asset)";
+            return false;
+        }
+        bool taken = asset_arch(name) != nullptr || name == "SHA256SUMS" || name == "INPUTS" ||
+                     name.ends_with(".img") || name.ends_with(".sqfs");
+        for (const Sum& s : sums) taken = taken || s.name == name;
+        if (taken) {
+            err = file + ": its name '" + name +
+                  "' is taken by another file of the release (expected a name of its own)";
+            return false;
+        }
+        if (!copy_in(file, r.out, name, 0644, sums, err)) return false;
+    }
+    return true;
+}
+
+} // namespace builder
