@@ -35,18 +35,16 @@ sources=$(realpath "$sources") build=$(realpath -m "$build")
 work=$build/compare-stagex/stage$stage
 rm -rf "$work" && mkdir -p "$work"
 
-# --- The container side's tools: installed when missing, refused with exit 2 when they cannot run.
-need=()
-command -v buildah >/dev/null || need+=(buildah)
-[ -x /usr/sbin/runc ] || need+=(runc)
-[ -x /usr/bin/qemu-i386-static ] || need+=(qemu-user-static)
-[ -x /usr/bin/time ] || need+=(time)
-if [ ${#need[@]} -gt 0 ]; then
-  say "installing ${need[*]} (Debian's packages)"
-  [ "$(id -u)" = 0 ] || cannot "${need[*]} missing, and installing them needs root"
-  apt-get install -y -q "${need[@]}" >"$work/apt.log" 2>&1 ||
-    cannot "apt-get install ${need[*]} failed: $(tail -3 "$work/apt.log")"
-fi
+# The fetched files, checked the way seedboot checks them (sha256 and size; each missing or
+# wrong one named with its step and mirrors) before either build starts.
+"$SEEDBOOT" pack "$here/images/stagex-stage$stage.toml" --arch i386 --init "$INIT" \
+  --build-dir "$build" --sources "$sources" -o "$work/check.sqfs" >/dev/null ||
+  die "the files in $sources are not the locked StageX tree and the files its package.toml locks (above)"
+
+# --- The container side's tools, through install-deps.sh (its retries and its refusals);
+# refused with exit 2 when they cannot be had or cannot run.
+SEEDBOOT_EXTRA_PACKAGES="buildah runc qemu-user-static" "$here/tools/install-deps.sh" ||
+  cannot "install-deps.sh could not install buildah, runc and qemu-user-static (above)"
 [ "$(id -u)" = 0 ] || cannot "buildah's runc needs root here (rootless needs subuid ranges)"
 binfmt=/proc/sys/fs/binfmt_misc
 [ -e $binfmt/register ] || mount -t binfmt_misc binfmt_misc $binfmt 2>"$work/mount.log" ||

@@ -6,7 +6,8 @@
 # dpkg-deb takes its ar member times from SOURCE_DATE_EPOCH.
 set -euo pipefail
 [ $# -eq 3 ] || { echo "usage: make-deb.sh STAGE VERSION OUT" >&2; exit 2; }
-stage=$1 version=$2 out=$3
+# Absolute: dpkg-shlibdeps runs from a scratch folder (make deb passes relative paths).
+stage=$(realpath -m "$1") version=$2 out=$(realpath -m "$3")
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1}
 [ -x "$stage/usr/bin/seedboot" ] || { echo "make-deb: $stage/usr/bin/seedboot: missing (expected make install PREFIX=/usr DESTDIR=$stage)" >&2; exit 1; }
 work=$(mktemp -d)
@@ -15,7 +16,9 @@ trap 'rm -rf "$work"' EXIT
 # dpkg-shlibdeps reads debian/control for the package's name; a minimal one serves.
 mkdir -p "$work/debian"
 printf 'Source: seedboot\n\nPackage: seedboot\nArchitecture: any\n' >"$work/debian/control"
-shlibs=$(cd "$work" && dpkg-shlibdeps -O "$stage/usr/bin/seedboot" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
+deps=$(cd "$work" && dpkg-shlibdeps -O "$stage/usr/bin/seedboot" 2>"$work/shlibdeps.log") ||
+  { echo "make-deb: dpkg-shlibdeps failed on $stage/usr/bin/seedboot: $(cat "$work/shlibdeps.log")" >&2; exit 1; }
+shlibs=$(sed -n 's/^shlibs:Depends=//p' <<<"$deps")
 [ -n "$shlibs" ] || { echo "make-deb: dpkg-shlibdeps found no libraries for $stage/usr/bin/seedboot" >&2; exit 1; }
 
 mkdir -p "$stage/DEBIAN"

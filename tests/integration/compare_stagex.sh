@@ -4,7 +4,8 @@
 #   - the here-document rewriter gives BuildKit's bytes for COPY <<-EOF (tabs stripped, one
 #     newline per line) and <<"EOF" (kept as written), and refuses what it cannot reproduce;
 #   - compare-stagex.sh refuses a stage it cannot compare, a missing StageX tree or fetch
-#     folder, each with exit 1 and a message naming it; make without SOURCES says what to set.
+#     folder, and files seedboot's check refuses, each with exit 1 and a message naming it,
+#     before anything is installed or registered; make without SOURCES says what to set.
 . "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -33,5 +34,12 @@ expect_error "$tmp/src/stagex/packages/bootstrap/stage0/Containerfile: not found
 mkdir -p "$tmp/src/stagex/packages/bootstrap/stage0"
 touch "$tmp/src/stagex/packages/bootstrap/stage0/"{Containerfile,package.toml}
 expect_error "$tmp/src/stagex-fetch/stage0: not found (expected StageX's fetched sources" cmp_stagex "$tmp/src" 0 "$tmp/build"
+# A StageX tree seedboot cannot read is refused before either build starts (an empty
+# package.toml, a tree that is not the locked one; a wrong fetched file the same way, through seedboot pack's check).
+mkdir -p "$tmp/src/stagex-fetch/stage0"
+expect_error "compare-stagex: error: the files in $tmp/src are not the locked StageX tree and the files its package.toml locks" \
+  cmp_stagex "$tmp/src" 0 "$tmp/build"
+grep -q 'package.toml' "$tmp/stderr" || fail "the refusal does not name package.toml: $(cat "$tmp/stderr")"
+[ ! -e /proc/sys/fs/binfmt_misc/seedboot-compare-i386 ] || fail "a refused run left its binfmt_misc entry"
 expect_error "make compare-stagex: set SOURCES=folder" make -s -C "$SRC" compare-stagex BUILD="$BUILD"
 echo "compare-stagex inputs: ok"

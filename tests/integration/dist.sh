@@ -2,8 +2,8 @@
 # dist.sh: the release assets of issue 28 (`make dist`, `seedboot images --asset`).
 # Copy b of the repository's tracked files differs from the checkout in folder, mtimes,
 # permission bits, umask, TZ and locale. It builds its own three PID 1s (with the shared
-# sysroots and this machine's compilers); its kernels are the build folder's (a kernel build
-# takes 6-10 min per arch under this test's budget; build-kernel.sh caches by its inputs).
+# sysroots and this machine's compilers). Its kernels are copies of the build folder's: this
+# test does not rebuild them (6-10 min per arch here).
 #   - each PID 1 it builds is the same bytes as the build folder's;
 #   - `seedboot images` over the default spec, with one extra asset, gives the same
 #     SHA256SUMS on both sides: 3 disks, each arch's seedboot-init, seedboot-kernel and its
@@ -25,7 +25,7 @@ find "$b" -type f -exec chmod g+w,o-r {} + -exec touch -d '2031-02-03 04:05:06' 
 find "$b" -type d -exec chmod 0700 {} +
 for arch in $arches; do
   sysroot=$BUILD/sysroot/$arch
-  [ $arch != x86_64 ] || sysroot=$b/build/sysroot/x86_64 # none needed (Makefile)
+  [ $arch != x86_64 ] || sysroot=$b/build/sysroot/x86_64 # unused: as the Makefile passes it
   (cd "$b" && umask 077 && TZ=Pacific/Kiritimati LC_ALL=C.UTF-8 \
     cmake -S . -B build/guest/$arch -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-$arch.cmake -DSEEDBOOT_SYSROOT="$sysroot" >/dev/null &&
