@@ -4,7 +4,8 @@
 #   make test                                            unit tests + real boots on all arches
 #   make torture [SEED=n] [CUTS=n]                       power cuts at random instants, then resumes
 #   make gnu-proxy [ARCH=i386] [UNTIL=step]              GNU packages built in the guest
-#   make dist                                            images, PID 1s, kernels, .deb, SHA256SUMS
+#   make dist                                            images, PID 1s, kernels, CLI, .deb, SHA256SUMS
+#   make static-cli                                      the static seedboot CLI of the release
 #   make compare-stagex SOURCES=dir                      StageX stage 0: its container build vs seedboot
 #   make release KEY=secret.key [NAME=alice]             make dist, check and sign it
 #   make install [PREFIX=/usr/local] [DESTDIR=] | deb     install seedboot; or a .deb of it
@@ -143,9 +144,16 @@ images: host guests kernels
 	  --block-cache $(BUILD)/block-cache \
 	  $(if $(SOURCES),--sources $(abspath $(SOURCES)),--skip-missing) $(ASSETS)
 	cat out/SHA256SUMS
-.PHONY: dist
-dist: deb
-	$(MAKE) --no-print-directory images ASSETS=--asset=out/$(DEB)
+.PHONY: dist static-cli
+dist: deb static-cli
+	$(MAKE) --no-print-directory images ASSETS="--cli=$(STATIC_CLI) --asset=out/$(DEB)"
+
+# The release's static seedboot CLI for this machine's arch, $(STATIC_CLI): every library from
+# Debian's .a files, and libcurl built from Debian's curl source package without the parts
+# Debian ships only shared (tools/static-cli.sh; the source comes through a private apt config).
+STATIC_CLI = $(BUILD)/static-cli/seedboot-$(shell uname -m)
+static-cli: deps
+	JOBS=$(JOBS) tools/static-cli.sh . $(BUILD)/static-cli
 
 # Check and sign what `make images` made: out/SHA256SUMS and out/INPUTS, as FILE.minisig.NAME.
 .PHONY: release lock-kernel

@@ -23,7 +23,7 @@ struct Copy {
     std::string path;
 };
 
-bool disk_bytes(const std::string& path, uint64_t& bytes) {
+[[nodiscard]] bool disk_bytes(const std::string& path, uint64_t& bytes) {
     struct stat st {};
     if (::lstat(path.c_str(), &st) != 0) return fail_errno("stat " + path);
     bytes = static_cast<uint64_t>(st.st_blocks) * 512;
@@ -38,7 +38,7 @@ bool disk_bytes(const std::string& path, uint64_t& bytes) {
 }
 
 // Every entry of the folder; k 0: not a numbered copy (never dropped, but counted).
-bool list_copies(const std::string& aside, std::vector<Copy>& copies) {
+[[nodiscard]] bool list_copies(const std::string& aside, std::vector<Copy>& copies) {
     std::error_code ec;
     for (fs::directory_iterator it(aside, ec), end; !ec && it != end; it.increment(ec)) {
         Copy c;
@@ -62,7 +62,7 @@ std::string kib(uint64_t bytes) {
 
 } // namespace
 
-bool next_copy_name(const std::string& base, std::string& name) {
+[[nodiscard]] bool next_copy_name(const std::string& base, std::string& name) {
     fs::path p(base);
     std::vector<Copy> copies;
     if (!list_copies(p.parent_path().string(), copies)) return false;
@@ -73,7 +73,7 @@ bool next_copy_name(const std::string& base, std::string& name) {
     return true;
 }
 
-bool bound_aside(const std::string& aside, uint64_t cap) {
+[[nodiscard]] bool bound_aside(const std::string& aside, uint64_t cap) {
     std::vector<Copy> copies;
     if (!list_copies(aside, copies)) return false;
     std::map<std::string, uint64_t> latest;

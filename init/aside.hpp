@@ -14,7 +14,7 @@ namespace init {
 
 // base.K for the next K: one more than the highest of base's copies (not a free
 // number below it: the highest is the latest).
-bool next_copy_name(const std::string& base, std::string& name);
+[[nodiscard]] bool next_copy_name(const std::string& base, std::string& name);
 
 // How many bytes the aside folder may hold beyond the latest copies, for a work
 // partition of `total_bytes`.
@@ -23,6 +23,6 @@ inline uint64_t aside_cap(uint64_t total_bytes) {
 }
 
 // Applies the policy above to the folder `aside`, allowed `cap` bytes (aside_cap()).
-bool bound_aside(const std::string& aside, uint64_t cap);
+[[nodiscard]] bool bound_aside(const std::string& aside, uint64_t cap);
 
 } // namespace init

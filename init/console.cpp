@@ -26,14 +26,23 @@ void use_screen(ScreenKind kind, int fd) {
     screen = {kind, kind == ScreenKind::beside ? fd : -1};
 }
 
-bool has_screen() {
+[[nodiscard]] bool has_screen() {
     return screen.kind != ScreenKind::none;
 }
 
-bool write_console(std::string_view data) {
+namespace {
+
+// A console or screen write whose failure has no one left to tell (write_console).
+void tell(int fd, std::string_view data) {
+    static_cast<void>(write_all(fd, data));
+}
+
+} // namespace
+
+void write_console(std::string_view data) {
     // A screen that fails (unplugged, gone) must not cost the console its line.
-    if (screen.fd >= 0) write_all(screen.fd, data);
-    return write_all(1, data);
+    if (screen.fd >= 0) tell(screen.fd, data);
+    tell(1, data);
 }
 
 std::string screen_result(std::string_view line) {
@@ -46,14 +55,14 @@ std::string screen_result(std::string_view line) {
 void write_result(std::string_view line) {
     std::string plain = std::string(line) + "\n";
     if (screen.kind == ScreenKind::is_console) {
-        write_all(1, screen_result(line));
+        tell(1, screen_result(line));
         return;
     }
-    if (screen.fd >= 0) write_all(screen.fd, screen_result(line));
-    write_all(1, plain);
+    if (screen.fd >= 0) tell(screen.fd, screen_result(line));
+    tell(1, plain);
 }
 
-bool write_all(int fd, std::string_view data) {
+[[nodiscard]] bool write_all(int fd, std::string_view data) {
     while (!data.empty()) {
         ssize_t n = ::write(fd, data.data(), data.size());
         if (n < 0 && errno == EINTR) continue;

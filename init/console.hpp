@@ -8,11 +8,14 @@
 
 namespace init {
 
-void say(std::string_view line);               // "seedboot: <line>"
-bool fail(std::string_view what);              // "seedboot: error: <what>", returns false
-bool fail_errno(std::string_view what);        // ... ": <strerror(errno)>", returns false
-bool write_all(int fd, std::string_view data); // retries on EINTR/short writes; false: gave up
-double seconds_since_boot();                   // CLOCK_BOOTTIME
+void say(std::string_view line); // "seedboot: <line>"
+// fail and fail_errno are reports: `return fail(...)` passes their false on, and a plain
+// `fail(...);` is a report that changes nothing, so they are not [[nodiscard]].
+bool fail(std::string_view what);       // "seedboot: error: <what>", returns false
+bool fail_errno(std::string_view what); // ... ": <strerror(errno)>", returns false
+[[nodiscard]] bool
+write_all(int fd, std::string_view data); // retries on EINTR/short writes; false: gave up
+double seconds_since_boot();              // CLOCK_BOOTTIME
 // Waits `ms` milliseconds with poll(2): glibc turns a short sleep() or usleep() into the
 // 32-bit-time nanosleep, which the i386 kernel lacks (no CONFIG_COMPAT_32BIT_TIME: ENOSYS).
 void sleep_ms(unsigned ms);
@@ -21,10 +24,11 @@ void sleep_ms(unsigned ms);
 // serial console (`fd`, which the console keeps open), or /dev/console itself.
 enum class ScreenKind { none, beside, is_console };
 void use_screen(ScreenKind kind, int fd = -1);
-bool has_screen();
+[[nodiscard]] bool has_screen();
 
-// `data` to the console and to the screen beside it; false if the console refused it.
-bool write_console(std::string_view data);
+// `data` to the console and to the screen beside it. The console is where every failure is
+// told, so a write to it that fails has no one left to tell: there is no result to check.
+void write_console(std::string_view data);
 
 // The result line, last: byte for byte on the serial console (the protocol the host
 // reads), and as a full-width bar on the screen (green for ok, red otherwise).

@@ -15,7 +15,7 @@ using seedboot::Fd;
 
 namespace {
 
-bool write_fully(int fd, std::string_view data) {
+[[nodiscard]] bool write_fully(int fd, std::string_view data) {
     while (!data.empty()) {
         ssize_t n = ::write(fd, data.data(), data.size());
         if (n < 0 && errno == EINTR) continue;
@@ -32,13 +32,13 @@ std::string parent_of(const std::string& path) {
 
 } // namespace
 
-bool read_file(const std::string& path, std::string& out, size_t limit) {
+[[nodiscard]] bool read_file(const std::string& path, std::string& out, size_t limit) {
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd.ok()) return fail_errno("open " + path);
     return read_open_file(fd.get(), path, out, limit);
 }
 
-bool read_open_file(int fd, const std::string& path, std::string& out, size_t limit) {
+[[nodiscard]] bool read_open_file(int fd, const std::string& path, std::string& out, size_t limit) {
     struct stat st {};
     if (::fstat(fd, &st) != 0) return fail_errno("stat " + path);
     if (!S_ISREG(st.st_mode)) return fail(path + " is not a regular file");
@@ -58,13 +58,13 @@ bool read_open_file(int fd, const std::string& path, std::string& out, size_t li
     return true;
 }
 
-bool fsync_dir(const std::string& dir) {
+[[nodiscard]] bool fsync_dir(const std::string& dir) {
     Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!fd.ok() || ::fsync(fd.get()) != 0) return fail_errno("fsync directory " + dir);
     return true;
 }
 
-bool sync_fs(const std::string& path) {
+[[nodiscard]] bool sync_fs(const std::string& path) {
     Fd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!fd.ok() || ::syncfs(fd.get()) != 0) return fail_errno("syncfs " + path);
     return true;
@@ -72,7 +72,7 @@ bool sync_fs(const std::string& path) {
 
 namespace {
 
-bool write_and_rename(const std::string& path, std::string_view data, bool durable) {
+[[nodiscard]] bool write_and_rename(const std::string& path, std::string_view data, bool durable) {
     std::string tmp = path + ".tmp";
     Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
     if (!fd.ok()) return fail_errno("create " + tmp);
@@ -85,15 +85,15 @@ bool write_and_rename(const std::string& path, std::string_view data, bool durab
 
 } // namespace
 
-bool write_file_atomic(const std::string& path, std::string_view data) {
+[[nodiscard]] bool write_file_atomic(const std::string& path, std::string_view data) {
     return write_and_rename(path, data, true);
 }
 
-bool replace_file(const std::string& path, std::string_view data) {
+[[nodiscard]] bool replace_file(const std::string& path, std::string_view data) {
     return write_and_rename(path, data, false);
 }
 
-bool append_durably(const std::string& path, std::string_view line) {
+[[nodiscard]] bool append_durably(const std::string& path, std::string_view line) {
     Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
     if (!fd.ok()) return fail_errno("open " + path);
     if (!write_fully(fd.get(), line)) return fail_errno("append to " + path);
@@ -101,7 +101,7 @@ bool append_durably(const std::string& path, std::string_view line) {
     return true;
 }
 
-bool make_dirs(const std::string& path) {
+[[nodiscard]] bool make_dirs(const std::string& path) {
     for (size_t i = 1; i <= path.size(); ++i) {
         if (i != path.size() && path[i] != '/') continue;
         std::string prefix = path.substr(0, i);

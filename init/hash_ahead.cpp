@@ -65,7 +65,7 @@ void* read_ahead(void* arg) {
     return nullptr;
 }
 
-bool hash_one(HashedFile& f, Shared& s, std::vector<unsigned char>& buf) {
+[[nodiscard]] bool hash_one(HashedFile& f, Shared& s, std::vector<unsigned char>& buf) {
     Fd fd(::open(f.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
     if (!fd.ok()) return fail_errno("open " + f.path);
     seedboot::Sha256 h;
@@ -87,7 +87,7 @@ bool hash_one(HashedFile& f, Shared& s, std::vector<unsigned char>& buf) {
 
 } // namespace
 
-bool hash_files(std::vector<HashedFile>& files) {
+[[nodiscard]] bool hash_files(std::vector<HashedFile>& files) {
     Shared s;
     s.files = &files;
     std::vector<unsigned char> buf(kChunk);

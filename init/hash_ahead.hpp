@@ -19,6 +19,6 @@ struct HashedFile {
 
 // Hashes every file; false (reported on the console) on the first one that cannot be read.
 // The reading-ahead thread starts only if a file is big enough to gain from it.
-bool hash_files(std::vector<HashedFile>& files);
+[[nodiscard]] bool hash_files(std::vector<HashedFile>& files);
 
 } // namespace init

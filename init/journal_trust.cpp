@@ -12,27 +12,28 @@ namespace init {
 namespace {
 
 // False with errno set when lstat fails for another reason than a missing path.
-bool exists(const std::string& path, bool& found) {
+[[nodiscard]] bool exists(const std::string& path, bool& found) {
     struct stat st {};
     found = ::lstat(path.c_str(), &st) == 0;
     return found || errno == ENOENT || fail_errno("stat " + path);
 }
 
 // Keeps text[offset:] in the aside folder and makes text[:offset] the journal (one rename).
-bool keep_trusted(const Work& work, const std::string& text, size_t offset, std::string& kept) {
+[[nodiscard]] bool keep_trusted(const Work& work, const std::string& text, size_t offset,
+                                std::string& kept) {
     return make_dirs(work.aside()) && next_copy_name(work.aside() + "/state.untrusted", kept) &&
            write_file_atomic(kept, std::string_view(text).substr(offset)) &&
            write_file_atomic(work.journal(), std::string_view(text).substr(0, offset));
 }
 
-bool reread(const Work& work, const std::string& text, seedboot::Journal& j) {
+[[nodiscard]] bool reread(const Work& work, const std::string& text, seedboot::Journal& j) {
     std::string err;
     return seedboot::parse_journal(text, work.journal(), j, err) || fail(err);
 }
 
 } // namespace
 
-bool load_journal(const Work& work, seedboot::Journal& j) {
+[[nodiscard]] bool load_journal(const Work& work, seedboot::Journal& j) {
     j = {};
     const std::string& path = work.journal();
     std::string text, err, kept;
@@ -55,7 +56,8 @@ bool load_journal(const Work& work, seedboot::Journal& j) {
     return reread(work, trusted, j);
 }
 
-bool cut_journal(const Work& work, size_t offset, const std::string& why, seedboot::Journal& j) {
+[[nodiscard]] bool cut_journal(const Work& work, size_t offset, const std::string& why,
+                               seedboot::Journal& j) {
     std::string text, kept;
     if (!read_file(work.journal(), text)) return false;
     if (offset > text.size())

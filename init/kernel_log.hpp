@@ -18,7 +18,7 @@ using seedboot::Fd;
 class KernelLog {
   public:
     // Opens /dev/kmsg and reads the console's log level; false with the console told why.
-    bool open();
+    [[nodiscard]] bool open();
     // Before a step: from now on the kernel's messages reach the console only through forward().
     void quiet();
     // After a step (and a last forward()): the kernel prints to the console itself again.

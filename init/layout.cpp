@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool copy_tree(const std::string& from, const std::string& to) {
+[[nodiscard]] bool copy_tree(const std::string& from, const std::string& to) {
     std::error_code ec;
     if (!make_dirs(fs::path(to).parent_path().string())) return false;
     fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
@@ -29,7 +29,7 @@ bool copy_tree(const std::string& from, const std::string& to) {
 
 // The mount points of the plan's read-only binds (a folder, or an empty file for a file),
 // made through no symlink. Each step's reaper binds over them in its own mount namespace.
-bool make_mount_points(const seedboot::Plan& plan, const std::string& root) {
+[[nodiscard]] bool make_mount_points(const seedboot::Plan& plan, const std::string& root) {
     seedboot::Fd tree(::open(root.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!tree.ok()) return fail_errno("open the build tree's layer " + root);
     for (const auto& b : plan.binds) {
@@ -40,7 +40,7 @@ bool make_mount_points(const seedboot::Plan& plan, const std::string& root) {
     return true;
 }
 
-bool build_layer(const seedboot::Plan& plan, const std::string& layer) {
+[[nodiscard]] bool build_layer(const seedboot::Plan& plan, const std::string& layer) {
     for (const auto& d : plan.mkdirs)
         if (!make_dirs(layer + d)) return false;
     for (const auto& c : plan.copies)
@@ -57,8 +57,9 @@ std::string key_of(const seedboot::Plan& plan, const seedboot::Manifest& m) {
 
 } // namespace
 
-bool lay_out(const seedboot::Plan& plan, const Work& work, const seedboot::Manifest& manifest,
-             LayerCache& cache, seedboot::Journal& j) {
+[[nodiscard]] bool lay_out(const seedboot::Plan& plan, const Work& work,
+                           const seedboot::Manifest& manifest, LayerCache& cache,
+                           seedboot::Journal& j) {
     const std::string name = seedboot::kLayoutLayer, path = layer_path(work, name);
     std::string key = key_of(plan, manifest);
     seedboot::LayerDigest d;

@@ -38,6 +38,7 @@ struct Boot {
     seedboot::Journal journal;   // the trusted journal (init/journal_trust.hpp)
     init::LayerCache cache;
     bool work_mounted = false;
+    bool disk_full = false; // laying out the build tree filled the work partition
 };
 
 // The PID 1 only hashes; it never needs random bytes. libsodium's default
@@ -82,7 +83,7 @@ struct Stages {
     static std::string ms(double seconds) { return std::to_string(std::lround(seconds * 1000)); }
 };
 
-bool prepare(Boot& b, Stages& stage) {
+[[nodiscard]] bool prepare(Boot& b, Stages& stage) {
     stage.enter("mount");
     if (!init::mount_kernel_filesystems()) return false;
     init::attach_screen();
@@ -124,7 +125,7 @@ bool prepare(Boot& b, Stages& stage) {
     init::open_cache(b.cache);
     stage.enter("layout");
     if (!j.laid_out && !init::lay_out(b.plan, b.work, b.manifest, b.cache, j)) {
-        init::report_if_full(b.work, "laying out the build tree");
+        b.disk_full = init::report_if_full(b.work, "laying out the build tree");
         return false;
     }
     return true;
@@ -157,8 +158,9 @@ int main() {
     if (!prepare(b, stage)) {
         // Once the work partition is mounted, /result says what the console will: a
         // /result left by an earlier run must not outlive a boot that failed.
-        init::Verdict v{false, stage.current(), 1, false};
-        if (b.work_mounted) init::write_result(b.work, b.plan.arch, b.journal, {}, v);
+        init::Verdict v{false, stage.current(), 1, b.disk_full};
+        if (b.work_mounted && !init::write_result(b.work, b.plan.arch, b.journal, {}, v))
+            init::say("/result was not written (above); the result line below is the verdict");
         power_off(b, seedboot::result_line_fail(v.failed_step, v.status));
     }
     stage.report();

@@ -11,7 +11,8 @@ namespace init {
 
 namespace {
 
-bool mount_one(const char* source, const char* target, const char* type, unsigned long flags) {
+[[nodiscard]] bool mount_one(const char* source, const char* target, const char* type,
+                             unsigned long flags) {
     if (::mount(source, target, type, flags, nullptr) == 0) return true;
     if (errno == EBUSY) return true; // devtmpfs: CONFIG_DEVTMPFS_MOUNT got there first
     return fail_errno(std::string("mount ") + type + " on " + target);
@@ -19,13 +20,13 @@ bool mount_one(const char* source, const char* target, const char* type, unsigne
 
 } // namespace
 
-bool mount_kernel_filesystems() {
+[[nodiscard]] bool mount_kernel_filesystems() {
     return mount_one("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC) &&
            mount_one("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC) &&
            mount_one("devtmpfs", "/dev", "devtmpfs", MS_NOSUID);
 }
 
-bool mount_work(const std::string& device, const char* dir) {
+[[nodiscard]] bool mount_work(const std::string& device, const char* dir) {
     if (::mount(device.c_str(), dir, "ext4", MS_NOSUID | MS_NODEV, nullptr) == 0) return true;
     return fail_errno("mount ext4 work partition " + device + " on " + dir);
 }

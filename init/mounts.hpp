@@ -6,11 +6,11 @@
 namespace init {
 
 // /proc, /sys and /dev (devtmpfs; the kernel may have mounted it already).
-bool mount_kernel_filesystems();
+[[nodiscard]] bool mount_kernel_filesystems();
 
 // Mounts the ext4 work file system read-write at `dir`; the kernel replays its
 // journal if the last run was cut off.
-bool mount_work(const std::string& device, const char* dir);
+[[nodiscard]] bool mount_work(const std::string& device, const char* dir);
 
 // Unmounts the work file system so that the next reader finds it clean.
 void unmount_work(const char* dir);

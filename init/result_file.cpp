@@ -1,22 +1,30 @@
 #include "result_file.hpp"
 
+#include "console.hpp"
 #include "files.hpp"
+
+#include "libseedboot/format/result.hpp"
 
 namespace init {
 
-bool write_result(const Work& work, const std::string& arch, const seedboot::Journal& j,
-                  const std::map<std::string, std::string>& outputs, const Verdict& v) {
-    std::string t = "seedboot-result 1\narch " + arch + "\n";
-    t += v.ok ? "result ok\n"
-              : "result fail step=" + v.failed_step + " status=" + std::to_string(v.status) + "\n";
-    if (v.disk_full) t += "cause work-partition-full\n";
-    if (!v.digest.empty()) t += "tree " + v.digest + "\n";
+[[nodiscard]] bool write_result(const Work& work, const std::string& arch,
+                                const seedboot::Journal& j,
+                                const std::map<std::string, std::string>& outputs,
+                                const Verdict& v) {
+    seedboot::RunResult r{.arch = arch,
+                          .ok = v.ok,
+                          .failed_step = v.failed_step,
+                          .status = static_cast<uint64_t>(v.status),
+                          .disk_full = v.disk_full,
+                          .tree_root = v.tree_root,
+                          .tree_sha256 = v.tree_sha256,
+                          .tree_entries = v.tree_entries};
     for (const auto& e : j.events)
-        if (e.kind == "done")
-            t += "step " + e.name + " status=" + std::to_string(e.status) +
-                 " ms=" + std::to_string(e.millis) + "\n";
-    for (const auto& [path, sha] : outputs) t += "output " + sha + " " + path + "\n";
-    return write_file_atomic(work.result(), t);
+        if (e.kind == "done") r.steps.push_back({e.name, e.status, e.millis});
+    for (const auto& [path, sha] : outputs) r.outputs.push_back({sha, path});
+    std::string text, err;
+    if (!seedboot::format_result(r, text, err)) return fail(err);
+    return write_file_atomic(work.result(), text);
 }
 
 } // namespace init

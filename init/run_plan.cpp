@@ -74,14 +74,14 @@ void finish_log(const std::string& path, const std::string& tail) {
         fail_errno("complete log " + path);
 }
 
-bool journal(Run& r, const std::string& line, seedboot::JournalEvent e) {
+[[nodiscard]] bool journal(Run& r, const std::string& line, seedboot::JournalEvent e) {
     if (!append_durably(r.work.journal(), line)) return false;
     r.j.events.push_back(std::move(e));
     return true;
 }
 
 // Mounts root `name` read-only on the view for `use` (hashing outputs, a digest).
-bool read_view(Run& r, const Stack& stack, MergedView& view) {
+[[nodiscard]] bool read_view(Run& r, const Stack& stack, MergedView& view) {
     return mount_view(layer_dirs(r.work), stack, "", r.work.view(), Bottom::empty, view);
 }
 
@@ -102,7 +102,7 @@ std::string key_for(const Run& r, const seedboot::PlanStep& s, const Stack& star
 }
 
 // A stack at its depth limit becomes one layer (a copy of its merged view) before step `i`.
-bool flatten(Run& r, size_t i, const std::string& root) {
+[[nodiscard]] bool flatten(Run& r, size_t i, const std::string& root) {
     const Stack& st = r.live.roots.at(root);
     if (st.layers.size() < seedboot::kMaxStackDepth) return true;
     double start = seconds_since_boot();
@@ -128,8 +128,8 @@ bool flatten(Run& r, size_t i, const std::string& root) {
 // The step's work, into the fresh layer folder `layer` over `start`: a program in the
 // sandbox, or the PID 1's own action. Outputs are checked in the merged view right after.
 // `ready_at` (seconds since boot): when the step's view was ready, for the layer's setup cost.
-bool work_in_layer(Run& r, size_t i, const Stack& start, const std::string& layer, StepOutcome& so,
-                   double& ready_at) {
+[[nodiscard]] bool work_in_layer(Run& r, size_t i, const Stack& start, const std::string& layer,
+                                 StepOutcome& so, double& ready_at) {
     const auto& s = r.plan.steps[i];
     MergedView view, from;
     double t0 = ready_at = seconds_since_boot();
@@ -158,13 +158,15 @@ bool work_in_layer(Run& r, size_t i, const Stack& start, const std::string& laye
 
 // A step that failed: journaled, so that `seedboot status` shows it; its layer is in no
 // trusted line and is discarded when the step runs again.
-bool failed(Run& r, size_t i, const StepOutcome& so) {
+[[nodiscard]] bool failed(Run& r, size_t i, const StepOutcome& so) {
     const auto& s = r.plan.steps[i];
     r.o.failed_step = s.name;
     r.o.status = so.status ? so.status : 1;
     r.o.disk_full = report_if_full(r.work, "step " + s.name);
     if (so.log_short) finish_log(log_name(r.work, i, s.name), so.tail);
     uint64_t st = static_cast<uint64_t>(r.o.status);
+    // The step has failed either way; a journal line that cannot be written was reported by
+    // append_durably, and the step's untrusted layer is discarded when it runs again.
     (void)journal(r, seedboot::journal_done(i, s.name, st, so.millis),
                   {.kind = "done", .index = i, .name = s.name, .status = st, .millis = so.millis});
     return false;
@@ -172,7 +174,7 @@ bool failed(Run& r, size_t i, const StepOutcome& so) {
 
 // "done" promises that everything the step wrote survives a power cut: flush the whole
 // work file system before saying so.
-bool commit(Run& r, size_t i, const seedboot::LayerLine& l, uint64_t millis) {
+[[nodiscard]] bool commit(Run& r, size_t i, const seedboot::LayerLine& l, uint64_t millis) {
     const auto& s = r.plan.steps[i];
     seedboot::JournalEvent e{.kind = "done",
                              .index = i,
@@ -188,7 +190,7 @@ bool commit(Run& r, size_t i, const seedboot::LayerLine& l, uint64_t millis) {
 }
 
 // A start step from another root (`FROM x AS y`): y shares x's layers; nothing is copied.
-bool start_from_root(Run& r, size_t i) {
+[[nodiscard]] bool start_from_root(Run& r, size_t i) {
     const auto& s = r.plan.steps[i];
     double t0 = seconds_since_boot();
     if (!journal(r, seedboot::journal_begin(i, s.name),
@@ -205,7 +207,7 @@ bool start_from_root(Run& r, size_t i) {
 }
 
 // The outputs of a cached step, in its view with the layer it took from the cache.
-bool check_cached(Run& r, size_t i, Stack with) {
+[[nodiscard]] bool check_cached(Run& r, size_t i, Stack with) {
     const auto& s = r.plan.steps[i];
     if (s.outputs.empty() && s.answers.empty()) return true;
     MergedView view;
@@ -213,7 +215,7 @@ bool check_cached(Run& r, size_t i, Stack with) {
            view.unmount();
 }
 
-bool run_one(Run& r, size_t i) {
+[[nodiscard]] bool run_one(Run& r, size_t i) {
     const auto& s = r.plan.steps[i];
     bool starts = s.action == seedboot::StepAction::start;
     if (starts && (s.base.empty() || s.base[0] != '/')) return start_from_root(r, i);
@@ -266,7 +268,7 @@ bool run_one(Run& r, size_t i) {
 
 // A step the journal shows finished: its layer goes on its root, and its outputs are hashed
 // again in its view as the step left it (later steps may have changed them since).
-bool take_finished(Run& r, size_t i) {
+[[nodiscard]] bool take_finished(Run& r, size_t i) {
     const auto& s = r.plan.steps[i];
     std::string err;
     if (!seedboot::replay_done(r.plan, i, *r.j.done_event(s.name), r.live, err)) return fail(err);
@@ -277,7 +279,7 @@ bool take_finished(Run& r, size_t i) {
            check_step_outputs(view.path(), s, r.a, false) && view.unmount();
 }
 
-bool replay_flattens(Run& r, size_t i) {
+[[nodiscard]] bool replay_flattens(Run& r, size_t i) {
     std::string err;
     for (const auto& e : r.j.events)
         if (e.kind == "flatten" && e.index == i && !seedboot::replay_flatten(e, r.live, err))
@@ -287,7 +289,7 @@ bool replay_flattens(Run& r, size_t i) {
 
 // A StageX stage's output, its package root, named by one digest for /result: two builders
 // compare stages by it, and the host checks the image it packs.
-bool digest_root(Run& r) {
+[[nodiscard]] bool digest_root(Run& r) {
     const std::string& name = r.plan.digest_root;
     if (name.empty()) return true;
     r.o.failed_step = "digest";
@@ -300,13 +302,15 @@ bool digest_root(Run& r) {
     if (!seedboot::tree_digest(view.path(), d, err))
         return fail("tree digest of build root " + name + ": " + err);
     if (!view.unmount()) return false;
-    r.o.digest = name + " " + d.sha256 + " " + std::to_string(d.entries);
+    r.o.tree_root = name;
+    r.o.tree_sha256 = d.sha256;
+    r.o.tree_entries = d.entries;
     say("build root " + name + ": tree digest " + d.sha256 + " (" + std::to_string(d.entries) +
         " entries, " + std::to_string(it->second.layers.size()) + " layer(s))");
     return true;
 }
 
-bool check_answers(Run& r) {
+[[nodiscard]] bool check_answers(Run& r) {
     r.o.failed_step = "answers";
     MergedView view;
     return read_view(r, r.live.roots.at("build"), view) &&
@@ -314,7 +318,7 @@ bool check_answers(Run& r) {
 }
 
 // Runs the steps the journal does not show finished; false with `o` saying which failed.
-bool run_steps(Run& r) {
+[[nodiscard]] bool run_steps(Run& r) {
     r.o.failed_step = "sandbox";
     r.box.stubs = r.work.layers() + "/" + kStepStubs;
     if (!prepare_steps(r.box)) return false;

@@ -97,12 +97,13 @@ int end_step(pid_t reaper) {
 
 } // namespace
 
-bool prepare_steps(StepSandbox& box) {
+[[nodiscard]] bool prepare_steps(StepSandbox& box) {
     return build_sandbox(box.filter) && make_step_cgroup(box.cgroup) && box.kernel.open();
 }
 
-bool run_step(const seedboot::Plan& plan, const seedboot::PlanStep& step, const std::string& root,
-              StepSandbox& box, const std::string& log_path, StepOutcome& out) {
+[[nodiscard]] bool run_step(const seedboot::Plan& plan, const seedboot::PlanStep& step,
+                            const std::string& root, StepSandbox& box, const std::string& log_path,
+                            StepOutcome& out) {
     out = StepOutcome{};
     std::vector<std::string> env = seedboot::step_environment(plan, step);
     std::vector<char*> argv, envp;

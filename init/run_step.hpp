@@ -41,11 +41,12 @@ constexpr int kStatusTimeout = 124;
 constexpr int kStatusExecFailed = 127;
 
 // The seccomp filter, the steps' cgroup and the kernel log; false (told why) on failure.
-bool prepare_steps(StepSandbox& box);
+[[nodiscard]] bool prepare_steps(StepSandbox& box);
 
 // Returns false only when the step could not be started, or something of it
 // outlived it (the console says why).
-bool run_step(const seedboot::Plan& plan, const seedboot::PlanStep& step, const std::string& root,
-              StepSandbox& box, const std::string& log_path, StepOutcome& out);
+[[nodiscard]] bool run_step(const seedboot::Plan& plan, const seedboot::PlanStep& step,
+                            const std::string& root, StepSandbox& box, const std::string& log_path,
+                            StepOutcome& out);
 
 } // namespace init

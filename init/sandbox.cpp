@@ -25,7 +25,7 @@ using seedboot::Fd;
 
 namespace {
 
-bool rule_failed(const char* name, int rc) {
+[[nodiscard]] bool rule_failed(const char* name, int rc) {
     return fail(std::string("seccomp rule for ") + name + ": " + std::strerror(-rc));
 }
 
@@ -33,7 +33,7 @@ bool rule_failed(const char* name, int rc) {
 // behind a pointer the filter cannot read: refuse socketcall entirely there, and
 // filter the direct socket(2) by domain. The guest has no network card and the
 // kernel no INET either; this is the second wall.
-bool add_rules(scmp_filter_ctx ctx) {
+[[nodiscard]] bool add_rules(scmp_filter_ctx ctx) {
     const uint32_t deny = SCMP_ACT_ERRNO(EPERM);
     for (const char* name : kDeniedSyscalls) {
         int nr = seccomp_syscall_resolve_name(name);
@@ -78,7 +78,7 @@ uint32_t compat_arch() {
 // libseccomp 2.5 exports a program only to a file descriptor: a pipe brings it
 // back. A filter is at most 4096 instructions (32 KiB), less than a pipe holds;
 // the write end does not block, so a larger one is an error, not a hang.
-bool export_program(scmp_filter_ctx ctx, std::vector<sock_filter>& code) {
+[[nodiscard]] bool export_program(scmp_filter_ctx ctx, std::vector<sock_filter>& code) {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) return fail_errno("pipe for the seccomp filter");
     Fd rd(fds[0]), wr(fds[1]);
@@ -108,7 +108,7 @@ uint64_t kept_mask() {
     return keep;
 }
 
-bool set_capabilities(uint64_t keep, bool inheritable) {
+[[nodiscard]] bool set_capabilities(uint64_t keep, bool inheritable) {
     __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
     __user_cap_data_struct data[2] = {};
     for (int i = 0; i < 2; ++i) {
@@ -121,7 +121,7 @@ bool set_capabilities(uint64_t keep, bool inheritable) {
 
 } // namespace
 
-bool build_sandbox(SandboxFilter& out) {
+[[nodiscard]] bool build_sandbox(SandboxFilter& out) {
     // Unknown ABIs are killed: a step cannot dodge the filter with another calling convention.
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
     if (!ctx) return fail("seccomp_init failed");
@@ -138,7 +138,7 @@ bool build_sandbox(SandboxFilter& out) {
     return ok;
 }
 
-bool enter_sandbox(const SandboxFilter& filter, const char*& what) {
+[[nodiscard]] bool enter_sandbox(const SandboxFilter& filter, const char*& what) {
     const uint64_t keep = kept_mask();
     // The bounding set first (it needs CAP_SETPCAP, about to go): as uid 0, what a
     // program gets at exec is the bounding set, so this is the ceiling for good.
@@ -170,7 +170,7 @@ bool enter_sandbox(const SandboxFilter& filter, const char*& what) {
     return true;
 }
 
-bool leave_root() {
+[[nodiscard]] bool leave_root() {
     return ::setgroups(0, nullptr) == 0 && ::setresgid(kReaperId, kReaperId, kReaperId) == 0 &&
            ::setresuid(kReaperId, kReaperId, kReaperId) == 0;
 }

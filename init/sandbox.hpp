@@ -18,19 +18,19 @@ struct SandboxFilter {
 // block and character device nodes, and any socket but AF_UNIX. Covers the native
 // ABI and the compat one (i386 on x86_64, arm on aarch64); any other ABI is killed.
 // Returns false with the console told why.
-bool build_sandbox(SandboxFilter& out);
+[[nodiscard]] bool build_sandbox(SandboxFilter& out);
 
 // In the step's process, right before exec: drops every capability but
 // sandbox_rules.hpp's kKeptCapabilities from the bounding, ambient, permitted,
 // effective and inheritable sets, sets no_new_privs and loads the filter.
 // Allocates nothing. On failure returns false with errno set and `what` naming the call.
-bool enter_sandbox(const SandboxFilter& filter, const char*& what);
+[[nodiscard]] bool enter_sandbox(const SandboxFilter& filter, const char*& what);
 
 // The step's reaper, once it has forked the step, waits as uid and gid 65534 with
 // no supplementary group: the change of uid drops all its capabilities, and a step
 // (uid 0 without CAP_KILL, CAP_SYS_NICE or CAP_SYS_PTRACE) can then neither signal,
 // renice nor trace it. Allocates nothing.
 inline constexpr unsigned kReaperId = 65534;
-bool leave_root();
+[[nodiscard]] bool leave_root();
 
 } // namespace init

@@ -12,7 +12,7 @@
 
 namespace init {
 
-bool console_is_vt(std::string_view active) {
+[[nodiscard]] bool console_is_vt(std::string_view active) {
     while (!active.empty() && (active.back() == '\n' || active.back() == ' '))
         active.remove_suffix(1);
     std::string_view last = active.substr(active.rfind(' ') + 1); // npos + 1 == 0: the whole

@@ -12,7 +12,7 @@ void attach_screen();
 
 // Whether /dev/console is itself a VT, from /sys/class/tty/console/active (the consoles,
 // /dev/console's last): "tty0 ttyS0" -> false, "ttyS0 tty0" -> true.
-bool console_is_vt(std::string_view active);
+[[nodiscard]] bool console_is_vt(std::string_view active);
 
 // How long the screen keeps the result before the machine powers off (README: the screen).
 inline constexpr unsigned kScreenHoldSeconds = 60;

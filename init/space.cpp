@@ -30,7 +30,7 @@ std::string human(uint64_t bytes) {
 
 } // namespace
 
-bool work_space(const Work& work, Space& out) {
+[[nodiscard]] bool work_space(const Work& work, Space& out) {
     struct statvfs st {};
     if (::statvfs(work.dir.c_str(), &st) != 0) return fail_errno("statvfs " + work.dir);
     // Steps run as root: the blocks ext4 keeps for root are theirs too.
@@ -40,7 +40,7 @@ bool work_space(const Work& work, Space& out) {
     return true;
 }
 
-bool is_full(const Space& s) {
+[[nodiscard]] bool is_full(const Space& s) {
     return s.free_bytes < kReserveBytes || s.free_inodes == 0;
 }
 
@@ -49,7 +49,7 @@ std::string describe(const Space& s) {
            std::to_string(s.free_inodes) + " inodes free";
 }
 
-bool keep_reserve(const Work& work) {
+[[nodiscard]] bool keep_reserve(const Work& work) {
     Fd fd(::open(work.reserve().c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
     int rc = fd.ok() ? ::posix_fallocate(fd.get(), 0, kReserveBytes) : errno;
     // Not fsync'd: a reserve lost to a power cut is simply taken again at the next boot.
@@ -71,12 +71,13 @@ bool keep_reserve(const Work& work) {
     return false;
 }
 
-bool report_if_full(const Work& work, const std::string& what) {
+[[nodiscard]] bool report_if_full(const Work& work, const std::string& what) {
     Space s;
     if (!work_space(work, s) || !is_full(s)) return false;
     if (::unlink(work.reserve().c_str()) != 0 && errno != ENOENT)
         fail_errno("give back " + work.reserve());
-    sync_fs(work.dir);
+    // Best effort: the failure is told below whether or not the sync works.
+    static_cast<void>(sync_fs(work.dir));
     fail(what + " failed with the work partition full (" + describe(s) + ")");
     say(kGrowHint);
     return true;

@@ -16,21 +16,21 @@ struct Space {
     uint64_t free_bytes = 0, total_bytes = 0, free_inodes = 0;
 };
 
-bool work_space(const Work& work, Space& out);
+[[nodiscard]] bool work_space(const Work& work, Space& out);
 
 // Too little left to go on: less than the reserve, or no inode at all.
-bool is_full(const Space& s);
+[[nodiscard]] bool is_full(const Space& s);
 
 // "12 KiB of 32 MiB free, 7980 inodes free"
 std::string describe(const Space& s);
 
 // Makes sure the reserve file holds its bytes; false (told on the console)
 // when the partition is too full for it, before any step runs.
-bool keep_reserve(const Work& work);
+[[nodiscard]] bool keep_reserve(const Work& work);
 
 // When the disk is full: says so, naming `what` filled it, and frees the
 // reserve. Returns true if the disk was full.
-bool report_if_full(const Work& work, const std::string& what);
+[[nodiscard]] bool report_if_full(const Work& work, const std::string& what);
 
 // The line the user acts on.
 inline constexpr const char* kGrowHint =

@@ -21,7 +21,7 @@ namespace {
 // A root image path as the folder it is resolved in and the path inside it:
 // /sources/... inside /sources, /seed/... inside /seed, so that no link in the
 // image can lead a copy onto /work, /proc or anything but the verified image.
-bool image_source(const std::string& path, std::string& root, std::string& inside) {
+[[nodiscard]] bool image_source(const std::string& path, std::string& root, std::string& inside) {
     for (const char* top : {"/sources", "/seed"}) {
         std::string t = top;
         if (path.rfind(t + "/", 0) == 0 || path == t) {
@@ -34,7 +34,7 @@ bool image_source(const std::string& path, std::string& root, std::string& insid
 }
 
 // FROM an image folder: the folder's contents become the root's first layer.
-bool start_root(const seedboot::PlanStep& step, const ActionTrees& t) {
+[[nodiscard]] bool start_root(const seedboot::PlanStep& step, const ActionTrees& t) {
     if (step.base.empty() || step.base[0] != '/')
         return fail("start step " + step.name +
                     " has no image folder to copy (expected base=/...)");
@@ -45,7 +45,7 @@ bool start_root(const seedboot::PlanStep& step, const ActionTrees& t) {
 // WORKDIR: every missing folder of `dir` inside the root. Through no symlink:
 // a step may have left one, and the PID 1 follows none (Docker would follow it
 // inside the root; StageX's recipes never need that).
-bool make_folder(const std::string& root, const std::string& dir) {
+[[nodiscard]] bool make_folder(const std::string& root, const std::string& dir) {
     Fd top(::open(root.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!top.ok()) return fail_errno("open build root " + root);
     std::string at = "/";
@@ -70,7 +70,7 @@ bool make_folder(const std::string& root, const std::string& dir) {
     return true;
 }
 
-bool copy_step(const seedboot::PlanStep& step, const ActionTrees& t) {
+[[nodiscard]] bool copy_step(const seedboot::PlanStep& step, const ActionTrees& t) {
     if (step.argv.size() < 2) return fail("copy step " + step.name + " names no source");
     CopyRequest copy{.src_root = "",
                      .src = "",
@@ -91,7 +91,7 @@ bool copy_step(const seedboot::PlanStep& step, const ActionTrees& t) {
 
 } // namespace
 
-bool run_action(const seedboot::PlanStep& step, const ActionTrees& t) {
+[[nodiscard]] bool run_action(const seedboot::PlanStep& step, const ActionTrees& t) {
     switch (step.action) {
     case seedboot::StepAction::start:
         return start_root(step, t);

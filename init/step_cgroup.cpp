@@ -18,7 +18,7 @@ namespace {
 constexpr const char* kRoot = "/sys/fs/cgroup";
 constexpr const char* kSteps = "/sys/fs/cgroup/steps";
 
-bool write_knob(const std::string& path, const std::string& value) {
+[[nodiscard]] bool write_knob(const std::string& path, const std::string& value) {
     Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
     if (!fd.ok() || !write_all(fd.get(), value))
         return fail_errno("write '" + value + "' to " + path);
@@ -27,7 +27,7 @@ bool write_knob(const std::string& path, const std::string& value) {
 
 } // namespace
 
-bool make_step_cgroup(Fd& out) {
+[[nodiscard]] bool make_step_cgroup(Fd& out) {
     if (::mount("cgroup2", kRoot, "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0 &&
         errno != EBUSY)
         return fail_errno(std::string("mount cgroup2 on ") + kRoot +
@@ -40,7 +40,7 @@ bool make_step_cgroup(Fd& out) {
     return out.ok() || fail_errno(std::string("open ") + kSteps);
 }
 
-bool step_cgroup_tasks(const Fd& group, uint64_t& count) {
+[[nodiscard]] bool step_cgroup_tasks(const Fd& group, uint64_t& count) {
     Fd fd(::openat(group.get(), "pids.current", O_RDONLY | O_CLOEXEC));
     char text[32] = {};
     ssize_t n = fd.ok() ? ::read(fd.get(), text, sizeof text - 1) : -1;

@@ -14,9 +14,9 @@ using seedboot::Fd;
 // Mounts cgroup2 on /sys/fs/cgroup, enables the pids controller and makes the
 // steps' group with pids.max = kMaxStepTasks; `out` is its directory, for clone3's
 // CLONE_INTO_CGROUP. False with the console told why.
-bool make_step_cgroup(Fd& out);
+[[nodiscard]] bool make_step_cgroup(Fd& out);
 
 // How many tasks are in the steps' group now; false (told why) if unreadable.
-bool step_cgroup_tasks(const Fd& group, uint64_t& count);
+[[nodiscard]] bool step_cgroup_tasks(const Fd& group, uint64_t& count);
 
 } // namespace init

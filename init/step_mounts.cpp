@@ -89,13 +89,13 @@ int new_fs(const char* type, const Option* opts, size_t count, unsigned attrs) {
     return ::fsmount(ctx.get(), FSMOUNT_CLOEXEC, attrs);
 }
 
-bool attach(int mnt, int dst) {
+[[nodiscard]] bool attach(int mnt, int dst) {
     return ::move_mount(mnt, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) == 0;
 }
 
 // A copy of `from` (beneath `src_dir`) attached over `dst`, read-only and with `attrs`
 // before it is ever visible.
-bool bind_read_only(int src_dir, const char* from, int dst, unsigned attrs) {
+[[nodiscard]] bool bind_read_only(int src_dir, const char* from, int dst, unsigned attrs) {
     Fd src(::open_tree(src_dir, from, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE));
     mount_attr attr{};
     attr.attr_set = MOUNT_ATTR_RDONLY | attrs;
@@ -191,7 +191,7 @@ MountFailure bind_etc_stubs(int root, int stubs) {
 
 } // namespace
 
-bool bind_view(int root, const char* from, const char* to) {
+[[nodiscard]] bool bind_view(int root, const char* from, const char* to) {
     Fd dst(open_beneath(root, to, O_PATH));
     return dst.ok() &&
            bind_read_only(AT_FDCWD, from, dst.get(), MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);

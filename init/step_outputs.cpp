@@ -23,7 +23,7 @@ struct OutputTree {
     std::string label;
 };
 
-bool read_answers(const std::string& file, std::vector<seedboot::Answer>& list) {
+[[nodiscard]] bool read_answers(const std::string& file, std::vector<seedboot::Answer>& list) {
     std::string text, err;
     if (!read_image_file(file, text)) return false;
     return seedboot::parse_answers(text, file, list, err) || fail(err);
@@ -31,7 +31,7 @@ bool read_answers(const std::string& file, std::vector<seedboot::Answer>& list) 
 
 // A regular file of the tree, reached through no symlink, opened by the PID 1
 // once no process of any step is left.
-bool hash_output(int tree, const std::string& path, std::string& sha) {
+[[nodiscard]] bool hash_output(int tree, const std::string& path, std::string& sha) {
     Fd fd;
     if (!open_output(tree, path, fd)) return false;
     uint64_t size = 0;
@@ -40,7 +40,7 @@ bool hash_output(int tree, const std::string& path, std::string& sha) {
 }
 
 // Hashes `path` of `t` and compares it with the answers, if they name it.
-bool check_output(const OutputTree& t, const std::string& path, Answers& a) {
+[[nodiscard]] bool check_output(const OutputTree& t, const std::string& path, Answers& a) {
     std::string sha, key = t.label + path;
     if (!hash_output(t.fd, path, sha)) return false;
     a.seen[key] = sha;
@@ -52,7 +52,7 @@ bool check_output(const OutputTree& t, const std::string& path, Answers& a) {
 }
 
 // Checks every line of an answers file now (a step's own answers, in its tree).
-bool check_answers_file(const OutputTree& t, const std::string& file, Answers& a) {
+[[nodiscard]] bool check_answers_file(const OutputTree& t, const std::string& file, Answers& a) {
     std::vector<seedboot::Answer> list;
     if (!read_answers(file, list)) return false;
     bool ok = true;
@@ -71,7 +71,7 @@ Fd open_view(const std::string& view) {
 
 } // namespace
 
-bool load_answers(const seedboot::Plan& plan, Answers& a) {
+[[nodiscard]] bool load_answers(const seedboot::Plan& plan, Answers& a) {
     for (const auto& file : plan.answers) {
         std::vector<seedboot::Answer> list;
         if (!read_answers(file, list)) return false;
@@ -80,8 +80,8 @@ bool load_answers(const seedboot::Plan& plan, Answers& a) {
     return true;
 }
 
-bool check_step_outputs(const std::string& view, const seedboot::PlanStep& step, Answers& a,
-                        bool with_answers) {
+[[nodiscard]] bool check_step_outputs(const std::string& view, const seedboot::PlanStep& step,
+                                      Answers& a, bool with_answers) {
     if (step.outputs.empty() && (step.answers.empty() || !with_answers)) return true;
     Fd root = open_view(view);
     if (!root.ok()) return false;
@@ -92,7 +92,7 @@ bool check_step_outputs(const std::string& view, const seedboot::PlanStep& step,
     return ok;
 }
 
-bool check_remaining_answers(const std::string& build_view, Answers& a) {
+[[nodiscard]] bool check_remaining_answers(const std::string& build_view, Answers& a) {
     Fd root;
     for (const auto& [path, sha] : a.want) {
         if (a.seen.count(path)) continue;

@@ -216,7 +216,7 @@ struct Copier {
 
 } // namespace
 
-bool copy_into_root(const CopyRequest& req) {
+[[nodiscard]] bool copy_into_root(const CopyRequest& req) {
     Fd sroot(::open(req.src_root.c_str(), O_DIRECTORY | O_RDONLY | O_CLOEXEC));
     Fd droot(::open(req.dst_root.c_str(), O_DIRECTORY | O_RDONLY | O_CLOEXEC));
     if (!sroot.ok()) return fail_errno("open " + req.src_root);

@@ -21,6 +21,6 @@ struct CopyRequest {
 // COPY semantics: a folder's contents go into DEST (made with its parents); a file
 // becomes DEST, or DEST/name when DEST ends in '/'. Existing folders merge, other
 // existing entries are replaced. Reports on the console and returns false on error.
-bool copy_into_root(const CopyRequest& req);
+[[nodiscard]] bool copy_into_root(const CopyRequest& req);
 
 } // namespace init

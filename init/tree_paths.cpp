@@ -41,14 +41,14 @@ const char* kind_of(mode_t mode) {
     }
 }
 
-bool refuse_open(const std::string& what) {
+[[nodiscard]] bool refuse_open(const std::string& what) {
     if (errno == ELOOP || errno == EXDEV)
         return fail(what + " is a symbolic link or lies behind one (expected a regular file "
                            "reached through no link)");
     return fail_errno(what);
 }
 
-bool refuse_mount_point(const std::string& path) {
+[[nodiscard]] bool refuse_mount_point(const std::string& path) {
     if (errno == ELOOP)
         return fail("mount point " + path + " in the build tree is a symbolic link or lies " +
                     "behind one (a step left it): refusing to mount over it");
@@ -56,7 +56,7 @@ bool refuse_mount_point(const std::string& path) {
 }
 
 // One component below `dir`, which must not be a symlink.
-bool make_one(int dir, const char* name, bool directory) {
+[[nodiscard]] bool make_one(int dir, const char* name, bool directory) {
     int rc = directory
                  ? ::mkdirat(dir, name, 0755)
                  : ::openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
@@ -70,7 +70,7 @@ Fd open_beneath(int dir, const std::string& path, int flags) {
     return open_how_at(dir, path, flags, RESOLVE_IN_ROOT);
 }
 
-bool open_output(int root, const std::string& path, Fd& out) {
+[[nodiscard]] bool open_output(int root, const std::string& path, Fd& out) {
     // O_NONBLOCK: opening a FIFO a step left must not wait for a writer that never comes.
     out = open_beneath(root, path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW);
     if (!out.ok()) return refuse_open("output " + path);
@@ -81,7 +81,7 @@ bool open_output(int root, const std::string& path, Fd& out) {
     return true;
 }
 
-bool read_image_file(const std::string& path, std::string& out) {
+[[nodiscard]] bool read_image_file(const std::string& path, std::string& out) {
     if (path.rfind("/sources/", 0) != 0 && path.rfind("/seed/", 0) != 0)
         return fail(path + ": expected a file of the root image, under /sources/ or /seed/");
     Fd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
@@ -92,7 +92,7 @@ bool read_image_file(const std::string& path, std::string& out) {
     return read_open_file(fd.get(), path, out);
 }
 
-bool make_mount_point(int root, const std::string& path, bool directory) {
+[[nodiscard]] bool make_mount_point(int root, const std::string& path, bool directory) {
     std::string at;
     for (size_t i = 1; i <= path.size(); ++i) {
         if (i < path.size() && path[i] != '/') continue;

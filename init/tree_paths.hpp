@@ -20,15 +20,15 @@ Fd open_beneath(int dir, const std::string& path, int flags);
 // Opens the declared output `path` of the build tree whose root is `root`
 // for reading; false (the console says why) unless it is a regular file reached
 // through no symlink. Never blocks, even on a FIFO.
-bool open_output(int root, const std::string& path, Fd& out);
+[[nodiscard]] bool open_output(int root, const std::string& path, Fd& out);
 
 // Reads a file of the verified root image (`path` under /sources/ or /seed/),
 // through no symlink and without leaving the root image's file system.
-bool read_image_file(const std::string& path, std::string& out);
+[[nodiscard]] bool read_image_file(const std::string& path, std::string& out);
 
 // Makes `path` in the tree whose root is `root` a mount point of the right kind
 // (a directory, or an empty file), making its parents as needed; refuses (the
 // console says why) when something in the way is a symlink or of the wrong kind.
-bool make_mount_point(int root, const std::string& path, bool directory);
+[[nodiscard]] bool make_mount_point(int root, const std::string& path, bool directory);
 
 } // namespace init

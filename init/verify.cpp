@@ -17,9 +17,8 @@ namespace {
 
 constexpr int kMaxReported = 10;
 
-bool report(int& count, const std::string& what) {
+void report(int& count, const std::string& what) {
     if (count++ < kMaxReported) fail("manifest: " + what);
-    return false;
 }
 
 std::string ends_with_hex0(const std::string& path) {
@@ -30,7 +29,7 @@ std::string ends_with_hex0(const std::string& path) {
 }
 
 // Fills in the sha256 and size of every file entry of a listed tree.
-bool hash_contents(seedboot::Manifest& entries) {
+[[nodiscard]] bool hash_contents(seedboot::Manifest& entries) {
     std::vector<HashedFile> files;
     for (const auto& e : entries)
         if (e.type == 'f') files.push_back({e.path, e.size, "", 0});
@@ -46,7 +45,7 @@ bool hash_contents(seedboot::Manifest& entries) {
 
 } // namespace
 
-bool verify_manifest(seedboot::Manifest& verified) {
+[[nodiscard]] bool verify_manifest(seedboot::Manifest& verified) {
     std::string text, err;
     seedboot::Manifest want, have, part;
     if (!read_file("/manifest", text)) return false;
@@ -83,7 +82,7 @@ bool verify_manifest(seedboot::Manifest& verified) {
     return true;
 }
 
-bool audit_seeds() {
+[[nodiscard]] bool audit_seeds() {
     seedboot::Manifest seeds;
     std::string err;
     if (!seedboot::scan_tree("/seed", "/seed", seeds, err)) return fail(err);

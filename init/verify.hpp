@@ -9,10 +9,10 @@ namespace init {
 // Hashes everything under /seed and /sources and compares it with /manifest,
 // reporting every difference (up to a few) with the path, expected and found.
 // `verified`: the manifest, once it matches.
-bool verify_manifest(seedboot::Manifest& verified);
+[[nodiscard]] bool verify_manifest(seedboot::Manifest& verified);
 
 // For each /seed/NAME.hex0, /seed/NAME must be its exact assembly; any other
 // file in /seed without a source is refused as unaudited.
-bool audit_seeds();
+[[nodiscard]] bool audit_seeds();
 
 } // namespace init

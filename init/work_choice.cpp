@@ -6,7 +6,7 @@ namespace init {
 
 namespace {
 
-bool same_guid(const std::string& a, const std::string& b) {
+[[nodiscard]] bool same_guid(const std::string& a, const std::string& b) {
     return a.size() == b.size() && !a.empty() && ::strcasecmp(a.c_str(), b.c_str()) == 0;
 }
 

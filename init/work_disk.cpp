@@ -30,7 +30,7 @@ using seedboot::kWorkLabel;
 constexpr const char* kIdentity = "/identity";
 
 // A sysfs attribute, quietly: a disk may go away between the listing and the read.
-bool read_attr(const std::string& path, std::string& out) {
+[[nodiscard]] bool read_attr(const std::string& path, std::string& out) {
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd.ok()) return false;
     char buf[4096];
@@ -127,7 +127,7 @@ void list_partitions(const std::string& root_disk, std::vector<WorkCandidate>& w
     }
 }
 
-bool read_identity(std::string& identity) {
+[[nodiscard]] bool read_identity(std::string& identity) {
     if (!read_file(kIdentity, identity, 64)) return false;
     bool ok = identity.size() == 37 && identity.back() == '\n';
     for (size_t i = 0; ok && i < 36; ++i) {
@@ -141,7 +141,7 @@ bool read_identity(std::string& identity) {
     return true;
 }
 
-bool root_disk(std::string& disk, std::string& device) {
+[[nodiscard]] bool root_disk(std::string& disk, std::string& device) {
     struct stat st {};
     if (::stat("/", &st) != 0) return fail_errno("stat /");
     std::string link = "/sys/dev/block/" + std::to_string(major(st.st_dev)) + ":" +
@@ -157,7 +157,7 @@ bool root_disk(std::string& disk, std::string& device) {
 
 } // namespace
 
-bool find_cache_partition(std::string& device, std::string& why) {
+[[nodiscard]] bool find_cache_partition(std::string& device, std::string& why) {
     std::vector<std::string> found;
     for (const std::string& name : block_devices()) {
         std::string uevent;
@@ -175,7 +175,7 @@ bool find_cache_partition(std::string& device, std::string& why) {
     return false;
 }
 
-bool find_work_partition(int wait_s, std::string& device) {
+[[nodiscard]] bool find_work_partition(int wait_s, std::string& device) {
     std::string identity, disk, root_dev, other_roots;
     if (!read_identity(identity) || !root_disk(disk, root_dev)) return false;
     std::vector<WorkCandidate> found;

@@ -16,7 +16,7 @@ const char* accel_names() {
     return "kvm, tcg or auto";
 }
 
-bool parse_accel(const std::string& name, Accel& accel, std::string& err) {
+[[nodiscard]] bool parse_accel(const std::string& name, Accel& accel, std::string& err) {
     if (name == "tcg")
         accel = Accel::tcg;
     else if (name == "kvm")
@@ -36,7 +36,8 @@ std::vector<std::string> accel_args(bool kvm) {
     return {"-accel", kvm ? "kvm" : "tcg,thread=multi"};
 }
 
-bool kvm_runs_arch(const std::string& guest_arch, const std::string& host_arch, std::string& why) {
+[[nodiscard]] bool kvm_runs_arch(const std::string& guest_arch, const std::string& host_arch,
+                                 std::string& why) {
     if (guest_arch == host_arch || (guest_arch == "i386" && host_arch == "x86_64")) return true;
     why = "KVM cannot run an " + guest_arch + " guest on this " + host_arch +
           " host (it runs guests of the host's own arch, and i386 on x86_64)";
@@ -48,7 +49,8 @@ std::string host_arch() {
     return ::uname(&u) == 0 ? u.machine : "unknown";
 }
 
-bool kvm_usable(const std::string& guest_arch, const std::string& device, std::string& why) {
+[[nodiscard]] bool kvm_usable(const std::string& guest_arch, const std::string& device,
+                              std::string& why) {
     if (!kvm_runs_arch(guest_arch, host_arch(), why)) return false;
     seedboot::Fd fd(::open(device.c_str(), O_RDWR | O_CLOEXEC));
     if (!fd.ok()) {

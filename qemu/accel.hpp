@@ -17,7 +17,7 @@ enum class Accel {
 const char* accel_names();
 
 // "kvm", "tcg" or "auto"; false + err naming the value and the allowed ones.
-bool parse_accel(const std::string& name, Accel& accel, std::string& err);
+[[nodiscard]] bool parse_accel(const std::string& name, Accel& accel, std::string& err);
 
 // QEMU's arguments for the accelerator: -accel kvm, or -accel tcg.
 std::vector<std::string> accel_args(bool kvm);
@@ -25,14 +25,16 @@ std::vector<std::string> accel_args(bool kvm);
 // Whether KVM can run a `guest_arch` guest on a `host_arch` host (uname -m): only the host's
 // own arch, and i386 on x86_64 (qemu-system-i386 has KVM there; qemu-system-aarch64 on x86_64
 // has TCG only). false + why naming the pair.
-bool kvm_runs_arch(const std::string& guest_arch, const std::string& host_arch, std::string& why);
+[[nodiscard]] bool kvm_runs_arch(const std::string& guest_arch, const std::string& host_arch,
+                                 std::string& why);
 
 // The host's arch as uname -m says it.
 std::string host_arch();
 
 // KVM can run `guest_arch` here: the arch pair fits and `device` (/dev/kvm) opens read-write
 // and answers KVM's API version. false + why naming the device or the pair.
-bool kvm_usable(const std::string& guest_arch, const std::string& device, std::string& why);
+[[nodiscard]] bool kvm_usable(const std::string& guest_arch, const std::string& device,
+                              std::string& why);
 
 inline constexpr const char* kKvmDevice = "/dev/kvm";
 

@@ -1,5 +1,6 @@
 #include "accel_run.hpp"
 
+#include "libseedboot/sys/error.hpp"
 #include "libseedboot/sys/fd.hpp"
 #include "libseedboot/sys/io.hpp"
 
@@ -45,7 +46,7 @@ std::string written_disk(const BootConfig& cfg, const std::vector<fs::file_time_
 
 // UEFI: the firmware of the attempt may have written its variable store; the fallback gets
 // a pristine copy, as every boot does.
-bool fresh_vars(const BootConfig& cfg, std::string& err) {
+[[nodiscard]] bool fresh_vars(const BootConfig& cfg, std::string& err) {
     if (cfg.firmware_vars.empty()) return true;
     std::string code, vars;
     if (!uefi_firmware(cfg.arch, code, vars, err)) return false;
@@ -63,7 +64,9 @@ void append_line(const std::string& log_path, const std::string& line) {
     char last = '\n';
     off_t size = ::lseek(log.get(), 0, SEEK_END);
     if (size > 0 && ::pread(log.get(), &last, 1, size - 1) != 1) last = '\n';
-    seedboot::write_all(log.get(), (last == '\n' ? "" : "\n") + line + "\n");
+    if (!seedboot::write_all(log.get(), (last == '\n' ? "" : "\n") + line + "\n"))
+        std::fprintf(stderr, "seedboot: warning: %s\n",
+                     seedboot::sys_error("cannot add '" + line + "' to " + log_path).c_str());
 }
 
 RunReport not_started(std::string err) {
@@ -127,7 +130,8 @@ RunReport kvm_then_tcg(BootConfig cfg, const AccelChoice& choice, const std::str
 
 } // namespace
 
-bool check_accel(const AccelChoice& choice, const std::string& arch, std::string& err) {
+[[nodiscard]] bool check_accel(const AccelChoice& choice, const std::string& arch,
+                               std::string& err) {
     if (choice.accel != Accel::kvm) return true;
     std::string why;
     if (kvm_usable(arch, choice.kvm_device, why)) return true;

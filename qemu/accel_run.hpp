@@ -25,7 +25,8 @@ struct AccelChoice {
 
 // What --accel kvm needs, checked before anything is packed: false + err naming the arch pair
 // or the device.
-bool check_accel(const AccelChoice& choice, const std::string& arch, std::string& err);
+[[nodiscard]] bool check_accel(const AccelChoice& choice, const std::string& arch,
+                               std::string& err);
 
 // Runs `cfg` (its kvm field is set here) as the choice says. `say` prints one line of
 // progress (the fallback, or why auto uses TCG); the fallback's line also goes into the log.

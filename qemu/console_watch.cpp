@@ -16,7 +16,7 @@ constexpr std::string_view kPid1Prefix = "seedboot: ";
 
 // What the kernel prints when it cannot read the root image: no file system it
 // knows in the root device, or a squashfs block it cannot read or decompress.
-bool says_root_unreadable(std::string_view line) {
+[[nodiscard]] bool says_root_unreadable(std::string_view line) {
     return line.find("VFS: Unable to mount root fs") != std::string_view::npos ||
            line.find("SQUASHFS error:") != std::string_view::npos;
 }

@@ -99,7 +99,8 @@ const char* disk_buses() {
     return "virtio, usb, nvme or ahci";
 }
 
-bool qemu_command(const BootConfig& cfg, std::vector<std::string>& argv, std::string& err) {
+[[nodiscard]] bool qemu_command(const BootConfig& cfg, std::vector<std::string>& argv,
+                                std::string& err) {
     const Machine* m = find(cfg.arch);
     if (!m) {
         err =
@@ -187,8 +188,8 @@ unsigned memory_limit_mib(const std::string& arch) {
     return m ? m->max_memory_mib : 0;
 }
 
-bool uefi_firmware(const std::string& arch, std::string& code, std::string& vars,
-                   std::string& err) {
+[[nodiscard]] bool uefi_firmware(const std::string& arch, std::string& code, std::string& vars,
+                                 std::string& err) {
     const Machine* m = find(arch);
     if (!m) {
         err = "unknown arch '" + arch + "'";

@@ -28,7 +28,8 @@ struct BootConfig {
 const char* disk_buses();
 
 // The full QEMU command line; false + err for an unknown arch or disk bus.
-bool qemu_command(const BootConfig& cfg, std::vector<std::string>& argv, std::string& err);
+[[nodiscard]] bool qemu_command(const BootConfig& cfg, std::vector<std::string>& argv,
+                                std::string& err);
 
 // The most guest RAM `arch` can use on its board with seedboot's kernel, in MiB; 0: no limit
 // but the host's. i386: q35 puts RAM past 2815 MiB above 4 GiB, out of the reach of a
@@ -36,6 +37,7 @@ bool qemu_command(const BootConfig& cfg, std::vector<std::string>& argv, std::st
 unsigned memory_limit_mib(const std::string& arch);
 
 // Debian's UEFI firmware for `arch` (code, pristine variable store).
-bool uefi_firmware(const std::string& arch, std::string& code, std::string& vars, std::string& err);
+[[nodiscard]] bool uefi_firmware(const std::string& arch, std::string& code, std::string& vars,
+                                 std::string& err);
 
 } // namespace qemu

@@ -96,7 +96,7 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
     ConsoleWatch watch;
     ConsoleFilter filter;
     watch.cut_after = opt.power_cut_after;
-    bool timed_out = false, silent = false;
+    bool timed_out = false, silent = false, log_lost = false;
     char buf[16384];
     // No console line ends the run: only QEMU's own exit (the guest powered off)
     // or the wall-clock limit. A result line is believed only after a power-off.
@@ -123,9 +123,14 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
         if (got < 0 && errno == EINTR) continue;
         if (got <= 0) break; // QEMU closed the console: it has exited
         std::string text = filter.feed({buf, static_cast<size_t>(got)});
-        // A console that cannot be copied is no reason to stop the guest.
-        if (echo) seedboot::write_all(1, text);
-        seedboot::write_all(log, text);
+        // A console that cannot be copied is no reason to stop the guest: the verdict comes
+        // from `watch`, not the log. A log that stops taking text is said once.
+        if (echo) static_cast<void>(seedboot::write_all(1, text));
+        if (!seedboot::write_all(log, text) && !log_lost) {
+            log_lost = true;
+            std::fprintf(stderr, "seedboot: warning: %s; the run goes on\n",
+                         seedboot::sys_error("cannot write the console log " + log_path).c_str());
+        }
         watch.feed(text);
         if (watch.cut || !watch.panic_line.empty()) {
             ::kill(pid, SIGKILL);

@@ -33,8 +33,8 @@ root_pkgs=(gcc binutils make bash dash coreutils sed grep gawk diffutils finduti
   bzip2 xz-utils libc6-dev m4 util-linux less)
 # The packages built in the guest: NAME=Debian source package, in the spec's order. Not GNU
 # make: Debian's make-dfsg tarball has no generated configure (it is rebuilt by autoreconf).
-sources=(hello=hello m4=m4 sed=sed patch=patch gzip=gzip diffutils=diffutils bison=bison
-  gmp=gmp mpfr=mpfr4 mpc=mpclib3 binutils=binutils)
+sources=(hello=hello binutils=binutils m4=m4 sed=sed patch=patch gzip=gzip diffutils=diffutils
+  bison=bison gmp=gmp mpfr=mpfr4 mpc=mpclib3)
 
 out=$(realpath -m "$out")
 cache=$(dirname "$out")/apt-$arch
@@ -50,12 +50,8 @@ apt_opts=(-o Dir::Etc::SourceList="$cache/sources.list" -o Dir::Etc::SourceParts
   -o APT::Architecture="$deb_arch" -o APT::Architectures::="$deb_arch"
   -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
 
-for attempt in 1 2 3; do
-  apt-get "${apt_opts[@]}" update -q >"$cache/update.log" 2>&1 &&
-    ! grep -q 'Failed to fetch' "$cache/update.log" && break
-  say "apt-get update failed (attempt $attempt of 3); going on with what came after the last"
-  [ "$attempt" = 3 ] || sleep $((attempt * 5))
-done
+. "$(dirname "$0")/apt-update.sh"
+apt_update "$cache/update.log" "${apt_opts[@]}"
 
 say "$arch: the root's packages and their dependencies (Debian $suite, $deb_arch)"
 apt-get "${apt_opts[@]}" install -d -y -q --no-install-recommends "${root_pkgs[@]}" \
@@ -72,6 +68,9 @@ rm -rf "$out/root"
 "$SEEDBOOT" unpack-deb -o "$out/root" "${debs[@]}" >/dev/null
 # What dpkg's maintainer scripts and update-alternatives would have made that builds use.
 [ -e "$out/root/bin/sh" ] || ln -s dash "$out/root/bin/sh"
+# gawk's postinst makes awk through update-alternatives; test suites run `awk` (gzip's
+# zgrep-context fails its set-up without it).
+[ -e "$out/root/usr/bin/awk" ] || ln -s gawk "$out/root/usr/bin/awk"
 say "$arch: root of ${#debs[@]} packages, $(du -sm "$out/root" | cut -f1) MiB"
 
 say "the source packages' original tarballs"

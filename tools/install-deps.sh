@@ -16,6 +16,8 @@ pkgs=(
   # libraries (host; libssl-dev also for the kernel build)
   catch2 libssl-dev libsquashfs-dev libext2fs-dev libblkid-dev libseccomp-dev libsodium-dev libzstd-dev
   liblz4-dev liblzma-dev zlib1g-dev libtomlplusplus-dev libcli11-dev libcurl4-openssl-dev libarchive-dev
+  # make static-cli: the .a files the shared links do not need (libarchive's ACL, libcurl's c-ares)
+  libacl1-dev libc-ares-dev
   # image tools and QEMU
   qemu-system-x86 qemu-system-arm ovmf ovmf-ia32 qemu-efi-aarch64
   squashfs-tools squashfs-tools-ng e2fsprogs dosfstools mtools gdisk fdisk minisign

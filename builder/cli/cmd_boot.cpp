@@ -45,7 +45,7 @@ struct BootArgs {
     bool no_cache = false;           // attach none: every step runs
 };
 
-bool cache_size_of(const BootArgs& a, uint64_t& size, std::string& err) {
+[[nodiscard]] bool cache_size_of(const BootArgs& a, uint64_t& size, std::string& err) {
     if (parse_size(a.cache_size, size) && size >= (16ull << 20)) return true;
     err = "--cache-size '" + a.cache_size + "' (expected a size of at least 16M, like 2G)";
     return false;
@@ -53,7 +53,8 @@ bool cache_size_of(const BootArgs& a, uint64_t& size, std::string& err) {
 
 // The layer cache (init/layers/layer_cache.hpp): a disk of its own, kept between runs, made
 // when missing. A new one holds four times the work partition (at least 256 MiB).
-bool cache_disk(const BootArgs& a, const Spec& spec, std::string& path, std::string& err) {
+[[nodiscard]] bool cache_disk(const BootArgs& a, const Spec& spec, std::string& path,
+                              std::string& err) {
     path = a.cache.empty() ? a.out_dir + "/cache.img" : a.cache;
     if (fs::exists(path)) {
         if (fs::is_regular_file(path)) return true;
@@ -69,8 +70,8 @@ bool cache_disk(const BootArgs& a, const Spec& spec, std::string& path, std::str
 }
 
 // UEFI: one disk (ESP + root + work) and a writable copy of the firmware's variables.
-bool uefi_disk(const BootArgs& a, DiskContent c, const std::string& disk, bool reuse,
-               qemu::BootConfig& cfg, std::string& err) {
+[[nodiscard]] bool uefi_disk(const BootArgs& a, DiskContent c, const std::string& disk, bool reuse,
+                             qemu::BootConfig& cfg, std::string& err) {
     if (!reuse && !make_disk(c, disk, err)) return false;
     cfg.disks = {disk};
     cfg.read_only = {false};
@@ -84,8 +85,9 @@ bool uefi_disk(const BootArgs& a, DiskContent c, const std::string& disk, bool r
 }
 
 // Direct kernel boot: the root disk attaches read-only, the work disk apart.
-bool direct_disks(const BootArgs& a, const Spec& spec, const DiskContent& c,
-                  const std::string& kernel, qemu::BootConfig& cfg, std::string& err) {
+[[nodiscard]] bool direct_disks(const BootArgs& a, const Spec& spec, const DiskContent& c,
+                                const std::string& kernel, qemu::BootConfig& cfg,
+                                std::string& err) {
     cfg.kernel = kernel;
     std::string root_disk = a.out_dir + "/root.img", work_disk = a.out_dir + "/work.img";
     if (!make_disk(c, root_disk, err)) return false;
@@ -99,7 +101,8 @@ bool direct_disks(const BootArgs& a, const Spec& spec, const DiskContent& c,
     return true;
 }
 
-bool make_disks(const BootArgs& a, const Spec& spec, qemu::BootConfig& cfg, std::string& err) {
+[[nodiscard]] bool make_disks(const BootArgs& a, const Spec& spec, qemu::BootConfig& cfg,
+                              std::string& err) {
     // Both boots need the kernel (direct, or on the ESP unless a resumed UEFI disk has it):
     // say so before packing for minutes.
     std::string disk = a.out_dir + "/disk.img";
@@ -143,7 +146,8 @@ unsigned guest_cpus(const BootArgs& a, const Spec& spec) {
 
 // --memory wins over the spec's [image] memory. Checked as the spec's is, and against the
 // host: QEMU would start a guest larger than the host's RAM and swap it to a crawl.
-bool guest_memory(const BootArgs& a, const Spec& spec, uint64_t& bytes, std::string& err) {
+[[nodiscard]] bool guest_memory(const BootArgs& a, const Spec& spec, uint64_t& bytes,
+                                std::string& err) {
     bytes = spec.memory;
     if (!a.memory.empty() && (!parse_size(a.memory, bytes) || !memory_ok(bytes))) {
         err = "--memory '" + a.memory + "' (expected " + kMemoryExpected + ")";
@@ -170,8 +174,8 @@ std::string cpus_text(unsigned cpus) {
 }
 
 // What QEMU would refuse only after minutes of packing.
-bool check_options(const BootArgs& a, const Spec& spec, qemu::AccelChoice& accel,
-                   std::string& err) {
+[[nodiscard]] bool check_options(const BootArgs& a, const Spec& spec, qemu::AccelChoice& accel,
+                                 std::string& err) {
     accel.test_silent_kvm = a.test_silent_kvm;
     if (!qemu::parse_accel(a.accel, accel.accel, err) || !qemu::check_accel(accel, a.arch, err))
         return false;

@@ -36,8 +36,8 @@ void list_package(const stagex::Package& p) {
 }
 
 // Every --only name must be a source's file: a typo must not fetch nothing quietly.
-bool check_only(const std::vector<stagex::Package>& packages, const std::vector<std::string>& only,
-                std::string& err) {
+[[nodiscard]] bool check_only(const std::vector<stagex::Package>& packages,
+                              const std::vector<std::string>& only, std::string& err) {
     for (const auto& f : only) {
         bool found = false;
         for (const auto& p : packages) found = found || stagex::find_source(p, f);
@@ -51,7 +51,8 @@ bool check_only(const std::vector<stagex::Package>& packages, const std::vector<
     return true;
 }
 
-bool load_all(const FetchArgs& a, std::vector<stagex::Package>& packages, std::string& err) {
+[[nodiscard]] bool load_all(const FetchArgs& a, std::vector<stagex::Package>& packages,
+                            std::string& err) {
     std::set<std::string> names;
     for (const auto& path : a.packages) {
         stagex::Package p;

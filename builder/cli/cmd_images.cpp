@@ -31,6 +31,10 @@ void register_images(CLI::App& app, Action& run) {
     c->add_option("--sources", a->sources, "folder of user-supplied upstream sources ({sources})");
     c->add_flag("--skip-missing", a->skip_missing,
                 "leave out specs whose locked sources are not supplied");
+    c->add_option(
+         "--cli", a->clis,
+         "a static seedboot CLI to ship as seedboot-ARCH, after the preflight (repeatable)")
+        ->check(CLI::ExistingFile);
     c->add_option("--asset", a->assets,
                   "a file to ship beside the images and list in SHA256SUMS (repeatable)")
         ->check(CLI::ExistingFile);

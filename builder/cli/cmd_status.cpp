@@ -7,6 +7,7 @@
 #include "builder/readback/run_verdict.hpp"
 #include "builder/readback/work_fs.hpp"
 
+#include "libseedboot/format/result.hpp"
 #include "libseedboot/format/text.hpp"
 
 #include <cstdio>
@@ -57,14 +58,17 @@ std::string print_result(WorkFs& fs, const std::string& image) {
         std::printf("  no result yet (the run did not finish)\n");
         return "";
     }
-    auto lines = seedboot::split_lines(text);
-    std::printf("  %s\n", lines.size() > 2 ? std::string(lines[2]).c_str() : "result: unreadable");
-    for (auto line : lines)
-        if (line == "cause work-partition-full")
-            std::printf("  the failed step filled the work partition: enlarge it with "
-                        "`seedboot grow %s --work-size SIZE` and boot again (finished steps "
-                        "are kept)\n",
-                        image.c_str());
+    seedboot::RunResult r;
+    if (!seedboot::parse_result(text, "/result", r, err)) {
+        std::printf("  result: unreadable (%s)\n", err.c_str());
+        return text;
+    }
+    std::printf("  %s\n", seedboot::result_line(r).c_str());
+    if (r.disk_full)
+        std::printf("  the failed step filled the work partition: enlarge it with "
+                    "`seedboot grow %s --work-size SIZE` and boot again (finished steps "
+                    "are kept)\n",
+                    image.c_str());
     return text;
 }
 
@@ -100,7 +104,8 @@ int cmd_status(const StatusArgs& a) {
     std::string result = print_result(fs, a.image);
     // An ok that the journal does not back is not believed.
     std::string why;
-    if (result.find("\nresult ok\n") != std::string::npos &&
+    seedboot::RunResult r;
+    if (seedboot::parse_result(result, "/result", r, err) && r.ok &&
         !ok_result_agrees(result, plan, j, why))
         return error(a.image + ": refusing its result: " + why);
     return 0;

@@ -11,7 +11,7 @@
 
 namespace builder {
 
-bool make_disk(const DiskContent& c, const std::string& out, std::string& err) {
+[[nodiscard]] bool make_disk(const DiskContent& c, const std::string& out, std::string& err) {
     const seedboot::Arch* arch = seedboot::find_arch(c.arch);
     if (!arch) {
         err = "arch '" + c.arch + "' (expected " + std::string(seedboot::kArchNames) + ")";

@@ -24,6 +24,6 @@ struct DiskContent {
     uint64_t cache_size = 0;
 };
 
-bool make_disk(const DiskContent& c, const std::string& out, std::string& err);
+[[nodiscard]] bool make_disk(const DiskContent& c, const std::string& out, std::string& err);
 
 } // namespace builder

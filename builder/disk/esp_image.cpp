@@ -9,8 +9,9 @@
 
 namespace builder {
 
-bool make_esp(const seedboot::Arch& arch, const std::string& kernel, const std::string& seed,
-              uint64_t epoch, const std::string& out, uint64_t& size, std::string& err) {
+[[nodiscard]] bool make_esp(const seedboot::Arch& arch, const std::string& kernel,
+                            const std::string& seed, uint64_t epoch, const std::string& out,
+                            uint64_t& size, std::string& err) {
     std::error_code ec;
     uint64_t ksize = std::filesystem::file_size(kernel, ec);
     if (ec) {

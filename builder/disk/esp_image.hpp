@@ -11,7 +11,8 @@ namespace builder {
 
 // Writes the ESP to `out`, the kernel at \EFI\BOOT\<arch.efi_boot_file>; `size` receives
 // its size in bytes.
-bool make_esp(const seedboot::Arch& arch, const std::string& kernel, const std::string& seed,
-              uint64_t epoch, const std::string& out, uint64_t& size, std::string& err);
+[[nodiscard]] bool make_esp(const seedboot::Arch& arch, const std::string& kernel,
+                            const std::string& seed, uint64_t epoch, const std::string& out,
+                            uint64_t& size, std::string& err);
 
 } // namespace builder

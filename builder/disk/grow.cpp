@@ -18,15 +18,15 @@ namespace {
 
 constexpr uint64_t kMiB = 1 << 20;
 
-bool sized(int fd, const std::string& path, uint64_t bytes, std::string& err) {
+[[nodiscard]] bool sized(int fd, const std::string& path, uint64_t bytes, std::string& err) {
     if (::ftruncate(fd, static_cast<off_t>(bytes)) == 0) return true;
     err = seedboot::sys_error(path + ": cannot size it to " + std::to_string(bytes) + " bytes");
     return false;
 }
 
 // The work file system as a plain file, checked and grown to `bytes`.
-bool grow_fs_copy(const std::string& disk, const PartitionInfo& part, uint64_t bytes,
-                  seedboot::TempFile& fs, std::string& err) {
+[[nodiscard]] bool grow_fs_copy(const std::string& disk, const PartitionInfo& part, uint64_t bytes,
+                                seedboot::TempFile& fs, std::string& err) {
     if (!copy_range_sparse(disk, part.offset(), part.size(), fs.fd(), 0, fs.path(), err) ||
         !sized(fs.fd(), fs.path(), part.size(), err)) {
         return false;
@@ -44,9 +44,9 @@ bool grow_fs_copy(const std::string& disk, const PartitionInfo& part, uint64_t b
 }
 
 // The disk around the work partition (GPT, other partitions, backup GPT), then the GPT grown.
-bool grow_disk_copy(const std::string& disk, uint64_t size, const PartitionInfo& part,
-                    uint64_t bytes, seedboot::AtomicFile& out, PartitionInfo& grown,
-                    std::string& err) {
+[[nodiscard]] bool grow_disk_copy(const std::string& disk, uint64_t size, const PartitionInfo& part,
+                                  uint64_t bytes, seedboot::AtomicFile& out, PartitionInfo& grown,
+                                  std::string& err) {
     uint64_t tail = part.offset() + part.size();
     return sized(out.fd(), out.temp_path(), size, err) &&
            copy_range_sparse(disk, 0, part.offset(), out.fd(), 0, out.temp_path(), err) &&
@@ -56,8 +56,9 @@ bool grow_disk_copy(const std::string& disk, uint64_t size, const PartitionInfo&
 
 } // namespace
 
-bool grow_work_partition(const std::string& disk, uint64_t bytes, const std::string& asked,
-                         GrowResult& out, std::string& err) {
+[[nodiscard]] bool grow_work_partition(const std::string& disk, uint64_t bytes,
+                                       const std::string& asked, GrowResult& out,
+                                       std::string& err) {
     struct stat st {};
     if (::stat(disk.c_str(), &st) != 0) {
         err = seedboot::sys_error(disk);

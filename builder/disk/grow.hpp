@@ -20,7 +20,7 @@ struct GrowResult {
 // Grows seedboot-work, the last partition of the disk image file `disk`, to `bytes` rounded
 // up to whole MiB. `asked` is the size as the user wrote it, for the error when it would
 // shrink the partition. A device is refused: its size is fixed.
-bool grow_work_partition(const std::string& disk, uint64_t bytes, const std::string& asked,
-                         GrowResult& out, std::string& err);
+[[nodiscard]] bool grow_work_partition(const std::string& disk, uint64_t bytes,
+                                       const std::string& asked, GrowResult& out, std::string& err);
 
 } // namespace builder

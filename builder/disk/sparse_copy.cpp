@@ -20,7 +20,7 @@ namespace {
 constexpr size_t kBlock = 4096;     // the smallest hole a file system keeps
 constexpr size_t kBuffer = 1 << 20; // bounded: content files can be gigabytes
 
-bool is_zero(const uint8_t* p, size_t n) {
+[[nodiscard]] bool is_zero(const uint8_t* p, size_t n) {
     static const uint8_t zeros[kBlock] = {};
     return std::memcmp(p, zeros, n) == 0;
 }
@@ -46,7 +46,7 @@ size_t block_len(uint64_t at, size_t left) {
 }
 
 // Writes the blocks of `data` that are not all zeros, each run of them at once.
-bool write_nonzero(int fd, const uint8_t* data, size_t n, uint64_t offset) {
+[[nodiscard]] bool write_nonzero(int fd, const uint8_t* data, size_t n, uint64_t offset) {
     size_t pos = 0, len = 0;
     while (pos < n) {
         while (pos < n && is_zero(data + pos, len = block_len(offset + pos, n - pos))) pos += len;
@@ -61,8 +61,8 @@ bool write_nonzero(int fd, const uint8_t* data, size_t n, uint64_t offset) {
 
 // [in_at, in_at + size) of `in_fd` to `out_at` of `out_fd`. A short read leaves errno 0
 // and `short_at` at the input offset where the file ended.
-bool copy_region(int in_fd, uint64_t in_at, uint64_t size, int out_fd, uint64_t out_at,
-                 uint64_t& short_at, bool& read_failed) {
+[[nodiscard]] bool copy_region(int in_fd, uint64_t in_at, uint64_t size, int out_fd,
+                               uint64_t out_at, uint64_t& short_at, bool& read_failed) {
     std::vector<uint8_t> buffer(kBuffer);
     uint64_t pos = 0;
     while (pos < size) {
@@ -87,8 +87,8 @@ bool copy_region(int in_fd, uint64_t in_at, uint64_t size, int out_fd, uint64_t 
 
 } // namespace
 
-bool copy_nonzero(int in_fd, const std::string& in_name, int out_fd, uint64_t offset, uint64_t size,
-                  const std::string& what, std::string& err) {
+[[nodiscard]] bool copy_nonzero(int in_fd, const std::string& in_name, int out_fd, uint64_t offset,
+                                uint64_t size, const std::string& what, std::string& err) {
     const std::string changed = "content file " + in_name +
                                 " changed size while being copied (expected " +
                                 std::to_string(size) + " bytes)";
@@ -108,8 +108,9 @@ bool copy_nonzero(int in_fd, const std::string& in_name, int out_fd, uint64_t of
     return true;
 }
 
-bool copy_range_sparse(const std::string& in_path, uint64_t in_offset, uint64_t len, int out_fd,
-                       uint64_t out_offset, const std::string& out_path, std::string& err) {
+[[nodiscard]] bool copy_range_sparse(const std::string& in_path, uint64_t in_offset, uint64_t len,
+                                     int out_fd, uint64_t out_offset, const std::string& out_path,
+                                     std::string& err) {
     seedboot::Fd in(::open(in_path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!in.ok()) {
         err = seedboot::sys_error(in_path + ": cannot open the image");

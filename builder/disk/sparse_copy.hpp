@@ -20,13 +20,14 @@ namespace builder {
 // and 4 KiB blocks of zeros in its data are not written. Fails, with an error
 // naming the input (and `what` for the output), on a read or write error or if
 // the input no longer has `size` bytes.
-bool copy_nonzero(int in_fd, const std::string& in_name, int out_fd, uint64_t offset, uint64_t size,
-                  const std::string& what, std::string& err);
+[[nodiscard]] bool copy_nonzero(int in_fd, const std::string& in_name, int out_fd, uint64_t offset,
+                                uint64_t size, const std::string& what, std::string& err);
 
 // The same for `len` bytes at `in_offset` of the file `in_path`, a region of a
 // larger image: it must hold the whole region (a short read is an error naming
 // the byte), and may go on beyond it.
-bool copy_range_sparse(const std::string& in_path, uint64_t in_offset, uint64_t len, int out_fd,
-                       uint64_t out_offset, const std::string& out_path, std::string& err);
+[[nodiscard]] bool copy_range_sparse(const std::string& in_path, uint64_t in_offset, uint64_t len,
+                                     int out_fd, uint64_t out_offset, const std::string& out_path,
+                                     std::string& err);
 
 } // namespace builder

@@ -32,8 +32,8 @@ constexpr const char* kMke2fsConf = R"([defaults]
 
 } // namespace
 
-bool make_work_fs(const std::string& out, uint64_t size, const std::string& seed, uint64_t epoch,
-                  std::string& err, const char* label) {
+[[nodiscard]] bool make_work_fs(const std::string& out, uint64_t size, const std::string& seed,
+                                uint64_t epoch, std::string& err, const char* label) {
     seedboot::TempFile conf;
     if (!conf.create(out + ".mke2fs-XXXXXX", err)) return false;
     if (!seedboot::write_all(conf.fd(), kMke2fsConf)) {

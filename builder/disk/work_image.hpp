@@ -11,7 +11,8 @@ namespace builder {
 // settings, a UUID and hash seed derived from `seed`, and every timestamp at
 // `epoch`: the same arguments always give the same bytes.
 // `label`: the file system's (seedboot-work; the layer cache's is seedboot-cache).
-bool make_work_fs(const std::string& out, uint64_t size, const std::string& seed, uint64_t epoch,
-                  std::string& err, const char* label = "seedboot-work");
+[[nodiscard]] bool make_work_fs(const std::string& out, uint64_t size, const std::string& seed,
+                                uint64_t epoch, std::string& err,
+                                const char* label = "seedboot-work");
 
 } // namespace builder

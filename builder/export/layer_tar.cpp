@@ -117,9 +117,9 @@ struct TarWriter {
     }
 };
 
-bool write_tar(WorkFs& fs, const std::vector<RootEntry>& entries, const std::string& what,
-               int64_t epoch, std::string& tar, std::vector<seedboot::LayerEntry>& seen,
-               std::string& err) {
+[[nodiscard]] bool write_tar(WorkFs& fs, const std::vector<RootEntry>& entries,
+                             const std::string& what, int64_t epoch, std::string& tar,
+                             std::vector<seedboot::LayerEntry>& seen, std::string& err) {
     tar.clear();
     Writer w(archive_write_new(), archive_write_free);
     if (!w || archive_write_set_format_pax_restricted(w.get()) != ARCHIVE_OK ||
@@ -136,8 +136,8 @@ bool write_tar(WorkFs& fs, const std::vector<RootEntry>& entries, const std::str
 
 } // namespace
 
-bool layer_tar(WorkFs& fs, const seedboot::LayerRef& ref, int64_t epoch, std::string& tar,
-               std::string& err) {
+[[nodiscard]] bool layer_tar(WorkFs& fs, const seedboot::LayerRef& ref, int64_t epoch,
+                             std::string& tar, std::string& err) {
     std::vector<RootEntry> entries;
     std::vector<seedboot::LayerEntry> seen;
     if (!list_layer(fs, ref.name, entries, err) ||
@@ -151,8 +151,8 @@ bool layer_tar(WorkFs& fs, const seedboot::LayerRef& ref, int64_t epoch, std::st
     return false;
 }
 
-bool squashed_tar(WorkFs& fs, const seedboot::Stack& stack, int64_t epoch, std::string& tar,
-                  std::string& err) {
+[[nodiscard]] bool squashed_tar(WorkFs& fs, const seedboot::Stack& stack, int64_t epoch,
+                                std::string& tar, std::string& err) {
     for (const auto& ref : stack.layers) // each checked against its digest first
         if (!layer_tar(fs, ref, epoch, tar, err)) return false;
     std::vector<RootEntry> entries;
@@ -161,7 +161,7 @@ bool squashed_tar(WorkFs& fs, const seedboot::Stack& stack, int64_t epoch, std::
            write_tar(fs, entries, "the merged root", epoch, tar, seen, err);
 }
 
-bool gzip_layer(const std::string& tar, std::string& gz, std::string& err) {
+[[nodiscard]] bool gzip_layer(const std::string& tar, std::string& gz, std::string& err) {
     if (tar.size() > 0xffffffffu) {
         err = "a layer of " + std::to_string(tar.size()) + " bytes is over gzip's 4 GiB here";
         return false;

@@ -17,15 +17,15 @@ namespace builder {
 
 // The tar of layer `ref` of the run on `fs`; false with `err` naming the layer when it
 // cannot be read or does not match its committed digest.
-bool layer_tar(WorkFs& fs, const seedboot::LayerRef& ref, int64_t epoch, std::string& tar,
-               std::string& err);
+[[nodiscard]] bool layer_tar(WorkFs& fs, const seedboot::LayerRef& ref, int64_t epoch,
+                             std::string& tar, std::string& err);
 
 // The merged root of `stack` as one tar (no whiteouts), after every layer is checked.
-bool squashed_tar(WorkFs& fs, const seedboot::Stack& stack, int64_t epoch, std::string& tar,
-                  std::string& err);
+[[nodiscard]] bool squashed_tar(WorkFs& fs, const seedboot::Stack& stack, int64_t epoch,
+                                std::string& tar, std::string& err);
 
 // `tar` compressed with gzip as `gzip -n` does: no name, no time, so the same bytes each time.
 // Tars beyond 4 GiB are refused (zlib's one-call interface).
-bool gzip_layer(const std::string& tar, std::string& gz, std::string& err);
+[[nodiscard]] bool gzip_layer(const std::string& tar, std::string& gz, std::string& err);
 
 } // namespace builder

@@ -64,8 +64,8 @@ std::string rfc3339(int64_t epoch) {
     return buf;
 }
 
-bool blob(const std::string& dir, const std::string& type, const std::string& data, Descriptor& d,
-          std::string& err) {
+[[nodiscard]] bool blob(const std::string& dir, const std::string& type, const std::string& data,
+                        Descriptor& d, std::string& err) {
     std::string hex = seedboot::sha256_hex(data);
     d = {type, "sha256:" + hex, data.size()};
     return seedboot::write_file_atomic(dir + "/blobs/sha256/" + hex, data, 0644, err);
@@ -81,9 +81,9 @@ std::string config_json(const seedboot::Plan& plan, const std::vector<std::strin
            ",\"os\":\"linux\",\"rootfs\":{\"diff_ids\":[" + ids + "],\"type\":\"layers\"}}";
 }
 
-bool write_layout(WorkFs& wfs, const seedboot::Plan& plan, const seedboot::Stack& stack,
-                  const ExportRequest& req, const std::string& dir, ExportResult& out,
-                  std::string& err) {
+[[nodiscard]] bool write_layout(WorkFs& wfs, const seedboot::Plan& plan,
+                                const seedboot::Stack& stack, const ExportRequest& req,
+                                const std::string& dir, ExportResult& out, std::string& err) {
     std::vector<Descriptor> layers;
     std::vector<std::string> diff_ids;
     size_t count = req.squash ? 1 : stack.layers.size();
@@ -117,7 +117,7 @@ bool write_layout(WorkFs& wfs, const seedboot::Plan& plan, const seedboot::Stack
 
 } // namespace
 
-bool export_oci(const ExportRequest& req, ExportResult& out, std::string& err) {
+[[nodiscard]] bool export_oci(const ExportRequest& req, ExportResult& out, std::string& err) {
     std::error_code ec;
     if (fs::symlink_status(req.dir, ec).type() != fs::file_type::not_found) {
         err = "--oci " + req.dir + " exists (expected a new folder to make the layout in)";

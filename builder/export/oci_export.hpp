@@ -30,6 +30,6 @@ struct ExportResult {
     std::string manifest; // sha256:HEX
 };
 
-bool export_oci(const ExportRequest& req, ExportResult& out, std::string& err);
+[[nodiscard]] bool export_oci(const ExportRequest& req, ExportResult& out, std::string& err);
 
 } // namespace builder

@@ -16,8 +16,8 @@ std::string partial_path(const std::string& dir, const std::string& package,
     return dir + "/.partial/" + package + "/" + file;
 }
 
-bool file_sha256(const std::string& path, std::string& hex, uint64_t& size, bool& exists,
-                 std::string& err) {
+[[nodiscard]] bool file_sha256(const std::string& path, std::string& hex, uint64_t& size,
+                               bool& exists, std::string& err) {
     exists = true;
     if (seedboot::sha256_file(path, hex, size, err)) return true;
     exists = errno != ENOENT && errno != ENOTDIR; // as sha256_file's open(2) left it

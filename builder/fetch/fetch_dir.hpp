@@ -25,8 +25,8 @@ std::string partial_path(const std::string& dir, const std::string& package,
 
 // The sha256 and size of a file (seedboot::sha256_file). False with `err` ("PATH: cannot
 // open: ...") if it cannot be read; `exists` tells a missing file from an unreadable one.
-bool file_sha256(const std::string& path, std::string& hex, uint64_t& size, bool& exists,
-                 std::string& err);
+[[nodiscard]] bool file_sha256(const std::string& path, std::string& hex, uint64_t& size,
+                               bool& exists, std::string& err);
 
 // What is wrong with the fetched copy of one source, one line (empty: it is right).
 // "missing" or "sha256 X (N bytes), expected Y".

@@ -34,8 +34,8 @@ struct Job {
 // Opens the partial file to append to (emptied first when `restart`), locked so
 // that a second seedboot fetch on the same folder cannot write into it too, and
 // says how many bytes it holds.
-bool open_partial(const std::string& path, bool restart, File& f, uint64_t& size,
-                  std::string& err) {
+[[nodiscard]] bool open_partial(const std::string& path, bool restart, File& f, uint64_t& size,
+                                std::string& err) {
     f.reset(std::fopen(path.c_str(), "abe"));
     if (f && ::flock(fileno(f.get()), LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
         err = "another seedboot fetch is writing " + path;
@@ -126,7 +126,7 @@ Verdict from_mirror(const Job& j, const std::string& url, std::string& what) {
     return v;
 }
 
-bool fsync_path(const std::string& path) {
+[[nodiscard]] bool fsync_path(const std::string& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return false;
     bool ok = ::fsync(fd) == 0;
@@ -144,7 +144,7 @@ void tidy_partial(const Job& j) {
 }
 
 // Moves the verified partial file into the fetch folder, durably.
-bool install(const Job& j, std::string& err) {
+[[nodiscard]] bool install(const Job& j, std::string& err) {
     std::string dir = fs::path(j.final_path).parent_path();
     if (fsync_path(j.partial) && std::rename(j.partial.c_str(), j.final_path.c_str()) == 0 &&
         fsync_path(dir)) {
@@ -157,7 +157,7 @@ bool install(const Job& j, std::string& err) {
 
 // Checks a copy already in the fetch folder: true if it is right (nothing to do).
 // A wrong copy is removed; one that cannot be read is a failure (`err`).
-bool already_there(const Job& j, std::string& err) {
+[[nodiscard]] bool already_there(const Job& j, std::string& err) {
     std::string hex;
     uint64_t size = 0;
     bool exists = false;
@@ -172,7 +172,7 @@ bool already_there(const Job& j, std::string& err) {
     return false;
 }
 
-bool make_dirs(const Job& j, std::string& err) {
+[[nodiscard]] bool make_dirs(const Job& j, std::string& err) {
     std::error_code ec;
     for (const std::string& p : {j.final_path, j.partial}) {
         fs::create_directories(fs::path(p).parent_path(), ec);

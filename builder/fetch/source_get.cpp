@@ -23,7 +23,7 @@ std::vector<std::string> git_env() {
     return env;
 }
 
-bool git(const std::vector<std::string>& args, std::string& err) {
+[[nodiscard]] bool git(const std::vector<std::string>& args, std::string& err) {
     std::vector<std::string> argv = {"git"};
     argv.insert(argv.end(), args.begin(), args.end());
     std::string cmd;
@@ -34,7 +34,7 @@ bool git(const std::vector<std::string>& args, std::string& err) {
 }
 
 // Every .git below `root`: the top repository's folder and the submodules' files.
-bool remove_git_metadata(const fs::path& root, std::string& err) {
+[[nodiscard]] bool remove_git_metadata(const fs::path& root, std::string& err) {
     std::vector<fs::path> found;
     std::error_code ec;
     fs::recursive_directory_iterator it(root, ec), end;
@@ -49,7 +49,7 @@ bool remove_git_metadata(const fs::path& root, std::string& err) {
     return !ec;
 }
 
-bool get_git(const SourceLock& lock, const fs::path& tree, std::string& err) {
+[[nodiscard]] bool get_git(const SourceLock& lock, const fs::path& tree, std::string& err) {
     const std::string t = tree.string();
     return git({"clone", "--quiet", "--no-checkout", lock.get.url, t}, err) &&
            git({"-C", t, "checkout", "--quiet", "--detach", lock.get.commit}, err) &&
@@ -59,7 +59,7 @@ bool get_git(const SourceLock& lock, const fs::path& tree, std::string& err) {
 
 } // namespace
 
-bool get_source(const SourceLock& lock, const std::string& dir, std::string& err) {
+[[nodiscard]] bool get_source(const SourceLock& lock, const std::string& dir, std::string& err) {
     if (lock.get.kind != "git") {
         err = lock.file + ": no 'get git URL COMMIT' line: seedboot cannot fetch '" + lock.name +
               "' by itself (" + how_to_get(lock) + ")";

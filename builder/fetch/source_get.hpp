@@ -13,6 +13,6 @@ namespace builder {
 // Fetches the locked source into `dir`/NAME: built in a temporary folder beside it,
 // checked against the lock, then renamed into place. A source that does not match is
 // removed, never kept. An existing `dir`/NAME is accepted if it matches, else refused.
-bool get_source(const SourceLock& lock, const std::string& dir, std::string& err);
+[[nodiscard]] bool get_source(const SourceLock& lock, const std::string& dir, std::string& err);
 
 } // namespace builder

@@ -9,7 +9,7 @@ namespace builder {
 
 namespace {
 
-bool is_guid_text(const std::string& s) {
+[[nodiscard]] bool is_guid_text(const std::string& s) {
     if (s.size() != 36) return false;
     for (size_t i = 0; i < s.size(); ++i) {
         bool dash = i == 8 || i == 13 || i == 18 || i == 23;
@@ -21,8 +21,8 @@ bool is_guid_text(const std::string& s) {
 
 } // namespace
 
-bool image_identity(const std::string& plan, const std::string& manifest, const std::string& init,
-                    Guid& out, std::string& err) {
+[[nodiscard]] bool image_identity(const std::string& plan, const std::string& manifest,
+                                  const std::string& init, Guid& out, std::string& err) {
     std::string init_digest;
     uint64_t size = 0;
     if (!seedboot::sha256_file(init, init_digest, size, err)) {
@@ -38,7 +38,7 @@ std::string identity_file(const Guid& identity) {
     return format_guid(identity) + "\n";
 }
 
-bool read_image_identity(const std::string& root_image, Guid& out, std::string& err) {
+[[nodiscard]] bool read_image_identity(const std::string& root_image, Guid& out, std::string& err) {
     std::string text;
     if (!read_squashfs_file(root_image, kIdentityPath, text, err)) {
         if (err.find("no such file") != std::string::npos)

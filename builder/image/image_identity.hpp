@@ -14,13 +14,13 @@ namespace builder {
 inline constexpr const char* kIdentityPath = "/identity";
 
 // The identity of an image with this plan and manifest text and this PID 1 (a host file).
-bool image_identity(const std::string& plan, const std::string& manifest, const std::string& init,
-                    Guid& out, std::string& err);
+[[nodiscard]] bool image_identity(const std::string& plan, const std::string& manifest,
+                                  const std::string& init, Guid& out, std::string& err);
 
 // The text of /identity: the canonical upper-case GUID and a newline.
 std::string identity_file(const Guid& identity);
 
 // Reads /identity from a root squashfs; an error names the image and what was wrong.
-bool read_image_identity(const std::string& root_image, Guid& out, std::string& err);
+[[nodiscard]] bool read_image_identity(const std::string& root_image, Guid& out, std::string& err);
 
 } // namespace builder

@@ -13,7 +13,8 @@ namespace builder {
 namespace {
 
 // The image's PID 1 (spec/locate.hpp), held to the static preflight.
-bool pid1_for(const PackRequest& r, const Spec& spec, Located& pid1, std::string& err) {
+[[nodiscard]] bool pid1_for(const PackRequest& r, const Spec& spec, Located& pid1,
+                            std::string& err) {
     if (!check_arch(spec, r.arch, err)) return false;
     ElfFacts facts;
     const seedboot::Arch& arch = *seedboot::find_arch(r.arch);
@@ -23,7 +24,7 @@ bool pid1_for(const PackRequest& r, const Spec& spec, Located& pid1, std::string
 
 } // namespace
 
-bool pack_spec(const PackRequest& r, PackResult& out, std::string& err) {
+[[nodiscard]] bool pack_spec(const PackRequest& r, PackResult& out, std::string& err) {
     Spec spec;
     RootImage img;
     if (!load_spec(r.spec, spec, err)) return false;
@@ -46,7 +47,7 @@ bool pack_spec(const PackRequest& r, PackResult& out, std::string& err) {
     return true;
 }
 
-bool pack_dir(const PackDirRequest& r, PackResult& out, std::string& err) {
+[[nodiscard]] bool pack_dir(const PackDirRequest& r, PackResult& out, std::string& err) {
     std::vector<ImageEntry> entries;
     if (!dir_entries(r.dir, entries, err)) return false;
     SquashfsOptions opt;

@@ -41,8 +41,8 @@ struct PackResult {
 };
 
 // The PID 1 must pass the static preflight (pid1_preflight.hpp) for `arch`.
-bool pack_spec(const PackRequest& r, PackResult& out, std::string& err);
-bool pack_dir(const PackDirRequest& r, PackResult& out, std::string& err);
+[[nodiscard]] bool pack_spec(const PackRequest& r, PackResult& out, std::string& err);
+[[nodiscard]] bool pack_dir(const PackDirRequest& r, PackResult& out, std::string& err);
 
 // The summary line of a pack: "seedboot: packed default for x86_64: 23 entries, 5 steps ->
 // out/r.sqfs (1234 bytes; 40 blocks: 3 compressed, 37 reused)".

@@ -39,8 +39,8 @@ const seedboot::Arch* arch_of(const GElf_Ehdr& eh, unsigned bits) {
     return nullptr;
 }
 
-bool check_header(Elf* e, const std::string& path, const seedboot::Arch* want, ElfFacts& facts,
-                  std::string& err) {
+[[nodiscard]] bool check_header(Elf* e, const std::string& path, const seedboot::Arch* want,
+                                ElfFacts& facts, std::string& err) {
     GElf_Ehdr eh;
     int cls = gelf_getclass(e);
     if (elf_kind(e) != ELF_K_ELF || cls == ELFCLASSNONE || !gelf_getehdr(e, &eh)) {
@@ -94,8 +94,8 @@ size_t needed_count(Elf* e, const GElf_Phdr& ph, std::string& first) {
 }
 
 // Every segment within the file: a cut copy is named as such, whatever else it would say.
-bool check_bounds(Elf* e, const std::string& path, uint64_t file_size, size_t& count,
-                  std::string& err) {
+[[nodiscard]] bool check_bounds(Elf* e, const std::string& path, uint64_t file_size, size_t& count,
+                                std::string& err) {
     if (elf_getphdrnum(e, &count) != 0 || count == 0) {
         err = path + ": no program headers (" + elf_errmsg(-1) + "; expected an executable)";
         return false;
@@ -123,7 +123,7 @@ std::string interpreter(Elf* e, const GElf_Phdr& ph) {
 }
 
 // No program interpreter and no shared library: nothing the image would have to hold.
-bool check_static(Elf* e, const std::string& path, size_t count, std::string& err) {
+[[nodiscard]] bool check_static(Elf* e, const std::string& path, size_t count, std::string& err) {
     for (size_t i = 0; i < count; ++i) {
         GElf_Phdr ph;
         if (!gelf_getphdr(e, static_cast<int>(i), &ph)) continue; // read in check_bounds
@@ -147,8 +147,8 @@ bool check_static(Elf* e, const std::string& path, size_t count, std::string& er
 
 } // namespace
 
-bool preflight_pid1(const std::string& path, const seedboot::Arch* want, ElfFacts& facts,
-                    std::string& err) {
+[[nodiscard]] bool preflight_pid1(const std::string& path, const seedboot::Arch* want,
+                                  ElfFacts& facts, std::string& err) {
     if (elf_version(EV_CURRENT) == EV_NONE) {
         err = std::string("libelf: ") + elf_errmsg(-1);
         return false;

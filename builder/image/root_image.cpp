@@ -18,8 +18,8 @@ namespace {
 
 // The image entry at `path` for the scanned host entry `e` at `host`: its content is read
 // from there when the image is written, a symlink's target now.
-bool host_entry(const seedboot::ManifestEntry& e, const std::string& path, const std::string& host,
-                ImageEntry& out, std::string& err) {
+[[nodiscard]] bool host_entry(const seedboot::ManifestEntry& e, const std::string& path,
+                              const std::string& host, ImageEntry& out, std::string& err) {
     out = {path, e.type, seedboot::normalized_mode(e.type, e.mode), "", ""};
     if (e.type == 'f') out.host_file = host;
     if (e.type != 'l') return true;
@@ -31,8 +31,8 @@ bool host_entry(const seedboot::ManifestEntry& e, const std::string& path, const
 
 // Scans a host file or tree into image entries under `prefix`, with normalized
 // modes, appending both to the image and to the manifest.
-bool add_host_tree(const std::string& host, const std::string& prefix, RootImage& img,
-                   seedboot::Manifest& manifest, std::string& err) {
+[[nodiscard]] bool add_host_tree(const std::string& host, const std::string& prefix, RootImage& img,
+                                 seedboot::Manifest& manifest, std::string& err) {
     seedboot::Manifest scanned;
     if (!seedboot::scan_tree(host, prefix, scanned, err)) return false;
     for (auto& e : scanned) {
@@ -45,8 +45,9 @@ bool add_host_tree(const std::string& host, const std::string& prefix, RootImage
     return true;
 }
 
-bool add_seeds(const Spec& spec, const std::string& arch, const std::string& build_dir,
-               RootImage& img, seedboot::Manifest& manifest, std::string& err) {
+[[nodiscard]] bool add_seeds(const Spec& spec, const std::string& arch,
+                             const std::string& build_dir, RootImage& img,
+                             seedboot::Manifest& manifest, std::string& err) {
     manifest.push_back({'d', 0755, 0, "-", "/seed"});
     img.entries.push_back({"/seed", 'd', 0755, "", ""});
     for (const auto& seed : spec.seeds) {
@@ -59,8 +60,9 @@ bool add_seeds(const Spec& spec, const std::string& arch, const std::string& bui
     return true;
 }
 
-bool add_sources(const Spec& spec, const std::string& arch, const std::string& build_dir,
-                 RootImage& img, seedboot::Manifest& manifest, std::string& err) {
+[[nodiscard]] bool add_sources(const Spec& spec, const std::string& arch,
+                               const std::string& build_dir, RootImage& img,
+                               seedboot::Manifest& manifest, std::string& err) {
     manifest.push_back({'d', 0755, 0, "-", "/sources"});
     img.entries.push_back({"/sources", 'd', 0755, "", ""});
     for (const auto& src : spec.sources) {
@@ -79,8 +81,8 @@ bool add_sources(const Spec& spec, const std::string& arch, const std::string& b
 
 // The PID 1 reads answers from the verified root image, never from the tree the
 // steps write: each answers file the plan names must be a file of the image.
-bool answers_in_image(const seedboot::Plan& plan, const seedboot::Manifest& manifest,
-                      const std::string& file, std::string& err) {
+[[nodiscard]] bool answers_in_image(const seedboot::Plan& plan, const seedboot::Manifest& manifest,
+                                    const std::string& file, std::string& err) {
     std::vector<std::string> files = plan.answers;
     for (const auto& s : plan.steps)
         if (!s.answers.empty()) files.push_back(s.answers);
@@ -138,7 +140,8 @@ seedboot::Plan compile_plan(const Spec& spec, const std::string& arch) {
 
 } // namespace
 
-bool dir_entries(const std::string& dir, std::vector<ImageEntry>& out, std::string& err) {
+[[nodiscard]] bool dir_entries(const std::string& dir, std::vector<ImageEntry>& out,
+                               std::string& err) {
     seedboot::Manifest m;
     // Entry paths come out under "/t"; the image's are what follows it.
     if (!seedboot::scan_tree(dir, "/t", m, err, seedboot::Contents::listed)) return false;
@@ -152,8 +155,9 @@ bool dir_entries(const std::string& dir, std::vector<ImageEntry>& out, std::stri
     return true;
 }
 
-bool compose_root_image(const Spec& given, const std::string& arch, const std::string& init,
-                        const std::string& build_dir, RootImage& out, std::string& err) {
+[[nodiscard]] bool compose_root_image(const Spec& given, const std::string& arch,
+                                      const std::string& init, const std::string& build_dir,
+                                      RootImage& out, std::string& err) {
     if (!check_arch(given, arch, err)) return false;
     // A StageX stage brings its own plan, seeds and sources (stagex/stage_root.hpp).
     Spec spec = given;

@@ -20,12 +20,14 @@ struct RootImage {
 };
 
 // `init` is the static PID 1 built for `arch`; `build_dir` expands {build}.
-bool compose_root_image(const Spec& spec, const std::string& arch, const std::string& init,
-                        const std::string& build_dir, RootImage& out, std::string& err);
+[[nodiscard]] bool compose_root_image(const Spec& spec, const std::string& arch,
+                                      const std::string& init, const std::string& build_dir,
+                                      RootImage& out, std::string& err);
 
 // Every entry of the host folder `dir`, which becomes the image's root, with normalized
 // modes (libseedboot/format/tree.hpp). Lists the tree without reading its files: the packer
 // reads each one once.
-bool dir_entries(const std::string& dir, std::vector<ImageEntry>& out, std::string& err);
+[[nodiscard]] bool dir_entries(const std::string& dir, std::vector<ImageEntry>& out,
+                               std::string& err);
 
 } // namespace builder

@@ -18,8 +18,8 @@ using Writer = std::unique_ptr<archive, decltype(&archive_write_free)>;
 constexpr int kExtractFlags = ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM |
                               ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_SYMLINKS;
 
-bool failed(const std::string& archive_path, archive* a, const std::string& what,
-            std::string& err) {
+[[nodiscard]] bool failed(const std::string& archive_path, archive* a, const std::string& what,
+                          std::string& err) {
     const char* why = a ? archive_error_string(a) : "out of memory";
     err = archive_path + ": " + what + ": " +
           (why ? why : "damaged or truncated (libarchive gives no reason)");
@@ -27,7 +27,7 @@ bool failed(const std::string& archive_path, archive* a, const std::string& what
 }
 
 // A name an archive may carry: relative, with no ".." component.
-bool inside(const std::string& name) {
+[[nodiscard]] bool inside(const std::string& name) {
     if (name.empty() || name[0] == '/') return false;
     size_t i = 0;
     while (i <= name.size()) {
@@ -47,7 +47,7 @@ void rebase(archive_entry* e, const std::string& dest) {
 }
 
 // A reader for a tar archive, plain or compressed as StageX's sources are.
-bool open_tar(const std::string& path, Reader& in, std::string& err) {
+[[nodiscard]] bool open_tar(const std::string& path, Reader& in, std::string& err) {
     if (!in) return failed(path, nullptr, "out of memory", err);
     archive_read_support_format_tar(in.get());
     archive_read_support_filter_gzip(in.get());
@@ -59,9 +59,9 @@ bool open_tar(const std::string& path, Reader& in, std::string& err) {
 }
 
 // Calls `f(entry, name)` for each entry of the open archive, in order, until it returns false.
-bool each_entry(const std::string& path, Reader& in,
-                const std::function<bool(archive_entry*, const std::string&)>& f,
-                std::string& err) {
+[[nodiscard]] bool each_entry(const std::string& path, Reader& in,
+                              const std::function<bool(archive_entry*, const std::string&)>& f,
+                              std::string& err) {
     for (;;) {
         archive_entry* e = nullptr;
         int rc = archive_read_next_header(in.get(), &e);
@@ -73,9 +73,9 @@ bool each_entry(const std::string& path, Reader& in,
 
 } // namespace
 
-bool read_archive_files(const std::string& path,
-                        const std::function<bool(const std::string&)>& want,
-                        std::map<std::string, std::string>& out, std::string& err) {
+[[nodiscard]] bool read_archive_files(const std::string& path,
+                                      const std::function<bool(const std::string&)>& want,
+                                      std::map<std::string, std::string>& out, std::string& err) {
     Reader in(archive_read_new(), archive_read_free);
     std::map<std::string, std::string> found;
     auto read_one = [&](archive_entry* e, const std::string& name) {
@@ -101,7 +101,8 @@ bool read_archive_files(const std::string& path,
 namespace {
 
 // Writes every entry of the open archive `in` under `dest` (a folder named without symlinks).
-bool extract_all(const std::string& path, Reader& in, const std::string& dest, std::string& err) {
+[[nodiscard]] bool extract_all(const std::string& path, Reader& in, const std::string& dest,
+                               std::string& err) {
     Writer out(archive_write_disk_new(), archive_write_free);
     if (!out) return failed(path, nullptr, "out of memory", err);
     archive_write_disk_set_options(out.get(), kExtractFlags);
@@ -135,7 +136,7 @@ bool extract_all(const std::string& path, Reader& in, const std::string& dest, s
 }
 
 // libarchive refuses a symlink anywhere on the way, so the destination is named without any.
-bool real_folder(const std::string& dir, std::string& out, std::string& err) {
+[[nodiscard]] bool real_folder(const std::string& dir, std::string& out, std::string& err) {
     std::error_code ec;
     out = std::filesystem::canonical(dir, ec).string();
     if (ec) err = dir + ": " + ec.message();
@@ -151,14 +152,16 @@ la_ssize_t read_member(archive*, void* outer, const void** buf) {
 
 } // namespace
 
-bool unpack_archive(const std::string& path, const std::string& dest_dir, std::string& err) {
+[[nodiscard]] bool unpack_archive(const std::string& path, const std::string& dest_dir,
+                                  std::string& err) {
     std::string dest;
     Reader in(archive_read_new(), archive_read_free);
     return real_folder(dest_dir, dest, err) && open_tar(path, in, err) &&
            extract_all(path, in, dest, err);
 }
 
-bool unpack_deb(const std::string& path, const std::string& dest_dir, std::string& err) {
+[[nodiscard]] bool unpack_deb(const std::string& path, const std::string& dest_dir,
+                              std::string& err) {
     std::string dest;
     if (!real_folder(dest_dir, dest, err)) return false;
     Reader outer(archive_read_new(), archive_read_free);

@@ -12,18 +12,19 @@ namespace builder {
 
 // Unpacks `archive` into the existing folder `dest`. On error, `err` names the
 // archive, the entry and what was wrong.
-bool unpack_archive(const std::string& archive, const std::string& dest, std::string& err);
+[[nodiscard]] bool unpack_archive(const std::string& archive, const std::string& dest,
+                                  std::string& err);
 
 // The files of a Debian binary package (.deb: an ar archive whose data.tar.{gz,xz,zst}
 // member holds them) unpacked into `dest` with the same rules; its maintainer scripts do
 // not run. `seedboot unpack-deb` makes a root from packages this way (make gnu-proxy).
-bool unpack_deb(const std::string& deb, const std::string& dest, std::string& err);
+[[nodiscard]] bool unpack_deb(const std::string& deb, const std::string& dest, std::string& err);
 
 // The regular files of `archive` whose names `want` picks, read into memory (name in the
 // archive -> content), nothing written to disk; each may hold at most kMaxArchiveText bytes.
 inline constexpr size_t kMaxArchiveText = 1 << 20;
-bool read_archive_files(const std::string& archive,
-                        const std::function<bool(const std::string&)>& want,
-                        std::map<std::string, std::string>& out, std::string& err);
+[[nodiscard]] bool read_archive_files(const std::string& archive,
+                                      const std::function<bool(const std::string&)>& want,
+                                      std::map<std::string, std::string>& out, std::string& err);
 
 } // namespace builder

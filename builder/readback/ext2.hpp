@@ -26,19 +26,20 @@ struct Ext2File {
     }
 };
 
-bool read_inode(WorkFs& fs, ext2_ino_t ino, const std::string& path, ext2_inode& inode,
-                std::string& err);
+[[nodiscard]] bool read_inode(WorkFs& fs, ext2_ino_t ino, const std::string& path,
+                              ext2_inode& inode, std::string& err);
 
 // Resolves an absolute path one component at a time (ext2fs_lookup in each directory), the
 // last component's symlink too when `follow`.
-bool lookup(WorkFs& fs, const std::string& path, bool follow, ext2_ino_t& ino, std::string& err);
+[[nodiscard]] bool lookup(WorkFs& fs, const std::string& path, bool follow, ext2_ino_t& ino,
+                          std::string& err);
 
 std::string strip_trailing_slashes(std::string path);
 
 // Feeds the contents of inode `ino` (`size` bytes) to `sink` in chunks.
 template <typename Sink>
-bool stream_file(WorkFs& fs, ext2_ino_t ino, uint64_t size, const std::string& path, Sink sink,
-                 std::string& err) {
+[[nodiscard]] bool stream_file(WorkFs& fs, ext2_ino_t ino, uint64_t size, const std::string& path,
+                               Sink sink, std::string& err) {
     Ext2File f;
     errcode_t rc = ext2fs_file_open(fs.handle(), ino, 0, &f.file);
     std::string buf(std::min<uint64_t>(size, kCopyChunk), '\0');

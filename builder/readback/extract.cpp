@@ -19,7 +19,7 @@ namespace {
 using namespace work_fs;
 
 // Clears the way for a new file or symlink at `host`, or checks a directory may stay.
-bool prepare_host_path(const std::string& host, bool want_dir, std::string& err) {
+[[nodiscard]] bool prepare_host_path(const std::string& host, bool want_dir, std::string& err) {
     struct stat st {};
     if (::lstat(host.c_str(), &st) != 0) return true;
     if (S_ISDIR(st.st_mode)) {
@@ -32,8 +32,8 @@ bool prepare_host_path(const std::string& host, bool want_dir, std::string& err)
     return false;
 }
 
-bool extract_file(WorkFs& fs, const std::string& path, const WorkFsEntry& e,
-                  const std::string& host, std::string& err) {
+[[nodiscard]] bool extract_file(WorkFs& fs, const std::string& path, const WorkFsEntry& e,
+                                const std::string& host, std::string& err) {
     // `path` is where the file is in the file system, `e` what it is.
     ext2_ino_t ino = 0;
     if (!lookup(fs, path, false, ino, err)) return false;
@@ -57,8 +57,8 @@ bool extract_file(WorkFs& fs, const std::string& path, const WorkFsEntry& e,
     return stream_file(fs, ino, e.size, path, write, err);
 }
 
-bool extract_entry(WorkFs& fs, const std::string& source, const WorkFsEntry& e,
-                   const std::string& host, std::string& err) {
+[[nodiscard]] bool extract_entry(WorkFs& fs, const std::string& source, const WorkFsEntry& e,
+                                 const std::string& host, std::string& err) {
     switch (e.type) {
     case 'd':
         if (!prepare_host_path(host, true, err)) return false;
@@ -77,7 +77,7 @@ bool extract_entry(WorkFs& fs, const std::string& source, const WorkFsEntry& e,
     }
 }
 
-bool make_dest(const std::string& dest, std::string& err) {
+[[nodiscard]] bool make_dest(const std::string& dest, std::string& err) {
     std::error_code ec;
     std::filesystem::create_directories(dest, ec);
     if (!ec) return true;
@@ -87,8 +87,8 @@ bool make_dest(const std::string& dest, std::string& err) {
 
 } // namespace
 
-bool extract_work_tree(WorkFs& fs, const std::string& dir, const std::string& dest,
-                       std::string& err) {
+[[nodiscard]] bool extract_work_tree(WorkFs& fs, const std::string& dir, const std::string& dest,
+                                     std::string& err) {
     std::string base = strip_trailing_slashes(dir);
     std::vector<WorkFsEntry> entries;
     if (!list_work_tree(fs, base, entries, err) || !make_dest(dest, err)) return false;
@@ -99,8 +99,9 @@ bool extract_work_tree(WorkFs& fs, const std::string& dir, const std::string& de
     return true;
 }
 
-bool extract_root_entries(WorkFs& fs, const std::vector<RootEntry>& entries,
-                          const std::string& below, const std::string& dest, std::string& err) {
+[[nodiscard]] bool extract_root_entries(WorkFs& fs, const std::vector<RootEntry>& entries,
+                                        const std::string& below, const std::string& dest,
+                                        std::string& err) {
     if (!make_dest(dest, err)) return false;
     std::string base = below == "/" ? "" : strip_trailing_slashes(below);
     size_t n = 0;

@@ -7,7 +7,7 @@ namespace builder {
 
 namespace {
 
-bool parse_run(WorkFs& fs, RunRecord& r, std::string& err) {
+[[nodiscard]] bool parse_run(WorkFs& fs, RunRecord& r, std::string& err) {
     std::string text;
     if (!read_work_file(fs, "/plan", text, err) ||
         !seedboot::parse_plan(text, fs.image() + ":/plan", r.plan, err))
@@ -23,8 +23,9 @@ bool parse_run(WorkFs& fs, RunRecord& r, std::string& err) {
 
 // Whether an entry of a lower layer at `path` is hidden by what the layers above have put on
 // its folders: a non-folder (a file, a link, a whiteout) or an opaque folder above it.
-bool hidden(const std::map<std::string, RootEntry>& seen,
-            const std::map<std::string, size_t>& opaque_at, const std::string& path, size_t level) {
+[[nodiscard]] bool hidden(const std::map<std::string, RootEntry>& seen,
+                          const std::map<std::string, size_t>& opaque_at, const std::string& path,
+                          size_t level) {
     for (size_t slash = path.rfind('/'); slash != std::string::npos && slash > 0;
          slash = path.rfind('/', slash - 1)) {
         std::string up = path.substr(0, slash);
@@ -36,21 +37,21 @@ bool hidden(const std::map<std::string, RootEntry>& seen,
     return false;
 }
 
-bool is_whiteout(const WorkFsEntry& e) {
+[[nodiscard]] bool is_whiteout(const WorkFsEntry& e) {
     return e.type == 'c' && e.rdev_major == 0 && e.rdev_minor == 0;
 }
 
 } // namespace
 
-bool read_run(WorkFs& fs, RunRecord& out, std::string& err) {
+[[nodiscard]] bool read_run(WorkFs& fs, RunRecord& out, std::string& err) {
     RunRecord r;
     if (!parse_run(fs, r, err)) return false;
     out = std::move(r);
     return true;
 }
 
-bool find_root(const RunRecord& run, const std::string& name, seedboot::Stack& out,
-               std::string& err) {
+[[nodiscard]] bool find_root(const RunRecord& run, const std::string& name, seedboot::Stack& out,
+                             std::string& err) {
     auto it = run.replay.roots.find(name);
     if (it != run.replay.roots.end()) {
         out = it->second;
@@ -63,8 +64,8 @@ bool find_root(const RunRecord& run, const std::string& name, seedboot::Stack& o
     return false;
 }
 
-bool list_layer(WorkFs& fs, const std::string& layer, std::vector<RootEntry>& out,
-                std::string& err) {
+[[nodiscard]] bool list_layer(WorkFs& fs, const std::string& layer, std::vector<RootEntry>& out,
+                              std::string& err) {
     std::string top = "/layers/" + layer;
     std::vector<WorkFsEntry> entries;
     if (!list_work_tree(fs, top, entries, err)) return false;
@@ -77,8 +78,8 @@ bool list_layer(WorkFs& fs, const std::string& layer, std::vector<RootEntry>& ou
     return true;
 }
 
-bool merge_root(WorkFs& fs, const seedboot::Stack& stack, std::vector<RootEntry>& out,
-                std::string& err) {
+[[nodiscard]] bool merge_root(WorkFs& fs, const seedboot::Stack& stack, std::vector<RootEntry>& out,
+                              std::string& err) {
     std::map<std::string, RootEntry> seen;   // path -> the entry the view shows (or a whiteout)
     std::map<std::string, size_t> opaque_at; // an opaque folder's path -> its level (0: top)
     size_t level = 0;

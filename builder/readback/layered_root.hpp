@@ -22,11 +22,11 @@ struct RunRecord {
     seedboot::Journal journal;
     seedboot::Replay replay;
 };
-bool read_run(WorkFs& fs, RunRecord& out, std::string& err);
+[[nodiscard]] bool read_run(WorkFs& fs, RunRecord& out, std::string& err);
 
 // The stack of root `name`, or an error naming the roots there are.
-bool find_root(const RunRecord& run, const std::string& name, seedboot::Stack& out,
-               std::string& err);
+[[nodiscard]] bool find_root(const RunRecord& run, const std::string& name, seedboot::Stack& out,
+                             std::string& err);
 
 // One entry of a merged root: `entry.path` is its path in the root ("/usr/bin/cc"), `source`
 // where it is in the work file system ("/layers/0004/usr/bin/cc").
@@ -36,16 +36,17 @@ struct RootEntry {
 };
 
 // The merged view of `stack`, sorted by path, whiteouts and hidden entries left out.
-bool merge_root(WorkFs& fs, const seedboot::Stack& stack, std::vector<RootEntry>& out,
-                std::string& err);
+[[nodiscard]] bool merge_root(WorkFs& fs, const seedboot::Stack& stack, std::vector<RootEntry>& out,
+                              std::string& err);
 
 // The entries of one layer, with its paths below the layer's top (as merge_root's).
-bool list_layer(WorkFs& fs, const std::string& layer, std::vector<RootEntry>& out,
-                std::string& err);
+[[nodiscard]] bool list_layer(WorkFs& fs, const std::string& layer, std::vector<RootEntry>& out,
+                              std::string& err);
 
 // Copies the entries of a merged root below `below` ("/" for all) to host folder `dest`, as
 // extract_work_tree does (files 0644 plus their exec bits, folders 0755, links as they are).
-bool extract_root_entries(WorkFs& fs, const std::vector<RootEntry>& entries,
-                          const std::string& below, const std::string& dest, std::string& err);
+[[nodiscard]] bool extract_root_entries(WorkFs& fs, const std::vector<RootEntry>& entries,
+                                        const std::string& below, const std::string& dest,
+                                        std::string& err);
 
 } // namespace builder

@@ -13,7 +13,7 @@ namespace {
 
 constexpr int kMaxLinks = 40; // symlinks followed in one lookup, as Linux's MAXSYMLINKS
 
-bool check_absolute(const WorkFs& fs, const std::string& path, std::string& err) {
+[[nodiscard]] bool check_absolute(const WorkFs& fs, const std::string& path, std::string& err) {
     if (!path.empty() && path[0] == '/') return true;
     err = fs.image() + ": '" + path + "': expected an absolute path inside the work file system";
     return false;
@@ -32,8 +32,9 @@ char type_of(uint16_t mode) {
 // The most bytes a symlink's target may have: one block, or for an inline-data symlink what the
 // inode holds (its 60 bytes of block pointers plus the "system.data" attribute). A larger i_size
 // is corruption, and the kernel would refuse the link too.
-bool link_target_limit(WorkFs& fs, ext2_ino_t ino, const ext2_inode& inode, const std::string& path,
-                       uint64_t& limit, const char*& what, std::string& err) {
+[[nodiscard]] bool link_target_limit(WorkFs& fs, ext2_ino_t ino, const ext2_inode& inode,
+                                     const std::string& path, uint64_t& limit, const char*& what,
+                                     std::string& err) {
     limit = fs.handle()->blocksize;
     what = "one block";
     if (!(inode.i_flags & EXT4_INLINE_DATA_FL)) return true;
@@ -51,8 +52,8 @@ bool link_target_limit(WorkFs& fs, ext2_ino_t ino, const ext2_inode& inode, cons
 // Reads a symlink's target ourselves, never trusting i_size past what the link can hold:
 // libext2fs's own follow_link (ext2fs_namei, ext2fs_namei_follow) reads one block but parses
 // i_size bytes of it, an over-read on a corrupt image (tests/fuzz/regressions/work_fs/).
-bool read_link(WorkFs& fs, ext2_ino_t ino, ext2_inode& inode, const std::string& path,
-               std::string& target, std::string& err) {
+[[nodiscard]] bool read_link(WorkFs& fs, ext2_ino_t ino, ext2_inode& inode, const std::string& path,
+                             std::string& target, std::string& err) {
     uint64_t size = EXT2_I_SIZE(&inode), limit = 0;
     const char* what = "";
     if (!link_target_limit(fs, ino, inode, path, limit, what, err)) return false;
@@ -81,7 +82,8 @@ std::string join(const std::string& dir, const std::string& name) {
 }
 
 // A name that could step outside the directory when the tree is extracted is corruption.
-bool check_name(WorkFs& fs, const std::string& dir, const std::string& name, std::string& err) {
+[[nodiscard]] bool check_name(WorkFs& fs, const std::string& dir, const std::string& name,
+                              std::string& err) {
     bool bad = name.empty() || name == "." || name == ".." ||
                name.find_first_of(std::string("/\0", 2)) != std::string::npos;
     if (bad)
@@ -116,7 +118,7 @@ void device_numbers(const ext2_inode& inode, WorkFsEntry& e) {
 }
 
 // Overlayfs's mark of a folder that hides the layers below it.
-bool read_opaque(WorkFs& fs, ext2_ino_t ino, WorkFsEntry& e, std::string& err) {
+[[nodiscard]] bool read_opaque(WorkFs& fs, ext2_ino_t ino, WorkFsEntry& e, std::string& err) {
     ext2_xattr_handle* h = nullptr;
     errcode_t rc = ext2fs_xattrs_open(fs.handle(), ino, &h);
     if (rc == 0) rc = ext2fs_xattrs_read(h);
@@ -132,8 +134,9 @@ bool read_opaque(WorkFs& fs, ext2_ino_t ino, WorkFsEntry& e, std::string& err) {
     return false;
 }
 
-bool list_dir(WorkFs& fs, ext2_ino_t dir_ino, const std::string& dir, std::set<ext2_ino_t>& visited,
-              std::vector<WorkFsEntry>& out, std::string& err) {
+[[nodiscard]] bool list_dir(WorkFs& fs, ext2_ino_t dir_ino, const std::string& dir,
+                            std::set<ext2_ino_t>& visited, std::vector<WorkFsEntry>& out,
+                            std::string& err) {
     std::vector<Child> children;
     errcode_t rc = ext2fs_dir_iterate2(fs.handle(), dir_ino, 0, nullptr, collect_child, &children);
     if (rc != 0) {
@@ -173,8 +176,8 @@ bool list_dir(WorkFs& fs, ext2_ino_t dir_ino, const std::string& dir, std::set<e
 
 } // namespace
 
-bool read_inode(WorkFs& fs, ext2_ino_t ino, const std::string& path, ext2_inode& inode,
-                std::string& err) {
+[[nodiscard]] bool read_inode(WorkFs& fs, ext2_ino_t ino, const std::string& path,
+                              ext2_inode& inode, std::string& err) {
     errcode_t rc = ext2fs_read_inode(fs.handle(), ino, &inode);
     if (rc == 0) return true;
     err =
@@ -186,7 +189,8 @@ bool read_inode(WorkFs& fs, ext2_ino_t ino, const std::string& path, ext2_inode&
 // symlinks met on the way, and the last component's when `follow`, are read by read_link and
 // resolved in turn: relative to the directory holding the link, or to the root when absolute.
 // Errors name `path`, then the link or directory at fault when that is another one.
-bool lookup(WorkFs& fs, const std::string& path, bool follow, ext2_ino_t& ino, std::string& err) {
+[[nodiscard]] bool lookup(WorkFs& fs, const std::string& path, bool follow, ext2_ino_t& ino,
+                          std::string& err) {
     if (!check_absolute(fs, path, err)) return false;
     std::string at = "/"; // the path walked so far, symlinks resolved
     auto who = [&path, &at] { return at == path ? path : path + ": " + at; };
@@ -251,8 +255,8 @@ std::string strip_trailing_slashes(std::string path) {
 
 using namespace work_fs;
 
-bool read_work_file(WorkFs& fs, const std::string& path, std::string& data, std::string& err,
-                    uint64_t limit) {
+[[nodiscard]] bool read_work_file(WorkFs& fs, const std::string& path, std::string& data,
+                                  std::string& err, uint64_t limit) {
     ext2_ino_t ino = 0;
     ext2_inode inode;
     if (!lookup(fs, path, true, ino, err) || !read_inode(fs, ino, path, inode, err)) return false;
@@ -279,8 +283,8 @@ bool read_work_file(WorkFs& fs, const std::string& path, std::string& data, std:
     return true;
 }
 
-bool list_work_tree(WorkFs& fs, const std::string& dir, std::vector<WorkFsEntry>& out,
-                    std::string& err) {
+[[nodiscard]] bool list_work_tree(WorkFs& fs, const std::string& dir, std::vector<WorkFsEntry>& out,
+                                  std::string& err) {
     std::string base = strip_trailing_slashes(dir);
     ext2_ino_t ino = 0;
     ext2_inode inode;

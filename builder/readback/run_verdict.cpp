@@ -3,23 +3,27 @@
 #include "builder/image/squashfs/squashfs.hpp"
 #include "builder/readback/work_fs.hpp"
 
-#include "libseedboot/format/text.hpp"
+#include "libseedboot/format/result.hpp"
 
 namespace builder {
 
-bool ok_result_agrees(std::string_view result, const seedboot::Plan& plan,
-                      const seedboot::Journal& journal, std::string& why) {
-    auto lines = seedboot::split_lines(result);
-    std::string said = lines.size() > 2 ? std::string(lines[2]) : "(nothing readable)";
-    if (lines.size() < 3 || lines[0] != "seedboot-result 1" || lines[1] != "arch " + plan.arch ||
-        lines[2] != "result ok") {
-        why = "its /result says '" + said + "' (expected 'result ok' for " + plan.arch + ")";
+[[nodiscard]] bool ok_result_agrees(std::string_view result, const seedboot::Plan& plan,
+                                    const seedboot::Journal& journal, std::string& why) {
+    seedboot::RunResult r;
+    std::string err;
+    if (!seedboot::parse_result(result, "/result", r, err)) {
+        why = "its /result cannot be read: " + err;
+        return false;
+    }
+    if (!r.ok || r.arch != plan.arch) {
+        why = "its /result says '" + seedboot::result_line(r) + "'" +
+              (r.arch == plan.arch ? "" : " for " + r.arch) + " (expected 'result ok' for " +
+              plan.arch + ")";
         return false;
     }
     for (const auto& step : plan.steps) {
-        std::string want = "step " + step.name + " status=0 ";
         bool listed = false;
-        for (auto line : lines) listed = listed || line.substr(0, want.size()) == want;
+        for (const auto& s : r.steps) listed = listed || (s.name == step.name && s.status == 0);
         if (!listed || !journal.finished(step.name)) {
             why = "its /result says ok, but step " + step.name + " is not done with status 0 in " +
                   (listed ? "the journal (/state)" : "/result");
@@ -29,7 +33,8 @@ bool ok_result_agrees(std::string_view result, const seedboot::Plan& plan,
     return true;
 }
 
-bool work_disk_says_ok(const std::string& root_sqfs, const std::string& disk, std::string& why) {
+[[nodiscard]] bool work_disk_says_ok(const std::string& root_sqfs, const std::string& disk,
+                                     std::string& why) {
     std::string text, err;
     seedboot::Plan plan;
     if (!read_squashfs_file(root_sqfs, "/plan", text, err) ||

@@ -2,30 +2,29 @@
 
 #include "builder/readback/layered_root.hpp"
 
-#include "libseedboot/format/text.hpp"
+#include "libseedboot/format/result.hpp"
 
 namespace builder {
 
 namespace {
 
-// The "tree ROOT SHA ENTRIES" line of an ok /result.
-bool recorded_digest(WorkFs& fs, const std::string& root, seedboot::TreeDigest& want,
-                     std::string& err) {
+// The tree digest an ok /result records for `root`.
+[[nodiscard]] bool recorded_digest(WorkFs& fs, const std::string& root, seedboot::TreeDigest& want,
+                                   std::string& err) {
     std::string text;
-    if (!read_work_file(fs, "/result", text, err)) return false;
-    auto lines = seedboot::split_lines(text);
-    if (lines.size() < 3 || lines[2] != "result ok") {
-        err = "/result does not say the run passed (" +
-              (lines.size() > 2 ? std::string(lines[2]) : std::string("no result line")) +
+    seedboot::RunResult r;
+    if (!read_work_file(fs, "/result", text, err) ||
+        !seedboot::parse_result(text, "/result", r, err))
+        return false;
+    if (!r.ok) {
+        err = "/result does not say the run passed (" + seedboot::result_line(r) +
               "): a stage's output is taken only from a run that passed";
         return false;
     }
-    for (auto line : lines) {
-        auto w = seedboot::split_words(line);
-        if (w.size() != 4 || w[0] != "tree" || w[1] != root) continue;
-        want.sha256 = std::string(w[2]);
-        return seedboot::parse_u64(w[3], want.entries) ||
-               (err = "/result: bad entry count in '" + std::string(line) + "'", false);
+    if (r.tree_root == root) {
+        want.sha256 = r.tree_sha256;
+        want.entries = r.tree_entries;
+        return true;
     }
     err = "/result records no tree digest for build root " + root +
           " (expected the plan's digest root)";
@@ -34,8 +33,8 @@ bool recorded_digest(WorkFs& fs, const std::string& root, seedboot::TreeDigest& 
 
 } // namespace
 
-bool extract_root(WorkFs& fs, const std::string& root, const std::string& below,
-                  const std::string& dest, std::string& err) {
+[[nodiscard]] bool extract_root(WorkFs& fs, const std::string& root, const std::string& below,
+                                const std::string& dest, std::string& err) {
     RunRecord run;
     seedboot::Stack stack;
     std::vector<RootEntry> entries;
@@ -44,8 +43,8 @@ bool extract_root(WorkFs& fs, const std::string& root, const std::string& below,
            extract_root_entries(fs, entries, below, dest, err);
 }
 
-bool extract_stage_root(WorkFs& fs, const std::string& root, const std::string& dest,
-                        seedboot::TreeDigest& digest, std::string& err) {
+[[nodiscard]] bool extract_stage_root(WorkFs& fs, const std::string& root, const std::string& dest,
+                                      seedboot::TreeDigest& digest, std::string& err) {
     seedboot::TreeDigest want;
     if (!recorded_digest(fs, root, want, err) || !extract_root(fs, root, "/", dest, err) ||
         !seedboot::tree_digest(dest, digest, err))

@@ -13,12 +13,12 @@
 namespace builder {
 
 // Extracts what is below `below` in build root `root` (its merged layers) to `dest`.
-bool extract_root(WorkFs& fs, const std::string& root, const std::string& below,
-                  const std::string& dest, std::string& err);
+[[nodiscard]] bool extract_root(WorkFs& fs, const std::string& root, const std::string& below,
+                                const std::string& dest, std::string& err);
 
 // Extracts build root `root` of `fs` to `dest` and checks it. False with `err` when the
 // run did not end ok, recorded no digest for `root`, or the copy's digest differs.
-bool extract_stage_root(WorkFs& fs, const std::string& root, const std::string& dest,
-                        seedboot::TreeDigest& digest, std::string& err);
+[[nodiscard]] bool extract_stage_root(WorkFs& fs, const std::string& root, const std::string& dest,
+                                      seedboot::TreeDigest& digest, std::string& err);
 
 } // namespace builder

@@ -45,7 +45,7 @@ struct Location {
     uint64_t size = 0; // of the partition, or of the whole file for a bare image
 };
 
-bool bytes_at(int fd, uint64_t at, const char* expected, size_t len) {
+[[nodiscard]] bool bytes_at(int fd, uint64_t at, const char* expected, size_t len) {
     char buf[16];
     size_t got = 0;
     return seedboot::pread_full(fd, buf, len, at, got) && got == len &&
@@ -54,16 +54,16 @@ bool bytes_at(int fd, uint64_t at, const char* expected, size_t len) {
 
 // "EFI PART" at LBA 1: the image means to be a GPT disk, so the GPT reader's complaint (say,
 // a truncated disk) is the one worth showing.
-bool claims_gpt(int fd) {
+[[nodiscard]] bool claims_gpt(int fd) {
     return bytes_at(fd, 512, "EFI PART", 8);
 }
 
 // s_magic, 0xEF53 little-endian, at byte 56 of the superblock that starts at byte 1024.
-bool has_ext4_magic(int fd) {
+[[nodiscard]] bool has_ext4_magic(int fd) {
     return bytes_at(fd, 1080, "\x53\xEF", 2);
 }
 
-bool locate_work_fs(const std::string& image, Location& loc, std::string& err) {
+[[nodiscard]] bool locate_work_fs(const std::string& image, Location& loc, std::string& err) {
     seedboot::Fd fd(::open(image.c_str(), O_RDONLY | O_CLOEXEC));
     off_t end = !fd.ok() ? -1 : ::lseek(fd.get(), 0, SEEK_END); // st_size is 0 for devices
     if (end < 0) {
@@ -96,8 +96,8 @@ bool locate_work_fs(const std::string& image, Location& loc, std::string& err) {
 // Opening, and replaying the journal on a copy
 
 // `file` is what is opened (the image or the replayed copy); `image` names it in errors.
-bool open_ext2(const std::string& file, uint64_t offset, const std::string& image, ext2_filsys& out,
-               std::string& err) {
+[[nodiscard]] bool open_ext2(const std::string& file, uint64_t offset, const std::string& image,
+                             ext2_filsys& out, std::string& err) {
     std::string io_options = "offset=" + std::to_string(offset);
     errcode_t rc = ext2fs_open2(file.c_str(), io_options.c_str(), EXT2_FLAG_64BITS, 0, 0,
                                 unix_io_manager, &out);
@@ -116,7 +116,8 @@ uint64_t fs_bytes(ext2_filsys fs) {
 // ext2fs_open reads only the superblock and group descriptors, so a cut-short image would
 // otherwise fail later, at whichever file happens to lie past the end. Truncation is checked
 // first: for a bare image the "partition" is the file.
-bool check_fits(ext2_filsys fs, const Location& loc, const std::string& image, std::string& err) {
+[[nodiscard]] bool check_fits(ext2_filsys fs, const Location& loc, const std::string& image,
+                              std::string& err) {
     uint64_t need = fs_bytes(fs);
     struct stat st {};
     uint64_t file_size = loc.offset + loc.size;
@@ -139,8 +140,8 @@ bool check_fits(ext2_filsys fs, const Location& loc, const std::string& image, s
 
 // Copies the file system to the start of `out_fd`, leaving zero chunks as holes: the copy
 // only exists for e2fsck to replay the journal.
-bool copy_sparse(const std::string& image, uint64_t offset, uint64_t len, int out_fd,
-                 const std::string& out_path, std::string& err) {
+[[nodiscard]] bool copy_sparse(const std::string& image, uint64_t offset, uint64_t len, int out_fd,
+                               const std::string& out_path, std::string& err) {
     if (!copy_range_sparse(image, offset, len, out_fd, 0, out_path, err)) return false;
     if (::ftruncate(out_fd, static_cast<off_t>(len)) != 0) {
         err = seedboot::sys_error(out_path + ": sizing the copy of " + image);
@@ -149,15 +150,15 @@ bool copy_sparse(const std::string& image, uint64_t offset, uint64_t len, int ou
     return true;
 }
 
-bool needs_recovery(ext2_filsys fs) {
+[[nodiscard]] bool needs_recovery(ext2_filsys fs) {
     return ext2fs_has_feature_journal_needs_recovery(fs->super);
 }
 
 // libext2fs cannot replay a journal on a read-only file system, and the user's image must not
 // change: the file system is copied to $TMPDIR and e2fsck replays the journal there. Without
 // -f, "-E journal_only" stops after the replay; with it e2fsck runs all five passes.
-bool replay_copy(const std::string& image, uint64_t offset, uint64_t len, seedboot::TempFile& copy,
-                 std::string& err) {
+[[nodiscard]] bool replay_copy(const std::string& image, uint64_t offset, uint64_t len,
+                               seedboot::TempFile& copy, std::string& err) {
     const char* tmpdir = std::getenv("TMPDIR");
     std::string tmpl = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/seedboot-work-XXXXXX";
     if (!copy.create(tmpl, err)) {
@@ -166,7 +167,11 @@ bool replay_copy(const std::string& image, uint64_t offset, uint64_t len, seedbo
         return false;
     }
     if (!copy_sparse(image, offset, len, copy.fd(), copy.path(), err)) return false;
-    copy.close();
+    if (!copy.close()) {
+        err = seedboot::sys_error(image + ": journal needs recovery; cannot close its copy " +
+                                  copy.path());
+        return false;
+    }
     std::string fsck_err;
     bool ran = seedboot::run_program(
         {seedboot::sbin_program("e2fsck"), "-y", "-E", "journal_only", copy.path()}, {}, fsck_err);
@@ -211,7 +216,7 @@ void WorkFs::close() {
     temp_copy_ = seedboot::TempFile(); // removes the replayed copy
 }
 
-bool open_work_fs(const std::string& image, WorkFs& out, std::string& err) {
+[[nodiscard]] bool open_work_fs(const std::string& image, WorkFs& out, std::string& err) {
     Location loc;
     if (!locate_work_fs(image, loc, err)) return false;
     WorkFs wfs;

@@ -31,7 +31,7 @@ class WorkFs {
     // private copy on which e2fsck replayed it; the image itself was left as it was.
     bool recovered = false;
 
-    bool is_open() const { return fs_ != nullptr; }
+    [[nodiscard]] bool is_open() const { return fs_ != nullptr; }
     const std::string& image() const { return image_; } // the path given to open_work_fs
     ext2_filsys handle() const { return fs_; }
 
@@ -58,23 +58,23 @@ struct WorkFsEntry {
     uint32_t ino = 0, nlink = 1;
 };
 
-bool open_work_fs(const std::string& image, WorkFs& out, std::string& err);
+[[nodiscard]] bool open_work_fs(const std::string& image, WorkFs& out, std::string& err);
 
 // Reads the regular file at absolute `path` (symlinks followed inside the file system); more
 // than `limit` bytes is an error rather than a surprise allocation.
-bool read_work_file(WorkFs& fs, const std::string& path, std::string& data, std::string& err,
-                    uint64_t limit = 64 << 20);
+[[nodiscard]] bool read_work_file(WorkFs& fs, const std::string& path, std::string& data,
+                                  std::string& err, uint64_t limit = 64 << 20);
 
 // Everything below directory `dir` (not `dir` itself), recursively, sorted by path.
-bool list_work_tree(WorkFs& fs, const std::string& dir, std::vector<WorkFsEntry>& out,
-                    std::string& err);
+[[nodiscard]] bool list_work_tree(WorkFs& fs, const std::string& dir, std::vector<WorkFsEntry>& out,
+                                  std::string& err);
 
 // Copies dir (recursively: files with their mode's exec bits, dirs, symlinks) to host folder
 // `dest`, created if needed. Files become 0644 plus the exec bits they had, directories 0755;
 // symlinks are recreated as they are, never followed. Device nodes, fifos and sockets are
 // skipped: they have no content to extract.
-bool extract_work_tree(WorkFs& fs, const std::string& dir, const std::string& dest,
-                       std::string& err);
+[[nodiscard]] bool extract_work_tree(WorkFs& fs, const std::string& dir, const std::string& dest,
+                                     std::string& err);
 
 struct WorkFsSpace {
     uint64_t free_bytes = 0, total_bytes = 0, free_inodes = 0;

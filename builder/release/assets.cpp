@@ -22,10 +22,13 @@ std::string init_name(const seedboot::Arch& a) {
 std::string kernel_name(const seedboot::Arch& a) {
     return "seedboot-kernel-" + std::string(a.name);
 }
+std::string cli_name(const seedboot::Arch& a) {
+    return "seedboot-" + std::string(a.name);
+}
 
 // `from` as OUT/NAME, with `mode`; a file that already is OUT/NAME (make dist's .deb) stays.
-bool copy_in(const std::string& from, const std::string& out, const std::string& name, mode_t mode,
-             std::vector<Sum>& sums, std::string& err) {
+[[nodiscard]] bool copy_in(const std::string& from, const std::string& out, const std::string& name,
+                           mode_t mode, std::vector<Sum>& sums, std::string& err) {
     std::string to = out + "/" + name, data;
     std::error_code ec;
     if (!fs::equivalent(from, to, ec)) {
@@ -37,8 +40,8 @@ bool copy_in(const std::string& from, const std::string& out, const std::string&
     return sum_of(out, name, sums.back(), err);
 }
 
-bool arch_assets(const AssetsRequest& r, const seedboot::Arch& arch, std::vector<Sum>& sums,
-                 std::string& err) {
+[[nodiscard]] bool arch_assets(const AssetsRequest& r, const seedboot::Arch& arch,
+                               std::vector<Sum>& sums, std::string& err) {
     Located pid1, kernel;
     ElfFacts facts;
     std::string config;
@@ -51,10 +54,25 @@ bool arch_assets(const AssetsRequest& r, const seedboot::Arch& arch, std::vector
            copy_in(config, r.out, kernel_name(arch) + ".config", 0644, sums, err);
 }
 
+// A static CLI, named for the arch its ELF headers say; one per arch.
+[[nodiscard]] bool cli_asset(const std::string& cli, const std::string& out, std::vector<Sum>& sums,
+                             std::string& err) {
+    ElfFacts facts;
+    if (!preflight_pid1(cli, nullptr, facts, err)) return false;
+    std::string name = cli_name(*facts.arch);
+    for (const Sum& s : sums)
+        if (s.name == name) {
+            err = cli + ": a second CLI for " + std::string(facts.arch->name) +
+                  " (expected one --cli per arch)";
+            return false;
+        }
+    return copy_in(cli, out, name, 0755, sums, err);
+}
+
 } // namespace
 
 std::vector<std::string> asset_names(const seedboot::Arch& arch) {
-    return {init_name(arch), kernel_name(arch), kernel_name(arch) + ".config"};
+    return {init_name(arch), kernel_name(arch), kernel_name(arch) + ".config", cli_name(arch)};
 }
 
 const seedboot::Arch* asset_arch(const std::string& name) {
@@ -64,7 +82,8 @@ const seedboot::Arch* asset_arch(const std::string& name) {
     return nullptr;
 }
 
-bool kernel_config_of(const std::string& kernel, std::string& config, std::string& err) {
+[[nodiscard]] bool kernel_config_of(const std::string& kernel, std::string& config,
+                                    std::string& err) {
     std::string beside = seedboot::parent_dir(kernel) + "/.config", named = kernel + ".config";
     for (const auto& c : {beside, named})
         if (fs::is_regular_file(c)) {
@@ -76,10 +95,13 @@ bool kernel_config_of(const std::string& kernel, std::string& config, std::strin
     return false;
 }
 
-bool write_assets(const AssetsRequest& r, const std::vector<const seedboot::Arch*>& arches,
-                  std::vector<Sum>& sums, std::string& err) {
+[[nodiscard]] bool write_assets(const AssetsRequest& r,
+                                const std::vector<const seedboot::Arch*>& arches,
+                                std::vector<Sum>& sums, std::string& err) {
     for (const auto* arch : arches)
         if (!arch_assets(r, *arch, sums, err)) return false;
+    for (const auto& cli : r.clis)
+        if (!cli_asset(cli, r.out, sums, err)) return false;
     for (const auto& file : r.extra) {
         std::string name = fs::path(file).filename().string();
         if (!fs::is_regular_file(file)) {

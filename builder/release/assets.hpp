@@ -4,6 +4,7 @@
 //   seedboot-init-ARCH           the PID 1, static (it passed image/pid1_preflight.hpp)
 //   seedboot-kernel-ARCH         the kernel the images boot
 //   seedboot-kernel-ARCH.config  its full configuration (build-kernel.sh's resolved .config)
+//   seedboot-ARCH                the seedboot CLI, static, when given (make static-cli)
 //   any extra file given         a package of the CLI, for example (make dist's .deb)
 // They are copies of the files the images were made from, so the same inputs give the same
 // bytes, as for the images.
@@ -21,13 +22,15 @@ namespace builder {
 struct AssetsRequest {
     std::string build_dir = "build"; // where the kernels and PID 1s were built
     std::string out = "out";         // the release folder
+    std::vector<std::string> clis;   // static seedboot CLIs, each shipped as seedboot-ARCH
     std::vector<std::string> extra;  // files copied in as they are, under their own names
 };
 
-// The asset names of one arch, in SHA256SUMS's order.
+// The asset names of one arch, in SHA256SUMS's order (the CLI's last).
 std::vector<std::string> asset_names(const seedboot::Arch& arch);
 
-// The arch an asset name is for ("seedboot-init-x86_64" -> x86_64); null for other names.
+// The arch an asset name is for ("seedboot-init-x86_64" -> x86_64, "seedboot-aarch64" ->
+// aarch64); null for other names.
 const seedboot::Arch* asset_arch(const std::string& name);
 
 // The kernel's configuration beside it: FOLDER/.config (the build folder's layout) or
@@ -35,8 +38,9 @@ const seedboot::Arch* asset_arch(const std::string& name);
 [[nodiscard]] bool kernel_config_of(const std::string& kernel, std::string& config,
                                     std::string& err);
 
-// Copies each arch's PID 1 (after the preflight), kernel and kernel config, then the extra
-// files, into r.out; `sums` gets a line for each.
+// Copies each arch's PID 1 (after the preflight), kernel and kernel config, then each CLI
+// (after the same preflight, which also gives its arch), then the extra files, into r.out;
+// `sums` gets a line for each.
 [[nodiscard]] bool write_assets(const AssetsRequest& r,
                                 const std::vector<const seedboot::Arch*>& arches,
                                 std::vector<Sum>& sums, std::string& err);

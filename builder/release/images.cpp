@@ -45,9 +45,9 @@ std::string missing_source(const Spec& spec, const std::string& arch, const std:
 }
 
 // One spec on one arch: the root squashfs, then the disk; `name` gets the disk's file name.
-bool build_one(const ImagesRequest& r, const Spec& spec, const seedboot::Arch& arch,
-               const std::function<void(const std::string&)>& say, std::string& name,
-               std::string& err) {
+[[nodiscard]] bool build_one(const ImagesRequest& r, const Spec& spec, const seedboot::Arch& arch,
+                             const std::function<void(const std::string&)>& say, std::string& name,
+                             std::string& err) {
     std::string base = spec.name + "-" + std::string(arch.name);
     name = base + ".img";
     PackRequest pack{.spec = spec.file,
@@ -73,8 +73,9 @@ bool build_one(const ImagesRequest& r, const Spec& spec, const seedboot::Arch& a
 
 } // namespace
 
-bool build_images(const ImagesRequest& r, const std::function<void(const std::string&)>& say,
-                  size_t& count, std::string& err) {
+[[nodiscard]] bool build_images(const ImagesRequest& r,
+                                const std::function<void(const std::string&)>& say, size_t& count,
+                                std::string& err) {
     std::vector<std::string> specs;
     if (!list_specs(r.specs, specs, err)) return false;
     std::error_code ec;
@@ -102,7 +103,7 @@ bool build_images(const ImagesRequest& r, const std::function<void(const std::st
     count = sums.size();
     std::sort(arches.begin(), arches.end());
     arches.erase(std::unique(arches.begin(), arches.end()), arches.end());
-    if (!write_assets({r.build_dir, r.out, r.assets}, arches, sums, err)) return false;
+    if (!write_assets({r.build_dir, r.out, r.clis, r.assets}, arches, sums, err)) return false;
     std::string names;
     for (size_t i = count; i < sums.size(); ++i) names += (i == count ? "" : ", ") + sums[i].name;
     if (!names.empty()) say("seedboot: release assets: " + names);

@@ -18,12 +18,14 @@ struct ImagesRequest {
     std::string sources;             // {sources}; empty: each spec's default
     bool skip_missing = false;       // leave out specs whose locked sources are not supplied
     std::string block_cache;         // for every root image; empty: none
+    std::vector<std::string> clis;   // static seedboot CLIs to ship as seedboot-ARCH
     std::vector<std::string> assets; // extra files to ship, copied in under their own names
 };
 
 // Builds them all; `say` gets one line for each image packed or left out. `count` is the
 // number of disk images SHA256SUMS lists (the assets are not counted).
-bool build_images(const ImagesRequest& r, const std::function<void(const std::string&)>& say,
-                  size_t& count, std::string& err);
+[[nodiscard]] bool build_images(const ImagesRequest& r,
+                                const std::function<void(const std::string&)>& say, size_t& count,
+                                std::string& err);
 
 } // namespace builder

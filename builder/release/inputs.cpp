@@ -46,7 +46,8 @@ struct Namer {
     }
 };
 
-bool add_file(const Namer& nm, const fs::path& host, Inputs& inputs, std::string& err) {
+[[nodiscard]] bool add_file(const Namer& nm, const fs::path& host, Inputs& inputs,
+                            std::string& err) {
     std::string name, hex;
     if (!nm.name(host, name)) {
         err = host.string() + ": outside the repository and the build folder (INPUTS names "
@@ -61,7 +62,8 @@ bool add_file(const Namer& nm, const fs::path& host, Inputs& inputs, std::string
 
 // A file, or every file below a folder. Symbolic links are refused: a line in INPUTS is the
 // hash of a file's bytes, which a link does not have.
-bool add_path(const Namer& nm, const fs::path& host, Inputs& inputs, std::string& err) {
+[[nodiscard]] bool add_path(const Namer& nm, const fs::path& host, Inputs& inputs,
+                            std::string& err) {
     std::error_code ec;
     auto st = fs::symlink_status(host, ec);
     if (fs::is_regular_file(st)) return add_file(nm, host, inputs, err);
@@ -84,7 +86,7 @@ bool add_path(const Namer& nm, const fs::path& host, Inputs& inputs, std::string
     return !ec;
 }
 
-bool below_any(const std::vector<fs::path>& dirs, const fs::path& p) {
+[[nodiscard]] bool below_any(const std::vector<fs::path>& dirs, const fs::path& p) {
     std::string rel;
     for (const auto& d : dirs)
         if (p == d || Namer::under(d, p, rel)) return true;
@@ -94,8 +96,8 @@ bool below_any(const std::vector<fs::path>& dirs, const fs::path& p) {
 // The kernel source an arch's kernel was really built from: build-kernel.sh records
 // "sha256 size path version..." beside the kernel (a smoke build may use a source that
 // differs from kernel-config/source.lock; make release refuses one that does).
-bool add_kernel_source(const std::string& build, const seedboot::Arch& arch, Inputs& inputs,
-                       std::string& err) {
+[[nodiscard]] bool add_kernel_source(const std::string& build, const seedboot::Arch& arch,
+                                     Inputs& inputs, std::string& err) {
     std::string record = kernel_source_path(build, arch), text;
     if (!seedboot::read_file(record, "kernel source record", text, err)) {
         err += " (written by kernel-config/build-kernel.sh: make kernel-" + std::string(arch.name) +
@@ -116,8 +118,9 @@ bool add_kernel_source(const std::string& build, const seedboot::Arch& arch, Inp
 // A StageX stage's output that `make stagex-N` extracted into {build}/stagex/ is also named
 // by its tree digest, "SHA  {build}/stagex/stage0-out/ (tree digest)": the number the stage's
 // /result records for its package root, so that two builders compare stage by stage.
-bool add_stage_digests(const Spec& spec, const seedboot::Arch& arch, const std::string& build,
-                       const Namer& nm, Inputs& inputs, std::string& err) {
+[[nodiscard]] bool add_stage_digests(const Spec& spec, const seedboot::Arch& arch,
+                                     const std::string& build, const Namer& nm, Inputs& inputs,
+                                     std::string& err) {
     for (const auto& src : spec.sources) {
         fs::path host = fs::absolute(host_path(spec, src.path, std::string(arch.name), build))
                             .lexically_normal();
@@ -134,8 +137,8 @@ bool add_stage_digests(const Spec& spec, const seedboot::Arch& arch, const std::
 // The PID 1 or kernel an image holds: by its path in the repository or build folder, or, for
 // a prebuilt one from elsewhere (the embed path, an installation), as {prebuilt}/ASSET-NAME,
 // the name a release ships it under: a second builder compares its hash, not its folder.
-bool add_binary(const Namer& nm, const Located& file, const std::string& asset,
-                const seedboot::Arch& arch, Inputs& inputs, std::string& err) {
+[[nodiscard]] bool add_binary(const Namer& nm, const Located& file, const std::string& asset,
+                              const seedboot::Arch& arch, Inputs& inputs, std::string& err) {
     std::string name, hex;
     if (nm.name(file.path, name)) return add_file(nm, file.path, inputs, err);
     uint64_t size = 0;
@@ -147,8 +150,9 @@ bool add_binary(const Namer& nm, const Located& file, const std::string& asset,
 // What one spec puts into its image on `arch`: the kernel and PID 1 from the build folder,
 // the seeds and the sources. A locked upstream source (and seeds inside it) is named by its
 // lock in rootfs/locks, not by its files, which the user supplies from outside.
-bool add_spec_files(const Spec& spec, const seedboot::Arch& arch, const std::string& build,
-                    const Namer& nm, Inputs& inputs, std::string& err) {
+[[nodiscard]] bool add_spec_files(const Spec& spec, const seedboot::Arch& arch,
+                                  const std::string& build, const Namer& nm, Inputs& inputs,
+                                  std::string& err) {
     Located kernel, pid1;
     if (!locate_kernel("", build, arch, kernel, err) || !locate_pid1("", build, arch, pid1, err) ||
         !add_binary(nm, pid1, "seedboot-init-", arch, inputs, err) ||
@@ -177,8 +181,8 @@ bool add_spec_files(const Spec& spec, const seedboot::Arch& arch, const std::str
 
 // Every spec file, and what went into each image that SHA256SUMS lists (an image that
 // `seedboot images --skip-missing` left out has no inputs to name).
-bool add_specs(const InputsRequest& r, const std::set<std::string>& images, const Namer& nm,
-               Inputs& inputs, std::string& err) {
+[[nodiscard]] bool add_specs(const InputsRequest& r, const std::set<std::string>& images,
+                             const Namer& nm, Inputs& inputs, std::string& err) {
     std::vector<std::string> specs;
     if (!list_specs(r.specs, specs, err)) {
         err += " (expected the folder of image specs given to seedboot images)";
@@ -199,8 +203,8 @@ bool add_specs(const InputsRequest& r, const std::set<std::string>& images, cons
 
 } // namespace
 
-bool collect_inputs(const InputsRequest& r, const std::set<std::string>& images, Inputs& out,
-                    std::string& err) {
+[[nodiscard]] bool collect_inputs(const InputsRequest& r, const std::set<std::string>& images,
+                                  Inputs& out, std::string& err) {
     std::error_code ec;
     Namer nm{fs::current_path(ec), fs::absolute(r.build_dir, ec).lexically_normal()};
     for (const char* dir : {"rootfs", "kernel-config"})

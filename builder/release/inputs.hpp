@@ -27,8 +27,8 @@ struct InputsRequest {
 
 // The inputs of the disk images named in `images` (NAME-ARCH.img, as SHA256SUMS lists them),
 // read from the repository root (the current folder).
-bool collect_inputs(const InputsRequest& r, const std::set<std::string>& images, Inputs& out,
-                    std::string& err);
+[[nodiscard]] bool collect_inputs(const InputsRequest& r, const std::set<std::string>& images,
+                                  Inputs& out, std::string& err);
 
 std::string format_inputs(const Inputs& inputs);
 

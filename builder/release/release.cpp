@@ -16,9 +16,9 @@ namespace {
 
 namespace ms = minisign;
 
-bool sign_one(const ms::SecretKey& sk, const std::string& file, const std::string& name,
-              const std::string& extra, const std::function<void(const std::string&)>& say,
-              std::string& err) {
+[[nodiscard]] bool sign_one(const ms::SecretKey& sk, const std::string& file,
+                            const std::string& name, const std::string& extra,
+                            const std::function<void(const std::string&)>& say, std::string& err) {
     ms::Signature sig;
     std::string out = file + ".minisig." + name;
     if (!ms::sign_file(sk, file, extra, sig, err) || !ms::write_signature(out, sig, err))
@@ -29,8 +29,9 @@ bool sign_one(const ms::SecretKey& sk, const std::string& file, const std::strin
 
 } // namespace
 
-bool make_release(const ReleaseRequest& r, const std::function<void(const std::string&)>& say,
-                  std::string& err) {
+[[nodiscard]] bool make_release(const ReleaseRequest& r,
+                                const std::function<void(const std::string&)>& say,
+                                std::string& err) {
     if (r.name.find_first_of("/\n") != std::string::npos) {
         err = "--name '" + r.name + "' (expected a name without '/' for FILE.minisig.NAME)";
         return false;

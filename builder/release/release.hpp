@@ -20,7 +20,8 @@ struct ReleaseRequest {
 };
 
 // `say` gets what was checked and each file signed.
-bool make_release(const ReleaseRequest& r, const std::function<void(const std::string&)>& say,
-                  std::string& err);
+[[nodiscard]] bool make_release(const ReleaseRequest& r,
+                                const std::function<void(const std::string&)>& say,
+                                std::string& err);
 
 } // namespace builder

@@ -16,7 +16,8 @@ std::string format_sums(std::vector<Sum> sums) {
     return text;
 }
 
-bool parse_sum_line(const std::string& line, const std::string& where, Sum& out, std::string& err) {
+[[nodiscard]] bool parse_sum_line(const std::string& line, const std::string& where, Sum& out,
+                                  std::string& err) {
     bool ok = line.size() > 66 && seedboot::is_sha256_hex(line.substr(0, 64)) && line[64] == ' ' &&
               (line[65] == ' ' || line[65] == '*');
     if (!ok) {
@@ -33,13 +34,15 @@ bool parse_sum_line(const std::string& line, const std::string& where, Sum& out,
     return true;
 }
 
-bool sum_of(const std::string& dir, const std::string& name, Sum& out, std::string& err) {
+[[nodiscard]] bool sum_of(const std::string& dir, const std::string& name, Sum& out,
+                          std::string& err) {
     uint64_t size = 0;
     out.name = name;
     return seedboot::sha256_file(dir + "/" + name, out.sha256, size, err);
 }
 
-bool check_sums(const std::string& dir, std::set<std::string>& names, std::string& err) {
+[[nodiscard]] bool check_sums(const std::string& dir, std::set<std::string>& names,
+                              std::string& err) {
     std::string sums = dir + "/SHA256SUMS", text;
     if (!std::filesystem::exists(sums)) {
         err = sums + ": not found (expected the output of `seedboot images -o " + dir + "`)";

@@ -19,12 +19,15 @@ std::string format_sums(std::vector<Sum> sums);
 
 // One line as sha256sum writes it: "HEX  NAME" (or "HEX *NAME"). `where` ("FILE:LINE") starts
 // the error.
-bool parse_sum_line(const std::string& line, const std::string& where, Sum& out, std::string& err);
+[[nodiscard]] bool parse_sum_line(const std::string& line, const std::string& where, Sum& out,
+                                  std::string& err);
 
 // The line for the file `name` in `dir`, hashed now.
-bool sum_of(const std::string& dir, const std::string& name, Sum& out, std::string& err);
+[[nodiscard]] bool sum_of(const std::string& dir, const std::string& name, Sum& out,
+                          std::string& err);
 
 // Every file that DIR/SHA256SUMS lists must be in DIR with that hash; `names` gets their names.
-bool check_sums(const std::string& dir, std::set<std::string>& names, std::string& err);
+[[nodiscard]] bool check_sums(const std::string& dir, std::set<std::string>& names,
+                              std::string& err);
 
 } // namespace builder

@@ -20,8 +20,8 @@ struct What {
     std::string installed;
 };
 
-bool locate(const What& w, const std::string& given, const seedboot::Arch& arch, Located& out,
-            std::string& err) {
+[[nodiscard]] bool locate(const What& w, const std::string& given, const seedboot::Arch& arch,
+                          Located& out, std::string& err) {
     std::string env_name = w.env + std::string(arch.name);
     const char* env = std::getenv(env_name.c_str());
     if (!given.empty())
@@ -55,15 +55,15 @@ std::string installed_dir(const seedboot::Arch& arch) {
     return (exe.parent_path().parent_path() / "lib/seedboot" / arch.name).string();
 }
 
-bool locate_pid1(const std::string& given, const std::string& build_dir, const seedboot::Arch& arch,
-                 Located& out, std::string& err) {
+[[nodiscard]] bool locate_pid1(const std::string& given, const std::string& build_dir,
+                               const seedboot::Arch& arch, Located& out, std::string& err) {
     What w{"--init",     "SEEDBOOT_INIT_",           "PID 1 binary",
            "make init-", pid1_path(build_dir, arch), installed_dir(arch) + "/init"};
     return locate(w, given, arch, out, err);
 }
 
-bool locate_kernel(const std::string& given, const std::string& build_dir,
-                   const seedboot::Arch& arch, Located& out, std::string& err) {
+[[nodiscard]] bool locate_kernel(const std::string& given, const std::string& build_dir,
+                                 const seedboot::Arch& arch, Located& out, std::string& err) {
     What w{"--kernel",
            "SEEDBOOT_KERNEL_",
            "kernel",

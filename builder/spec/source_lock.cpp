@@ -13,12 +13,12 @@ namespace builder {
 
 namespace {
 
-bool file_digest(const std::string& path, TreeDigest& out, std::string& err) {
+[[nodiscard]] bool file_digest(const std::string& path, TreeDigest& out, std::string& err) {
     return seedboot::sha256_file(path, out.sha256, out.entries, err);
 }
 
 // "part /NAME SHA256 ENTRIES": NAME %-escaped as in manifests
-bool parse_part(const std::string& value, SourceLock& lock) {
+[[nodiscard]] bool parse_part(const std::string& value, SourceLock& lock) {
     auto w = seedboot::split_words(value);
     std::string name;
     TreeDigest d;
@@ -31,19 +31,19 @@ bool parse_part(const std::string& value, SourceLock& lock) {
     return lock.parts.emplace(name, d).second;
 }
 
-bool is_commit_id(std::string_view s) {
+[[nodiscard]] bool is_commit_id(std::string_view s) {
     return s.size() == 40 && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
 // "get git URL COMMIT"
-bool parse_get(const std::string& value, GetRecipe& get) {
+[[nodiscard]] bool parse_get(const std::string& value, GetRecipe& get) {
     auto w = seedboot::split_words(value);
     if (w.size() != 3 || w[0] != "git" || !is_commit_id(w[2])) return false;
     get = {"git", std::string(w[1]), std::string(w[2])};
     return true;
 }
 
-bool parse_line(const std::string& key, const std::string& value, SourceLock& lock) {
+[[nodiscard]] bool parse_line(const std::string& key, const std::string& value, SourceLock& lock) {
     if (value.empty()) return false;
     if (key == "name") return seedboot::is_clean_name(lock.name = value);
     if (key == "kind") return (lock.kind = value) == "tree" || value == "file";
@@ -81,7 +81,7 @@ std::string part_differences(const std::map<std::string, TreeDigest>& want,
 
 } // namespace
 
-bool load_lock(const std::string& path, SourceLock& out, std::string& err) {
+[[nodiscard]] bool load_lock(const std::string& path, SourceLock& out, std::string& err) {
     std::ifstream f(path);
     if (!f) {
         err = path + ": source lock not found";
@@ -118,7 +118,7 @@ std::string how_to_get(const SourceLock& lock) {
     return "get it from " + (lock.url.empty() ? std::string("its upstream") : lock.url);
 }
 
-bool check_lock(const SourceLock& lock, const std::string& host, std::string& err) {
+[[nodiscard]] bool check_lock(const SourceLock& lock, const std::string& host, std::string& err) {
     std::error_code ec;
     bool is_dir = std::filesystem::is_directory(host, ec);
     if (!std::filesystem::exists(host, ec)) {
@@ -144,8 +144,8 @@ bool check_lock(const SourceLock& lock, const std::string& host, std::string& er
     return false;
 }
 
-bool make_lock_text(const std::string& host, const std::string& name, std::string& text,
-                    std::string& err) {
+[[nodiscard]] bool make_lock_text(const std::string& host, const std::string& name,
+                                  std::string& text, std::string& err) {
     std::error_code ec;
     bool is_dir = std::filesystem::is_directory(host, ec);
     TreeDigest d;

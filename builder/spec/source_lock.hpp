@@ -38,15 +38,15 @@ struct SourceLock {
     GetRecipe get;
 };
 
-bool load_lock(const std::string& path, SourceLock& out, std::string& err);
+[[nodiscard]] bool load_lock(const std::string& path, SourceLock& out, std::string& err);
 
 // Checks `host` against the lock. The error names the path and both hashes, for a
 // tree the top-level entries that differ, and how to get the locked source.
-bool check_lock(const SourceLock& lock, const std::string& host, std::string& err);
+[[nodiscard]] bool check_lock(const SourceLock& lock, const std::string& host, std::string& err);
 
 // A lock for `host` (file or directory), for `seedboot lock`.
-bool make_lock_text(const std::string& host, const std::string& name, std::string& text,
-                    std::string& err);
+[[nodiscard]] bool make_lock_text(const std::string& host, const std::string& name,
+                                  std::string& text, std::string& err);
 
 // What to tell a user who lacks the locked source: the command that gets it.
 std::string how_to_get(const SourceLock& lock);

@@ -119,13 +119,13 @@ struct Reader {
 
 } // namespace
 
-bool memory_ok(uint64_t bytes) {
+[[nodiscard]] bool memory_ok(uint64_t bytes) {
     return bytes >= (256ull << 20) && bytes <= (64ull << 30) && bytes % (1ull << 20) == 0;
 }
 
 namespace {
 
-bool read_image(const toml::table& root, Spec& s, Reader& r) {
+[[nodiscard]] bool read_image(const toml::table& root, Spec& s, Reader& r) {
     const toml::node* n = root.get("image");
     if (!n || !n->is_table()) return r.fail(root, "missing table [image]");
     const toml::table& t = *n->as_table();
@@ -166,7 +166,7 @@ const toml::array* table_array(const toml::table& root, const char* key, Reader&
     return ok ? n->as_array() : nullptr;
 }
 
-bool read_vars(const toml::table& root, Spec& s, Reader& r) {
+[[nodiscard]] bool read_vars(const toml::table& root, Spec& s, Reader& r) {
     const toml::node* n = root.get("vars");
     if (!n) return true;
     if (!n->is_table()) return r.fail(*n, "'vars' must hold [vars.ARCH] tables");
@@ -185,7 +185,7 @@ bool read_vars(const toml::table& root, Spec& s, Reader& r) {
     return true;
 }
 
-bool read_seeds(const toml::table& root, Spec& s, Reader& r) {
+[[nodiscard]] bool read_seeds(const toml::table& root, Spec& s, Reader& r) {
     bool ok;
     const toml::array* a = table_array(root, "seed", r, ok);
     for (size_t i = 0; ok && a && i < a->size(); ++i) {
@@ -201,7 +201,7 @@ bool read_seeds(const toml::table& root, Spec& s, Reader& r) {
     return ok;
 }
 
-bool read_sources(const toml::table& root, Spec& s, Reader& r) {
+[[nodiscard]] bool read_sources(const toml::table& root, Spec& s, Reader& r) {
     bool ok;
     const toml::array* a = table_array(root, "source", r, ok);
     for (size_t i = 0; ok && a && i < a->size(); ++i) {
@@ -227,7 +227,7 @@ bool read_sources(const toml::table& root, Spec& s, Reader& r) {
     return ok;
 }
 
-bool read_build(const toml::table& root, Spec& s, Reader& r) {
+[[nodiscard]] bool read_build(const toml::table& root, Spec& s, Reader& r) {
     const toml::node* n = root.get("build");
     if (!n) return true;
     if (!n->is_table()) return r.fail(*n, "'build' must be a table");
@@ -250,7 +250,7 @@ bool read_build(const toml::table& root, Spec& s, Reader& r) {
     return true;
 }
 
-bool read_step(const toml::table& t, StepSpec& step, Reader& r) {
+[[nodiscard]] bool read_step(const toml::table& t, StepSpec& step, Reader& r) {
     if (!r.known_keys(t, "[[step]]",
                       {"name", "run", "timeout", "cwd", "outputs", "lines", "answers", "arches"}) ||
         !r.string(t, "name", step.name, true) || !r.name(t, "step name", step.name) ||
@@ -275,7 +275,7 @@ bool read_step(const toml::table& t, StepSpec& step, Reader& r) {
 }
 
 // images = { "stagex/bootstrap-stage0" = "../out/stagex-stage0-i386.sqfs" }
-bool read_stage_images(const toml::table& t, StagexSpec& x, Reader& r) {
+[[nodiscard]] bool read_stage_images(const toml::table& t, StagexSpec& x, Reader& r) {
     const toml::node* n = t.get("images");
     if (!n) return true;
     if (!n->is_table())
@@ -293,7 +293,7 @@ bool read_stage_images(const toml::table& t, StagexSpec& x, Reader& r) {
     return true;
 }
 
-bool read_stagex(const toml::table& root, Spec& s, Reader& r) {
+[[nodiscard]] bool read_stagex(const toml::table& root, Spec& s, Reader& r) {
     const toml::node* n = root.get("stagex");
     if (!n) return true;
     if (!n->is_table()) return r.fail(*n, "'stagex' must be a table [stagex]");
@@ -314,7 +314,7 @@ bool read_stagex(const toml::table& root, Spec& s, Reader& r) {
     return true;
 }
 
-bool read_steps(const toml::table& root, Spec& s, Reader& r) {
+[[nodiscard]] bool read_steps(const toml::table& root, Spec& s, Reader& r) {
     bool ok;
     const toml::array* a = table_array(root, "step", r, ok);
     if (ok && !a && s.has_stagex) return true;
@@ -333,7 +333,7 @@ bool read_steps(const toml::table& root, Spec& s, Reader& r) {
 
 } // namespace
 
-bool parse_size(const std::string& text, uint64_t& out) {
+[[nodiscard]] bool parse_size(const std::string& text, uint64_t& out) {
     if (text.empty()) return false;
     uint64_t mult = 1;
     std::string digits = text;
@@ -357,11 +357,11 @@ bool parse_size(const std::string& text, uint64_t& out) {
     return true;
 }
 
-bool applies_to(const std::vector<std::string>& arches, const std::string& arch) {
+[[nodiscard]] bool applies_to(const std::vector<std::string>& arches, const std::string& arch) {
     return arches.empty() || std::find(arches.begin(), arches.end(), arch) != arches.end();
 }
 
-bool check_arch(const Spec& spec, const std::string& arch, std::string& err) {
+[[nodiscard]] bool check_arch(const Spec& spec, const std::string& arch, std::string& err) {
     if (std::find(spec.arches.begin(), spec.arches.end(), arch) != spec.arches.end()) return true;
     err = spec.file + ": arch '" + arch + "' is not in its [image] arches";
     return false;
@@ -393,7 +393,7 @@ std::string host_path(const Spec& spec, const std::string& pattern, const std::s
     return (std::filesystem::path(spec.dir) / p).lexically_normal().string();
 }
 
-bool load_spec(const std::string& path, Spec& out, std::string& err) {
+[[nodiscard]] bool load_spec(const std::string& path, Spec& out, std::string& err) {
     Spec s;
     s.file = path;
     s.dir = std::filesystem::path(path).parent_path().string();
@@ -422,8 +422,8 @@ bool load_spec(const std::string& path, Spec& out, std::string& err) {
     return true;
 }
 
-bool apply_options(Spec& spec, const std::string& sources, const std::string& until,
-                   std::string& err) {
+[[nodiscard]] bool apply_options(Spec& spec, const std::string& sources, const std::string& until,
+                                 std::string& err) {
     if (!sources.empty()) spec.sources_dir = std::filesystem::absolute(sources).string();
     if (until.empty()) return true;
     if (spec.has_stagex) {
@@ -444,7 +444,8 @@ bool apply_options(Spec& spec, const std::string& sources, const std::string& un
     return true;
 }
 
-bool list_specs(const std::string& dir, std::vector<std::string>& out, std::string& err) {
+[[nodiscard]] bool list_specs(const std::string& dir, std::vector<std::string>& out,
+                              std::string& err) {
     std::vector<std::string> specs;
     std::error_code ec;
     for (const auto& e : std::filesystem::directory_iterator(dir, ec))

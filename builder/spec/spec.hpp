@@ -60,7 +60,7 @@ inline constexpr uint64_t kDefaultMemory = 1024ull << 20;
 
 // A guest RAM size `seedboot boot` accepts: whole MiB, at least 256 MiB (a kernel, the PID 1
 // and a step), at most 64 GiB (what an i386 PAE kernel addresses); kMemoryExpected says so.
-bool memory_ok(uint64_t bytes);
+[[nodiscard]] bool memory_ok(uint64_t bytes);
 inline constexpr const char* kMemoryExpected = "a whole number of MiB from 256M to 64G, like 3G";
 
 struct Spec {
@@ -92,30 +92,31 @@ struct Spec {
 };
 
 // Whether a seed, source or step with these `arches` (empty: all of the image's) is for `arch`.
-bool applies_to(const std::vector<std::string>& arches, const std::string& arch);
+[[nodiscard]] bool applies_to(const std::vector<std::string>& arches, const std::string& arch);
 
 // False with `err` when `arch` is not one of the spec's [image] arches.
-bool check_arch(const Spec& spec, const std::string& arch, std::string& err);
+[[nodiscard]] bool check_arch(const Spec& spec, const std::string& arch, std::string& err);
 
 // Expands {arch} and the spec's [vars.ARCH] in a step argument or path.
 std::string expand(const Spec& spec, const std::string& text, const std::string& arch);
 
-bool load_spec(const std::string& path, Spec& out, std::string& err);
+[[nodiscard]] bool load_spec(const std::string& path, Spec& out, std::string& err);
 
 // What the command line may change in a loaded spec: {sources}, and for a [stagex] spec
 // the step a run ends with (`--until`, `make ... UNTIL=`). False with `err` for an
 // --until on a spec that has no [stagex].
-bool apply_options(Spec& spec, const std::string& sources, const std::string& until,
-                   std::string& err);
+[[nodiscard]] bool apply_options(Spec& spec, const std::string& sources, const std::string& until,
+                                 std::string& err);
 
 // The image specs (*.toml) in the folder `dir`, sorted; none is an error.
-bool list_specs(const std::string& dir, std::vector<std::string>& out, std::string& err);
+[[nodiscard]] bool list_specs(const std::string& dir, std::vector<std::string>& out,
+                              std::string& err);
 
 // Expands {arch}, vars, {build} and {sources} and resolves a relative result against spec.dir.
 std::string host_path(const Spec& spec, const std::string& pattern, const std::string& arch,
                       const std::string& build_dir);
 
 // Parses "64M", "1G", "512K" or a plain byte count.
-bool parse_size(const std::string& text, uint64_t& out);
+[[nodiscard]] bool parse_size(const std::string& text, uint64_t& out);
 
 } // namespace builder

@@ -14,7 +14,8 @@
 namespace builder {
 
 // Parses the file at `path`; false with "PATH:LINE: what" if it is not TOML.
-inline bool parse_toml_file(const std::string& path, toml::parse_result& out, std::string& err) {
+[[nodiscard]] inline bool parse_toml_file(const std::string& path, toml::parse_result& out,
+                                          std::string& err) {
     out = toml::parse_file(path);
     if (out) return true;
     err = seedboot::located(path, out.error().source().begin.line,

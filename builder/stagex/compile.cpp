@@ -99,8 +99,9 @@ std::vector<std::set<size_t>> stage_inputs(const Recipe& r) {
 }
 
 // A stage of `platform` that `stage` is built from, directly or through others.
-bool built_from(const Recipe& r, const std::vector<std::set<size_t>>& in, size_t stage,
-                const std::string& platform, std::vector<bool>& seen, size_t& found) {
+[[nodiscard]] bool built_from(const Recipe& r, const std::vector<std::set<size_t>>& in,
+                              size_t stage, const std::string& platform, std::vector<bool>& seen,
+                              size_t& found) {
     for (size_t i : in[stage]) {
         if (i >= r.stages.size() || seen[i]) continue;
         seen[i] = true;
@@ -271,7 +272,7 @@ std::string package_of(const Action& a) {
     return "";
 }
 
-bool guest_arch(const Recipe& r, std::string& arch, std::string& err) {
+[[nodiscard]] bool guest_arch(const Recipe& r, std::string& arch, std::string& err) {
     std::set<std::string> platforms;
     for (const auto& s : r.stages) platforms.insert(s.platform);
     bool p386 = platforms.count("linux/386"), amd64 = platforms.count("linux/amd64"),
@@ -286,7 +287,8 @@ bool guest_arch(const Recipe& r, std::string& arch, std::string& err) {
     return false;
 }
 
-bool compile_stagex(const Recipe& r, const CompileInput& in, Compiled& out, std::string& err) {
+[[nodiscard]] bool compile_stagex(const Recipe& r, const CompileInput& in, Compiled& out,
+                                  std::string& err) {
     out = Compiled{};
     if (!guest_arch(r, out.plan.arch, err)) return false;
     out.plan.epoch = in.epoch;

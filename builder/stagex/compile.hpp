@@ -58,9 +58,10 @@ struct Compiled {
 
 // The guest a plan's stages can all run in (i386 runs linux/386; x86_64 runs linux/386
 // and linux/amd64; aarch64 runs linux/arm64); false with why, when none can.
-bool guest_arch(const Recipe& r, std::string& arch, std::string& err);
+[[nodiscard]] bool guest_arch(const Recipe& r, std::string& arch, std::string& err);
 
-bool compile_stagex(const Recipe& r, const CompileInput& in, Compiled& out, std::string& err);
+[[nodiscard]] bool compile_stagex(const Recipe& r, const CompileInput& in, Compiled& out,
+                                  std::string& err);
 
 // The package a RUN builds, from StageX's own conventions ("" when none).
 std::string package_of(const Action& a);

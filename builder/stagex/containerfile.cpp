@@ -42,7 +42,7 @@ std::string_view trim(std::string_view s) {
     return s.substr(b, e - b + 1);
 }
 
-bool is_comment_or_blank(std::string_view line) {
+[[nodiscard]] bool is_comment_or_blank(std::string_view line) {
     std::string_view t = trim(line);
     return t.empty() || t[0] == '#';
 }
@@ -68,7 +68,7 @@ struct Reader {
 };
 
 // A directive such as `# escape=`` would change how every later line reads.
-bool check_directive(Reader& r, std::string_view line) {
+[[nodiscard]] bool check_directive(Reader& r, std::string_view line) {
     std::string_view t = trim(line.substr(line.find('#') + 1));
     if (!t.starts_with("escape")) return true;
     std::string_view v = trim(t.substr(6));
@@ -78,7 +78,7 @@ bool check_directive(Reader& r, std::string_view line) {
 }
 
 // Joins '\' continuations; comment and blank lines inside them are dropped, as BuildKit does.
-bool logical_line(Reader& r, std::string& out) {
+[[nodiscard]] bool logical_line(Reader& r, std::string& out) {
     size_t start = r.number();
     for (;;) {
         std::string_view t = trim(out);
@@ -92,7 +92,7 @@ bool logical_line(Reader& r, std::string& out) {
 }
 
 // "<<EOF", "<<-EOF", "<<'EOF'", "<<-\"EOF\"": the here-document words of a line.
-bool heredoc_word(std::string_view word, Heredoc& h, bool& chomp) {
+[[nodiscard]] bool heredoc_word(std::string_view word, Heredoc& h, bool& chomp) {
     if (!word.starts_with("<<") || word.size() < 3) return false;
     std::string_view rest = word.substr(2);
     chomp = rest.starts_with("-");
@@ -108,15 +108,14 @@ bool heredoc_word(std::string_view word, Heredoc& h, bool& chomp) {
                                         [](char c) { return std::isalnum(c) || c == '_'; });
 }
 
-bool strip_tabs(std::string_view line, bool chomp, std::string& out) {
+std::string strip_tabs(std::string_view line, bool chomp) {
     size_t n = 0;
     if (chomp)
         while (n < line.size() && line[n] == '\t') ++n;
-    out.assign(line.substr(n));
-    return true;
+    return std::string(line.substr(n));
 }
 
-bool read_heredoc(Reader& r, Instruction& ins) {
+[[nodiscard]] bool read_heredoc(Reader& r, Instruction& ins) {
     Heredoc h;
     bool chomp = false;
     size_t found = 0;
@@ -135,8 +134,7 @@ bool read_heredoc(Reader& r, Instruction& ins) {
                                         h.delimiter + "'");
         std::string_view raw = r.lines[r.next++];
         if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
-        std::string line;
-        strip_tabs(raw, chomp, line);
+        std::string line = strip_tabs(raw, chomp);
         if (line == h.delimiter) break;
         h.content += line + "\n";
     }
@@ -144,7 +142,8 @@ bool read_heredoc(Reader& r, Instruction& ins) {
     return true;
 }
 
-bool take_flags(Reader& r, const Flagset& fs, std::string_view& rest, Instruction& ins) {
+[[nodiscard]] bool take_flags(Reader& r, const Flagset& fs, std::string_view& rest,
+                              Instruction& ins) {
     while (rest.starts_with("--")) {
         size_t end = rest.find_first_of(" \t");
         std::string_view word = rest.substr(0, end);
@@ -164,7 +163,7 @@ bool take_flags(Reader& r, const Flagset& fs, std::string_view& rest, Instructio
     return true;
 }
 
-bool read_instruction(Reader& r, std::string logical, Containerfile& out) {
+[[nodiscard]] bool read_instruction(Reader& r, std::string logical, Containerfile& out) {
     Instruction ins;
     ins.line = r.number();
     if (!logical_line(r, logical)) return false;
@@ -194,7 +193,7 @@ bool read_instruction(Reader& r, std::string logical, Containerfile& out) {
 }
 
 // One \uXXXX escape (a surrogate pair takes two) as UTF-8.
-bool json_unicode(std::string_view s, size_t& i, std::string& out) {
+[[nodiscard]] bool json_unicode(std::string_view s, size_t& i, std::string& out) {
     auto hex4 = [&](size_t at, uint64_t& v) {
         return at + 4 <= s.size() && seedboot::parse_u64(s.substr(at, 4), v, 16);
     };
@@ -221,7 +220,7 @@ bool json_unicode(std::string_view s, size_t& i, std::string& out) {
     return true;
 }
 
-bool json_string(std::string_view s, size_t& i, std::string& out) {
+[[nodiscard]] bool json_string(std::string_view s, size_t& i, std::string& out) {
     static const std::string_view from = "\"\\/bfnrt", to = "\"\\/\b\f\n\r\t";
     for (++i; i < s.size(); ++i) {
         char c = s[i];
@@ -243,7 +242,7 @@ bool json_string(std::string_view s, size_t& i, std::string& out) {
 
 } // namespace
 
-bool parse_json_strings(std::string_view text, std::vector<std::string>& out) {
+[[nodiscard]] bool parse_json_strings(std::string_view text, std::vector<std::string>& out) {
     std::vector<std::string> items;
     std::string_view s = trim(text);
     size_t i = 1;
@@ -293,8 +292,8 @@ std::vector<std::string> split_raw_words(std::string_view text) {
     return words;
 }
 
-bool parse_containerfile(std::string_view text, const std::string& file, Containerfile& out,
-                         std::string& err) {
+[[nodiscard]] bool parse_containerfile(std::string_view text, const std::string& file,
+                                       Containerfile& out, std::string& err) {
     Containerfile cf;
     cf.file = file;
     Reader r{seedboot::split_lines(text), 0, file, err};

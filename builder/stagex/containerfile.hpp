@@ -38,11 +38,11 @@ struct Containerfile {
     std::vector<Instruction> instructions;
 };
 
-bool parse_containerfile(std::string_view text, const std::string& file, Containerfile& out,
-                         std::string& err);
+[[nodiscard]] bool parse_containerfile(std::string_view text, const std::string& file,
+                                       Containerfile& out, std::string& err);
 
 // A JSON array of strings (the exec form); false if `text` is not one.
-bool parse_json_strings(std::string_view text, std::vector<std::string>& out);
+[[nodiscard]] bool parse_json_strings(std::string_view text, std::vector<std::string>& out);
 
 // Splits on unquoted blanks; quotes and backslashes stay in the words (BuildKit
 // removes them when it expands a word: see expand.hpp).

@@ -7,8 +7,8 @@
 
 namespace builder::stagex {
 
-bool parse_sources(std::string_view text, const std::string& file, std::vector<Distfile>& out,
-                   std::string& err) {
+[[nodiscard]] bool parse_sources(std::string_view text, const std::string& file,
+                                 std::vector<Distfile>& out, std::string& err) {
     std::vector<Distfile> list;
     size_t n = 0;
     for (std::string_view line : seedboot::split_lines(text)) {
@@ -37,8 +37,9 @@ bool parse_sources(std::string_view text, const std::string& file, std::vector<D
     return true;
 }
 
-bool package_files(const std::vector<SourcesFile>& files,
-                   std::map<std::string, std::vector<std::string>>& out, std::string& err) {
+[[nodiscard]] bool package_files(const std::vector<SourcesFile>& files,
+                                 std::map<std::string, std::vector<std::string>>& out,
+                                 std::string& err) {
     std::map<std::string, std::vector<std::string>> found;
     for (const auto& f : files) {
         std::vector<Distfile> list;

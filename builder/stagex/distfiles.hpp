@@ -18,8 +18,8 @@ struct Distfile {
     std::string sha256;
 };
 
-bool parse_sources(std::string_view text, const std::string& file, std::vector<Distfile>& out,
-                   std::string& err);
+[[nodiscard]] bool parse_sources(std::string_view text, const std::string& file,
+                                 std::vector<Distfile>& out, std::string& err);
 
 // A live-bootstrap steps/PKG/sources file, as read from its archive.
 struct SourcesFile {
@@ -30,7 +30,8 @@ struct SourcesFile {
 
 // PKG -> the names of the files its steps/PKG/sources lists, each name once (a file with
 // several mirrors is listed once per mirror).
-bool package_files(const std::vector<SourcesFile>& files,
-                   std::map<std::string, std::vector<std::string>>& out, std::string& err);
+[[nodiscard]] bool package_files(const std::vector<SourcesFile>& files,
+                                 std::map<std::string, std::vector<std::string>>& out,
+                                 std::string& err);
 
 } // namespace builder::stagex

@@ -6,7 +6,7 @@ namespace builder::stagex {
 
 namespace {
 
-bool name_char(char c, bool first) {
+[[nodiscard]] bool name_char(char c, bool first) {
     return std::isalpha(static_cast<unsigned char>(c)) || c == '_' ||
            (!first && std::isdigit(static_cast<unsigned char>(c)));
 }
@@ -101,12 +101,14 @@ struct Expander {
 
 } // namespace
 
-bool expand_word(std::string_view word, const Vars& vars, std::string& out, std::string& err) {
+[[nodiscard]] bool expand_word(std::string_view word, const Vars& vars, std::string& out,
+                               std::string& err) {
     out.clear();
     return Expander{word, vars, err, false}.run(out);
 }
 
-bool expand_raw(std::string_view text, const Vars& vars, std::string& out, std::string& err) {
+[[nodiscard]] bool expand_raw(std::string_view text, const Vars& vars, std::string& out,
+                              std::string& err) {
     out.clear();
     return Expander{text, vars, err, true}.run(out);
 }

@@ -14,10 +14,12 @@ namespace builder::stagex {
 using Vars = std::map<std::string, std::string>;
 
 // A word: quotes are removed. false with `err` saying what could not be read.
-bool expand_word(std::string_view word, const Vars& vars, std::string& out, std::string& err);
+[[nodiscard]] bool expand_word(std::string_view word, const Vars& vars, std::string& out,
+                               std::string& err);
 
 // A here-document's content (unquoted delimiter): only $ expansions and '\$'; quotes
 // and other backslashes stay as written.
-bool expand_raw(std::string_view text, const Vars& vars, std::string& out, std::string& err);
+[[nodiscard]] bool expand_raw(std::string_view text, const Vars& vars, std::string& out,
+                              std::string& err);
 
 } // namespace builder::stagex

@@ -35,12 +35,12 @@ std::string joined(const std::set<std::string>& keys) {
     return s;
 }
 
-bool has_control(const std::string& s) {
+[[nodiscard]] bool has_control(const std::string& s) {
     return std::any_of(s.begin(), s.end(), [](unsigned char c) { return c < ' ' || c == 127; });
 }
 
 // A name a file system holds as one entry: what the fetch folder may contain.
-bool is_plain_file_name(const std::string& s) {
+[[nodiscard]] bool is_plain_file_name(const std::string& s) {
     return !s.empty() && s.size() <= 255 && s != "." && s != ".." &&
            s.find('/') == std::string::npos && s.find(' ') == std::string::npos && !has_control(s);
 }
@@ -118,7 +118,7 @@ struct Reader {
     }
 };
 
-bool read_package(Reader& r, const toml::table& root, Package& p) {
+[[nodiscard]] bool read_package(Reader& r, const toml::table& root, Package& p) {
     for (const auto& [k, v] : root)
         if (k.str() != "package" && k.str() != "sources")
             return r.fail(v, "unknown table [" + std::string(k.str()) +
@@ -137,8 +137,8 @@ bool read_package(Reader& r, const toml::table& root, Package& p) {
 
 // fetch.py's file name: `file`, else the last path part of the (first) mirror,
 // expanded with the source's version fields and format.
-bool resolve_file(Reader& r, const toml::table& t, const std::string& where, const Fields& fields,
-                  const std::string& raw_mirror, Source& s) {
+[[nodiscard]] bool resolve_file(Reader& r, const toml::table& t, const std::string& where,
+                                const Fields& fields, const std::string& raw_mirror, Source& s) {
     const toml::node* at = t.get("file") ? t.get("file") : &t;
     std::string raw = s.file.empty() ? url_file(raw_mirror) : s.file;
     if (raw.empty())
@@ -154,8 +154,8 @@ bool resolve_file(Reader& r, const toml::table& t, const std::string& where, con
     return true;
 }
 
-bool expand_mirrors(Reader& r, const toml::table& t, const std::string& where, Fields fields,
-                    Source& s) {
+[[nodiscard]] bool expand_mirrors(Reader& r, const toml::table& t, const std::string& where,
+                                  Fields fields, Source& s) {
     fields.push_back({"file", s.file, ""});
     const toml::array& raw = *t.get("mirrors")->as_array();
     for (size_t i = 0; i < s.mirrors.size(); ++i) {
@@ -172,8 +172,8 @@ bool expand_mirrors(Reader& r, const toml::table& t, const std::string& where, F
     return true;
 }
 
-bool read_source(Reader& r, const Package& p, const std::string& name, const toml::node& node,
-                 Source& s) {
+[[nodiscard]] bool read_source(Reader& r, const Package& p, const std::string& name,
+                               const toml::node& node, Source& s) {
     std::string where = "[sources." + name + "]";
     const toml::table* t = node.as_table();
     if (!t) return r.fail(node, where + ": expected a table");
@@ -221,9 +221,9 @@ std::vector<std::pair<std::string, const toml::node*>> sources_in_order(const to
 // targets.py's NAME_SOURCE: the file template expanded with the source's own version
 // but the *package's* version_dash and version_under, and no other version field.
 // It is what StageX passes, even where it differs from the file fetch.py names.
-bool stagex_source_arg(Reader& r, const toml::table& t, const Package& p, const Source& s,
-                       const std::string& raw_file, const std::string& raw_mirror,
-                       std::string& out) {
+[[nodiscard]] bool stagex_source_arg(Reader& r, const toml::table& t, const Package& p,
+                                     const Source& s, const std::string& raw_file,
+                                     const std::string& raw_mirror, std::string& out) {
     Fields pkg = version_fields(p.version, "");
     Fields fields = {{"version", s.version, ""},
                      {"version_dash", field(pkg, "version_dash"), ""},
@@ -249,7 +249,7 @@ void package_args(const Package& p, std::vector<BuildArg>& args) {
     args.push_back({"VERSION_STRIP_SUFFIX", field(f, "version_strip_suffix")});
 }
 
-bool read_sources(Reader& r, const toml::table& root, Package& p) {
+[[nodiscard]] bool read_sources(Reader& r, const toml::table& root, Package& p) {
     package_args(p, p.build_args);
     std::map<std::string, size_t> file_lines;
     for (const auto& [name, node] : sources_in_order(root)) {
@@ -277,7 +277,7 @@ bool read_sources(Reader& r, const toml::table& root, Package& p) {
 
 } // namespace
 
-bool load_package(const std::string& path, Package& out, std::string& err) {
+[[nodiscard]] bool load_package(const std::string& path, Package& out, std::string& err) {
     std::error_code ec;
     auto type = std::filesystem::status(path, ec).type();
     if (type != std::filesystem::file_type::regular || !std::ifstream(path)) {

@@ -52,7 +52,7 @@ struct Package {
     std::vector<BuildArg> build_args;
 };
 
-bool load_package(const std::string& path, Package& out, std::string& err);
+[[nodiscard]] bool load_package(const std::string& path, Package& out, std::string& err);
 
 // The source whose file is `file`, or nullptr.
 const Source* find_source(const Package& p, const std::string& file);

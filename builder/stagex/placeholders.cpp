@@ -11,7 +11,8 @@ std::string known_names(const Fields& fields) {
 }
 
 // The value of the field named `name`, or an error naming what was expected.
-bool lookup(std::string_view name, const Fields& fields, std::string& out, std::string& err) {
+[[nodiscard]] bool lookup(std::string_view name, const Fields& fields, std::string& out,
+                          std::string& err) {
     for (const auto& f : fields) {
         if (f.name != name) continue;
         if (!f.missing.empty()) {
@@ -34,7 +35,8 @@ bool lookup(std::string_view name, const Fields& fields, std::string& out, std::
 
 } // namespace
 
-bool expand(std::string_view text, const Fields& fields, std::string& out, std::string& err) {
+[[nodiscard]] bool expand(std::string_view text, const Fields& fields, std::string& out,
+                          std::string& err) {
     out.clear();
     for (size_t i = 0; i < text.size(); ++i) {
         char c = text[i];

@@ -21,7 +21,8 @@ using Fields = std::vector<Field>;
 
 // Expands `text`. On failure `err` says which placeholder and what was expected
 // (the caller adds file, line and key).
-bool expand(std::string_view text, const Fields& fields, std::string& out, std::string& err);
+[[nodiscard]] bool expand(std::string_view text, const Fields& fields, std::string& out,
+                          std::string& err);
 
 // The fields StageX derives from a version (common.py: WithVersion): version,
 // version_under (. -> _), version_dash (. -> -), version_major (up to the first .),

@@ -342,7 +342,8 @@ struct Reader {
 
 } // namespace
 
-bool read_recipe(const Containerfile& cf, const BuildInput& in, Recipe& out, std::string& err) {
+[[nodiscard]] bool read_recipe(const Containerfile& cf, const BuildInput& in, Recipe& out,
+                               std::string& err) {
     Reader rd{cf, in, err, {}, {}, {}};
     rd.r.file = cf.file;
     rd.platform_args();

@@ -64,6 +64,7 @@ struct BuildInput {
     std::string platform = "linux/386";
 };
 
-bool read_recipe(const Containerfile& cf, const BuildInput& in, Recipe& out, std::string& err);
+[[nodiscard]] bool read_recipe(const Containerfile& cf, const BuildInput& in, Recipe& out,
+                               std::string& err);
 
 } // namespace builder::stagex

@@ -34,13 +34,13 @@ void turn_off(LayerCache& c, const std::string& why) {
     c.on = false;
 }
 
-bool remove_tree(const std::string& path) {
+[[nodiscard]] bool remove_tree(const std::string& path) {
     std::error_code ec;
     fs::remove_all(path, ec);
     return !ec || fail("remove " + path + ": " + ec.message());
 }
 
-bool read_digest(const std::string& file, seedboot::LayerDigest& d) {
+[[nodiscard]] bool read_digest(const std::string& file, seedboot::LayerDigest& d) {
     std::string text;
     if (!read_file(file, text, 256)) return false;
     auto w = seedboot::split_words(
@@ -77,7 +77,7 @@ std::vector<Entry> entries(const LayerCache& c) {
     return list;
 }
 
-bool space(const LayerCache& c, uint64_t& free, uint64_t& total) {
+[[nodiscard]] bool space(const LayerCache& c, uint64_t& free, uint64_t& total) {
     struct statvfs sv {};
     if (::statvfs(c.dir.c_str(), &sv) != 0) return fail_errno("statvfs " + c.dir);
     free = uint64_t(sv.f_bavail) * sv.f_frsize;
@@ -90,7 +90,7 @@ std::string mib(uint64_t bytes) {
 }
 
 // Drops the entries used longest ago until `need` bytes fit with a sixteenth of the disk left.
-bool make_room(LayerCache& c, uint64_t need) {
+[[nodiscard]] bool make_room(LayerCache& c, uint64_t need) {
     uint64_t free = 0, total = 0;
     if (!space(c, free, total)) return false;
     if (need + total / 16 > total) {
@@ -134,8 +134,8 @@ void open_cache(LayerCache& c) {
         mib(total - free) + " of " + mib(total) + " used");
 }
 
-bool fetch_layer(LayerCache& c, const std::string& key, const std::string& into,
-                 seedboot::LayerDigest& got, bool& hit) {
+[[nodiscard]] bool fetch_layer(LayerCache& c, const std::string& key, const std::string& into,
+                               seedboot::LayerDigest& got, bool& hit) {
     hit = false;
     if (!c.on) return true;
     std::string dir = entry_dir(c, key);

@@ -146,7 +146,7 @@ struct Copier {
 
 } // namespace
 
-bool copy_layer(const std::string& from, const std::string& to, CopyCount& count) {
+[[nodiscard]] bool copy_layer(const std::string& from, const std::string& to, CopyCount& count) {
     Fd src(::open(from.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     Fd dst(::open(to.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!src.ok()) return fail_errno("open " + from);

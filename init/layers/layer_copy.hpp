@@ -18,6 +18,6 @@ struct CopyCount {
 
 // Copies everything below `from` into the existing, empty folder `to`. False (the console
 // says why) on any failure; what was copied so far stays for the caller to discard.
-bool copy_layer(const std::string& from, const std::string& to, CopyCount& count);
+[[nodiscard]] bool copy_layer(const std::string& from, const std::string& to, CopyCount& count);
 
 } // namespace init

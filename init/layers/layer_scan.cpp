@@ -126,7 +126,7 @@ struct Scanner {
 
 } // namespace
 
-bool scan_layer(const std::string& dir, std::vector<LayerEntry>& out) {
+[[nodiscard]] bool scan_layer(const std::string& dir, std::vector<LayerEntry>& out) {
     out.clear();
     Fd top(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!top.ok()) return fail_errno("open layer " + dir);
@@ -142,7 +142,8 @@ bool scan_layer(const std::string& dir, std::vector<LayerEntry>& out) {
     return s.walk(top.get(), "", 0);
 }
 
-bool digest_layer(const std::string& dir, seedboot::LayerDigest& out, uint64_t* bytes) {
+[[nodiscard]] bool digest_layer(const std::string& dir, seedboot::LayerDigest& out,
+                                uint64_t* bytes) {
     std::vector<LayerEntry> entries;
     if (!scan_layer(dir, entries)) return false;
     if (bytes) {

@@ -16,9 +16,10 @@ namespace init {
 
 // The entries of `dir`: "/" (the folder itself), then everything below it. False (the console says
 // why) on a read error or a tree deeper than the scanner follows.
-bool scan_layer(const std::string& dir, std::vector<seedboot::LayerEntry>& out);
+[[nodiscard]] bool scan_layer(const std::string& dir, std::vector<seedboot::LayerEntry>& out);
 
 // scan_layer + layer_digest; `bytes`, when given, gets the size of its files' contents.
-bool digest_layer(const std::string& dir, seedboot::LayerDigest& out, uint64_t* bytes = nullptr);
+[[nodiscard]] bool digest_layer(const std::string& dir, seedboot::LayerDigest& out,
+                                uint64_t* bytes = nullptr);
 
 } // namespace init

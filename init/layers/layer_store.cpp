@@ -20,7 +20,7 @@ namespace init {
 
 namespace {
 
-bool make_folders(const Work& work) {
+[[nodiscard]] bool make_folders(const Work& work) {
     for (const std::string& d :
          {work.layers(), work.layers() + "/.empty", work.layers() + "/.empty2",
           work.layers() + "/.work", work.view(), work.from_view()})
@@ -29,7 +29,7 @@ bool make_folders(const Work& work) {
 }
 
 // A format without layers holds a build tree this PID 1 cannot resume.
-bool check_format(const Work& work, const seedboot::Journal& j) {
+[[nodiscard]] bool check_format(const Work& work, const seedboot::Journal& j) {
     if (j.format == 0 || j.format >= 3 || (!j.laid_out && j.events.empty())) return true;
     return fail(work.journal() + " is a journal of format " + std::to_string(j.format) +
                 " (a seedboot from before build roots were layers): this seedboot cannot "
@@ -82,7 +82,8 @@ void say_unfinished(const seedboot::Plan& plan, const seedboot::Journal& j) {
 }
 
 // Every committed layer against its digest; `cut` gets the earliest journal line to cut at.
-bool check_layers(const Work& work, const seedboot::Replay& r, size_t& cut, std::string& why) {
+[[nodiscard]] bool check_layers(const Work& work, const seedboot::Replay& r, size_t& cut,
+                                std::string& why) {
     if (r.committed.empty()) return true;
     double start = seconds_since_boot();
     uint64_t entries = 0;
@@ -109,7 +110,8 @@ bool check_layers(const Work& work, const seedboot::Replay& r, size_t& cut, std:
     return true;
 }
 
-bool replay(const seedboot::Plan& plan, const seedboot::Journal& j, seedboot::Replay& r) {
+[[nodiscard]] bool replay(const seedboot::Plan& plan, const seedboot::Journal& j,
+                          seedboot::Replay& r) {
     std::string err;
     return seedboot::replay_stacks(plan, j, r, err) || fail(err);
 }
@@ -124,8 +126,8 @@ std::string layer_path(const Work& work, const std::string& name) {
     return work.layers() + "/" + name;
 }
 
-bool discard_layer(const Work& work, const std::string& name, const std::string& aside_as,
-                   const std::string& why) {
+[[nodiscard]] bool discard_layer(const Work& work, const std::string& name,
+                                 const std::string& aside_as, const std::string& why) {
     std::string path = layer_path(work, name), to;
     struct stat st {};
     if (::lstat(path.c_str(), &st) != 0) return errno == ENOENT || fail_errno("stat " + path);
@@ -136,7 +138,8 @@ bool discard_layer(const Work& work, const std::string& name, const std::string&
     return true;
 }
 
-bool fresh_layer(const Work& work, const std::string& name, const std::string& aside_as) {
+[[nodiscard]] bool fresh_layer(const Work& work, const std::string& name,
+                               const std::string& aside_as) {
     std::string path = layer_path(work, name);
     if (!discard_layer(work, name, aside_as, "an unfinished attempt is left over")) return false;
     if (::mkdir(path.c_str(), 0755) != 0 || ::chmod(path.c_str(), 0755) != 0)
@@ -144,8 +147,8 @@ bool fresh_layer(const Work& work, const std::string& name, const std::string& a
     return true;
 }
 
-bool open_layers(const Work& work, const seedboot::Plan& plan, seedboot::Journal& j,
-                 seedboot::Replay& r) {
+[[nodiscard]] bool open_layers(const Work& work, const seedboot::Plan& plan, seedboot::Journal& j,
+                               seedboot::Replay& r) {
     if (!check_format(work, j) || !make_folders(work) || !replay(plan, j, r)) return false;
     size_t cut = SIZE_MAX;
     std::string why;

@@ -41,8 +41,9 @@ bool MergedView::unmount() {
     return fail_errno("unmount the merged view " + t);
 }
 
-bool mount_view(const LayerDirs& dirs, const seedboot::Stack& stack, const std::string& upper,
-                const std::string& target, Bottom bottom, MergedView& out) {
+[[nodiscard]] bool mount_view(const LayerDirs& dirs, const seedboot::Stack& stack,
+                              const std::string& upper, const std::string& target, Bottom bottom,
+                              MergedView& out) {
     if (!out.unmount()) return false;
     std::string data = "lowerdir=" + lower_list(stack, upper.empty(), bottom);
     if (!upper.empty()) data += ",upperdir=" + upper + ",workdir=.work";

@@ -31,7 +31,7 @@ class MergedView {
     ~MergedView() { (void)unmount(); }
 
     const std::string& path() const { return target_; }
-    bool mounted() const { return !target_.empty(); }
+    [[nodiscard]] bool mounted() const { return !target_.empty(); }
     // False (the console says why) if the view cannot be unmounted: something still uses it.
     [[nodiscard]] bool unmount();
 

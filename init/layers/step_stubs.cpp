@@ -15,7 +15,7 @@ constexpr const char* kHosts = "127.0.0.1\tlocalhost buildkitsandbox\n"
 
 } // namespace
 
-bool make_step_stubs(const std::string& dir) {
+[[nodiscard]] bool make_step_stubs(const std::string& dir) {
     for (const char* d : {"/dev", "/proc", "/sys", "/etc"})
         if (!make_dirs(dir + d)) return false;
     for (const char* d : {"", "/dev", "/proc", "/sys", "/etc"})

@@ -5,8 +5,8 @@
 
 namespace seedboot {
 
-bool parse_answers(std::string_view text, std::string_view file, std::vector<Answer>& out,
-                   std::string& err) {
+[[nodiscard]] bool parse_answers(std::string_view text, std::string_view file,
+                                 std::vector<Answer>& out, std::string& err) {
     std::vector<Answer> answers;
     size_t n = 0;
     for (std::string_view line : split_lines(text)) {

@@ -14,7 +14,7 @@ struct Answer {
     std::string path; // normalized: absolute within the build tree
 };
 
-bool parse_answers(std::string_view text, std::string_view file, std::vector<Answer>& out,
-                   std::string& err);
+[[nodiscard]] bool parse_answers(std::string_view text, std::string_view file,
+                                 std::vector<Answer>& out, std::string& err);
 
 } // namespace seedboot

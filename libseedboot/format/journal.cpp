@@ -35,13 +35,13 @@ bool Journal::last_is_done(std::string_view step) const {
 
 namespace {
 
-bool is_layer_digest(std::string_view s) {
+[[nodiscard]] bool is_layer_digest(std::string_view s) {
     return s == "-" || is_sha256_hex(s);
 }
 
 // The layer fields of a format 3 line: DIGEST ENTRIES KEY (KEY absent for flatten).
-bool parse_layer(const std::vector<std::string_view>& w, size_t at, bool with_key,
-                 JournalEvent& e) {
+[[nodiscard]] bool parse_layer(const std::vector<std::string_view>& w, size_t at, bool with_key,
+                               JournalEvent& e) {
     if (w.size() != at + (with_key ? 3 : 2)) return false;
     e.layer = w[at];
     if (!is_layer_digest(e.layer) || !parse_u64(w[at + 1], e.layer_entries)) return false;
@@ -51,7 +51,8 @@ bool parse_layer(const std::vector<std::string_view>& w, size_t at, bool with_ke
     return is_layer_digest(e.key);
 }
 
-bool parse_done(const std::vector<std::string_view>& w, uint64_t format, JournalEvent& e) {
+[[nodiscard]] bool parse_done(const std::vector<std::string_view>& w, uint64_t format,
+                              JournalEvent& e) {
     if (w.size() < 5 || !parse_u64(w[1], e.index) || !is_clean_name(w[2]) ||
         !parse_u64(w[3], e.status) || !parse_u64(w[4], e.millis))
         return false;
@@ -64,8 +65,8 @@ bool parse_done(const std::vector<std::string_view>& w, uint64_t format, Journal
 
 // One event line's words (its check removed): false if they are not a journal event of
 // `format`. A layout line fills in the journal's layout fields.
-bool parse_event(const std::vector<std::string_view>& w, uint64_t format, JournalEvent& e,
-                 Journal& j) {
+[[nodiscard]] bool parse_event(const std::vector<std::string_view>& w, uint64_t format,
+                               JournalEvent& e, Journal& j) {
     if (w.empty()) return false;
     e.kind = w[0];
     if (e.kind == "layout") {
@@ -101,7 +102,7 @@ void add_event(Journal& j, JournalEvent&& e) {
 }
 
 // Formats 2 and 3: the line's text without its check, if the check holds; else why not.
-bool checked_body(std::string_view line, std::string_view& body, std::string& why) {
+[[nodiscard]] bool checked_body(std::string_view line, std::string_view& body, std::string& why) {
     size_t sp = line.rfind(' ');
     if (sp == std::string_view::npos || line.size() - sp != 9) {
         why = "it has no check";
@@ -122,7 +123,7 @@ std::string shown(std::string_view line) {
     return line.size() > 80 ? out + "..." : out;
 }
 
-bool is_format1_line(std::string_view line) {
+[[nodiscard]] bool is_format1_line(std::string_view line) {
     JournalEvent e;
     Journal j;
     return parse_event(split_words(line), 1, e, j);
@@ -163,7 +164,8 @@ LineIs read_checked(std::string_view line, size_t n, std::string_view file, Jour
 
 } // namespace
 
-bool parse_journal(std::string_view text, std::string_view file, Journal& out, std::string& err) {
+[[nodiscard]] bool parse_journal(std::string_view text, std::string_view file, Journal& out,
+                                 std::string& err) {
     Journal j;
     size_t at = 0, n = 0;
     // Only complete lines count: a line without its '\n' is a write the power cut interrupted.
@@ -282,7 +284,7 @@ std::string result_line_fail(std::string_view step, int status) {
            " status=" + std::to_string(status);
 }
 
-bool parse_result_line(std::string_view line, ResultLine& out, std::string& err) {
+[[nodiscard]] bool parse_result_line(std::string_view line, ResultLine& out, std::string& err) {
     out = ResultLine{};
     auto expected = [&] {
         err = "result line '" + std::string(line.substr(0, 200)) + "' (expected '" +

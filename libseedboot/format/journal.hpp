@@ -67,20 +67,21 @@ struct Journal {
     size_t untrusted_lines = 0;
     std::vector<JournalEvent> events; // begin, done and flatten events, in order
     // Steps whose last event is "done" with status 0.
-    bool finished(std::string_view step) const;
+    [[nodiscard]] bool finished(std::string_view step) const;
     // That step's last "done" event, or null.
     const JournalEvent* done_event(std::string_view step) const;
     // Whether the step's last begin or done event is a done.
-    bool last_is_done(std::string_view step) const;
+    [[nodiscard]] bool last_is_done(std::string_view step) const;
     // Steps that ran without finishing: cut off while running (last event
     // "begin") or failed (a "done" with a non-zero status). Their leftovers must
     // be set aside before they run again.
-    bool unfinished(std::string_view step) const;
+    [[nodiscard]] bool unfinished(std::string_view step) const;
     // The damage as one line for people: "line N of FILE is damaged (WHAT): 'TEXT'; ...".
     std::string damage_report(std::string_view file) const;
 };
 
-bool parse_journal(std::string_view text, std::string_view file, Journal& out, std::string& err);
+[[nodiscard]] bool parse_journal(std::string_view text, std::string_view file, Journal& out,
+                                 std::string& err);
 
 // The lines the PID 1 appends, each with its '\n' (format 3; a new journal starts with
 // journal_header()). The _v lines are an older format's, for the readers' tests.
@@ -117,6 +118,6 @@ struct ResultLine {
 
 // Reads "SEEDBOOT-RESULT: ok" or "SEEDBOOT-RESULT: fail step=NAME status=N", exactly as the
 // PID 1 writes them; anything else is an error that says what was expected.
-bool parse_result_line(std::string_view line, ResultLine& out, std::string& err);
+[[nodiscard]] bool parse_result_line(std::string_view line, ResultLine& out, std::string& err);
 
 } // namespace seedboot

@@ -64,7 +64,7 @@ void commit(Replay& r, const std::string& name, const LayerDigest& d, size_t lin
 } // namespace
 
 // A flatten line replaces the root's stack by one layer of the same tree: the chain stays.
-bool replay_flatten(const JournalEvent& e, Replay& r, std::string& err) {
+[[nodiscard]] bool replay_flatten(const JournalEvent& e, Replay& r, std::string& err) {
     auto it = r.roots.find(e.root);
     if (it == r.roots.end())
         return fail(err, "flatten before step " + std::to_string(e.index + 1) + " of root '" +
@@ -78,7 +78,8 @@ bool replay_flatten(const JournalEvent& e, Replay& r, std::string& err) {
 
 // A start step makes its root: the base root's stack shared (no copy), or a layer of its own
 // (a folder of the root image copied in); any other step adds its layer to its root.
-bool replay_done(const Plan& plan, size_t i, const JournalEvent& e, Replay& r, std::string& err) {
+[[nodiscard]] bool replay_done(const Plan& plan, size_t i, const JournalEvent& e, Replay& r,
+                               std::string& err) {
     const PlanStep& s = plan.steps[i];
     LayerDigest d{e.layer, e.layer_entries};
     Stack* into = nullptr;
@@ -105,7 +106,8 @@ bool replay_done(const Plan& plan, size_t i, const JournalEvent& e, Replay& r, s
     return true;
 }
 
-bool replay_stacks(const Plan& plan, const Journal& j, Replay& out, std::string& err) {
+[[nodiscard]] bool replay_stacks(const Plan& plan, const Journal& j, Replay& out,
+                                 std::string& err) {
     Replay r;
     if (j.laid_out) {
         LayerDigest d{j.layout_layer, j.layout_entries};

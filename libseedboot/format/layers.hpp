@@ -100,12 +100,13 @@ struct Replay {
     // The non-empty layers the journal commits, by folder name, for the boot's check.
     std::map<std::string, Committed> committed;
 };
-bool replay_stacks(const Plan& plan, const Journal& j, Replay& out, std::string& err);
+[[nodiscard]] bool replay_stacks(const Plan& plan, const Journal& j, Replay& out, std::string& err);
 
 // One step of the replay, for the PID 1 as it goes: the effect of step `i`'s done event, and
 // of a flatten line, on the roots.
-bool replay_done(const Plan& plan, size_t i, const JournalEvent& done, Replay& r, std::string& err);
-bool replay_flatten(const JournalEvent& flatten, Replay& r, std::string& err);
+[[nodiscard]] bool replay_done(const Plan& plan, size_t i, const JournalEvent& done, Replay& r,
+                               std::string& err);
+[[nodiscard]] bool replay_flatten(const JournalEvent& flatten, Replay& r, std::string& err);
 
 // What a step's layer depends on, beside the tree below it: the cache key's input. The
 // runtime version names what a step sees (its /dev, /proc, environment rules): a PID 1 that

@@ -9,7 +9,8 @@ namespace seedboot {
 
 namespace {
 
-bool parse_entry(const std::vector<std::string_view>& w, ManifestEntry& e, std::string& what) {
+[[nodiscard]] bool parse_entry(const std::vector<std::string_view>& w, ManifestEntry& e,
+                               std::string& what) {
     if (w.size() != 5) {
         what = "expected 'TYPE MODE SIZE SHA256 PATH'";
         return false;
@@ -45,7 +46,8 @@ bool parse_entry(const std::vector<std::string_view>& w, ManifestEntry& e, std::
 
 } // namespace
 
-bool parse_manifest(std::string_view text, std::string_view file, Manifest& out, std::string& err) {
+[[nodiscard]] bool parse_manifest(std::string_view text, std::string_view file, Manifest& out,
+                                  std::string& err) {
     Manifest m;
     size_t n = 0;
     bool header = false;

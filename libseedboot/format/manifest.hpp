@@ -26,7 +26,8 @@ struct ManifestEntry {
 // Entries sorted by path (byte order), unique.
 using Manifest = std::vector<ManifestEntry>;
 
-bool parse_manifest(std::string_view text, std::string_view file, Manifest& out, std::string& err);
+[[nodiscard]] bool parse_manifest(std::string_view text, std::string_view file, Manifest& out,
+                                  std::string& err);
 std::string format_manifest(const Manifest& m);
 
 // "expected f 755 229 <sha>, found f 755 230 <sha>"-style text for a mismatch.

@@ -33,7 +33,7 @@ struct LineParser {
     }
 };
 
-bool parse_outputs(std::string_view list, PlanStep& step, LineParser& lp) {
+[[nodiscard]] bool parse_outputs(std::string_view list, PlanStep& step, LineParser& lp) {
     size_t start = 0;
     while (start <= list.size()) {
         size_t end = list.find(',', start);
@@ -46,13 +46,13 @@ bool parse_outputs(std::string_view list, PlanStep& step, LineParser& lp) {
     return true;
 }
 
-bool parse_action(std::string_view value, PlanStep& step, LineParser& lp) {
+[[nodiscard]] bool parse_action(std::string_view value, PlanStep& step, LineParser& lp) {
     for (auto a : {StepAction::run, StepAction::start, StepAction::mkdir, StepAction::copy})
         if (value == action_name(a)) return step.action = a, true;
     return lp.fail("do '" + std::string(value) + "' (expected run, start, mkdir or copy)");
 }
 
-bool parse_env(std::string_view value, PlanStep& step, LineParser& lp) {
+[[nodiscard]] bool parse_env(std::string_view value, PlanStep& step, LineParser& lp) {
     std::string e;
     if (!lp.word(value, e, "env")) return false;
     size_t eq = e.find('=');
@@ -62,8 +62,8 @@ bool parse_env(std::string_view value, PlanStep& step, LineParser& lp) {
     return true;
 }
 
-bool parse_number_option(std::string_view key, std::string_view value, PlanStep& step,
-                         LineParser& lp) {
+[[nodiscard]] bool parse_number_option(std::string_view key, std::string_view value, PlanStep& step,
+                                       LineParser& lp) {
     if (key == "timeout") {
         if (!parse_u64(value, step.timeout_s) || step.timeout_s == 0 || step.timeout_s > 30 * 86400)
             return lp.fail("timeout '" + std::string(value) +
@@ -81,7 +81,7 @@ bool parse_number_option(std::string_view key, std::string_view value, PlanStep&
     return true;
 }
 
-bool parse_step_option(std::string_view opt, PlanStep& step, LineParser& lp) {
+[[nodiscard]] bool parse_step_option(std::string_view opt, PlanStep& step, LineParser& lp) {
     size_t eq = opt.find('=');
     if (eq == std::string_view::npos)
         return lp.fail("step option '" + std::string(opt) + "' has no '=' (expected key=value)");
@@ -109,13 +109,13 @@ bool parse_step_option(std::string_view opt, PlanStep& step, LineParser& lp) {
                    "chmod)");
 }
 
-bool known_root(const Plan& plan, const std::string& name) {
+[[nodiscard]] bool known_root(const Plan& plan, const std::string& name) {
     return name == "build" ||
            std::find(plan.roots.begin(), plan.roots.end(), name) != plan.roots.end();
 }
 
 // What each action needs, checked once the whole line is read.
-bool check_step(const Plan& plan, const PlanStep& s, LineParser& lp) {
+[[nodiscard]] bool check_step(const Plan& plan, const PlanStep& s, LineParser& lp) {
     const std::string& n = s.name;
     if (!known_root(plan, s.root))
         return lp.fail("step '" + n + "' works in root '" + s.root + "', which no root line names");
@@ -150,7 +150,7 @@ bool check_step(const Plan& plan, const PlanStep& s, LineParser& lp) {
     return true;
 }
 
-bool parse_step(const std::vector<std::string_view>& w, Plan& plan, LineParser& lp) {
+[[nodiscard]] bool parse_step(const std::vector<std::string_view>& w, Plan& plan, LineParser& lp) {
     if (w.size() < 2 || !is_clean_name(w[1]))
         return lp.fail("step needs a name of [A-Za-z0-9._+-] (1..64 characters)");
     for (const PlanStep& s : plan.steps)
@@ -173,7 +173,7 @@ bool parse_step(const std::vector<std::string_view>& w, Plan& plan, LineParser& 
     return true;
 }
 
-bool parse_root(const std::vector<std::string_view>& w, Plan& plan, LineParser& lp) {
+[[nodiscard]] bool parse_root(const std::vector<std::string_view>& w, Plan& plan, LineParser& lp) {
     if (w.size() != 2 || !is_clean_name(w[1]))
         return lp.fail("root needs one name of [A-Za-z0-9._+-]");
     if (known_root(plan, std::string(w[1])))
@@ -182,7 +182,7 @@ bool parse_root(const std::vector<std::string_view>& w, Plan& plan, LineParser& 
     return true;
 }
 
-bool parse_line(const std::vector<std::string_view>& w, Plan& plan, LineParser& lp) {
+[[nodiscard]] bool parse_line(const std::vector<std::string_view>& w, Plan& plan, LineParser& lp) {
     std::string_view kw = w[0];
     auto want = [&](size_t n) {
         return w.size() == n ||
@@ -259,7 +259,7 @@ std::string format_step(const PlanStep& s) {
 
 } // namespace
 
-bool is_known_arch(std::string_view arch) {
+[[nodiscard]] bool is_known_arch(std::string_view arch) {
     return arch == "i386" || arch == "x86_64" || arch == "aarch64";
 }
 
@@ -277,7 +277,8 @@ const char* action_name(StepAction a) {
     return "run";
 }
 
-bool parse_plan(std::string_view text, std::string_view file, Plan& out, std::string& err) {
+[[nodiscard]] bool parse_plan(std::string_view text, std::string_view file, Plan& out,
+                              std::string& err) {
     Plan plan;
     LineParser lp{file, 0, err};
     bool header = false;

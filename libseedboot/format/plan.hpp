@@ -75,7 +75,8 @@ struct Plan {
 inline constexpr size_t kMaxPlanSteps = 10000;
 
 // On failure returns false and sets `err` to "FILE:LINE: what was wrong, what was expected".
-bool parse_plan(std::string_view text, std::string_view file, Plan& out, std::string& err);
+[[nodiscard]] bool parse_plan(std::string_view text, std::string_view file, Plan& out,
+                              std::string& err);
 
 std::string format_plan(const Plan& plan);
 
@@ -84,7 +85,7 @@ std::string format_plan(const Plan& plan);
 std::vector<std::string> step_environment(const Plan& plan, const PlanStep& step);
 
 // Every field a plan line can carry, checked the same way on both sides.
-bool is_known_arch(std::string_view arch);
+[[nodiscard]] bool is_known_arch(std::string_view arch);
 
 const char* action_name(StepAction a);
 

@@ -28,7 +28,7 @@ std::vector<std::string_view> split_words(std::string_view line) {
     return words;
 }
 
-bool parse_u64(std::string_view s, uint64_t& out, int base) {
+[[nodiscard]] bool parse_u64(std::string_view s, uint64_t& out, int base) {
     if (s.empty() || s.size() > 20) return false;
     uint64_t v = 0;
     for (char c : s) {
@@ -42,7 +42,7 @@ bool parse_u64(std::string_view s, uint64_t& out, int base) {
     return true;
 }
 
-bool is_clean_abs_path(std::string_view p) {
+[[nodiscard]] bool is_clean_abs_path(std::string_view p) {
     if (p.size() > 1024 || !is_plain_abs_path(p)) return false;
     for (char c : p)
         if (c <= ' ' || c >= 127) return false;
@@ -64,7 +64,7 @@ std::string encode_word(std::string_view text) {
     return out;
 }
 
-bool decode_word(std::string_view text, std::string& word) {
+[[nodiscard]] bool decode_word(std::string_view text, std::string& word) {
     std::string out;
     for (size_t i = 0; i < text.size(); ++i) {
         auto c = static_cast<unsigned char>(text[i]);
@@ -89,14 +89,14 @@ std::string encode_path(std::string_view path) {
     return encode_word(path);
 }
 
-bool decode_path(std::string_view text, std::string& path) {
+[[nodiscard]] bool decode_path(std::string_view text, std::string& path) {
     std::string out;
     if (!decode_word(text, out) || !is_plain_abs_path(out)) return false;
     path = std::move(out);
     return true;
 }
 
-bool is_plain_abs_path(std::string_view p) {
+[[nodiscard]] bool is_plain_abs_path(std::string_view p) {
     if (p.empty() || p[0] != '/' || p.size() > 4096) return false;
     if (p == "/") return true;
     if (p.back() == '/' || p.find('\0') != std::string_view::npos) return false;
@@ -111,7 +111,7 @@ bool is_plain_abs_path(std::string_view p) {
     return true;
 }
 
-bool is_clean_name(std::string_view s) {
+[[nodiscard]] bool is_clean_name(std::string_view s) {
     if (s.empty() || s.size() > 64 || s == "." || s == "..") return false;
     for (char c : s) {
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||

@@ -24,7 +24,7 @@ struct DirCloser {
     void operator()(DIR* d) const { closedir(d); }
 };
 
-bool hash_file(const std::string& file, ManifestEntry& e, std::string& err) {
+[[nodiscard]] bool hash_file(const std::string& file, ManifestEntry& e, std::string& err) {
     int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) {
         err = sys_error("open " + file);
@@ -36,7 +36,7 @@ bool hash_file(const std::string& file, ManifestEntry& e, std::string& err) {
     return ok;
 }
 
-bool hash_link(const std::string& file, ManifestEntry& e, std::string& err) {
+[[nodiscard]] bool hash_link(const std::string& file, ManifestEntry& e, std::string& err) {
     char target[4096];
     ssize_t n = ::readlink(file.c_str(), target, sizeof target);
     if (n < 0 || static_cast<size_t>(n) == sizeof target) {
@@ -48,8 +48,8 @@ bool hash_link(const std::string& file, ManifestEntry& e, std::string& err) {
     return true;
 }
 
-bool walk(const std::string& dir, const std::string& prefix, Manifest& out, std::string& err,
-          Contents contents) {
+[[nodiscard]] bool walk(const std::string& dir, const std::string& prefix, Manifest& out,
+                        std::string& err, Contents contents) {
     std::unique_ptr<DIR, DirCloser> d(opendir(dir.c_str()));
     if (!d) {
         err = sys_error("open directory " + dir);
@@ -79,8 +79,8 @@ bool walk(const std::string& dir, const std::string& prefix, Manifest& out, std:
 
 } // namespace
 
-bool scan_entry(const std::string& file, const std::string& path, ManifestEntry& e,
-                std::string& err, Contents contents) {
+[[nodiscard]] bool scan_entry(const std::string& file, const std::string& path, ManifestEntry& e,
+                              std::string& err, Contents contents) {
     if (!is_plain_abs_path(path)) {
         err = "'" + file + "': name not allowed in an image";
         return false;
@@ -112,8 +112,8 @@ bool scan_entry(const std::string& file, const std::string& path, ManifestEntry&
     return false;
 }
 
-bool scan_tree(const std::string& dir, const std::string& prefix, Manifest& out, std::string& err,
-               Contents contents) {
+[[nodiscard]] bool scan_tree(const std::string& dir, const std::string& prefix, Manifest& out,
+                             std::string& err, Contents contents) {
     Manifest m;
     ManifestEntry root;
     if (!scan_entry(dir, prefix, root, err, contents)) return false;

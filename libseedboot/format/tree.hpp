@@ -18,12 +18,12 @@ enum class Contents { hashed, listed };
 // ("/sources" + "/chain/x"). `dir` itself is entry `prefix` (a directory).
 // Anything but files, directories and symlinks is an error, as is a name that
 // cannot be a path (empty, '.', '..'). On error, `err` names the path.
-bool scan_tree(const std::string& dir, const std::string& prefix, Manifest& out, std::string& err,
-               Contents contents = Contents::hashed);
+[[nodiscard]] bool scan_tree(const std::string& dir, const std::string& prefix, Manifest& out,
+                             std::string& err, Contents contents = Contents::hashed);
 
 // Scans a single file or symlink as entry `path`.
-bool scan_entry(const std::string& file, const std::string& path, ManifestEntry& out,
-                std::string& err, Contents contents = Contents::hashed);
+[[nodiscard]] bool scan_entry(const std::string& file, const std::string& path, ManifestEntry& out,
+                              std::string& err, Contents contents = Contents::hashed);
 
 // The modes an image keeps, and a tree digest counts: 0755 for directories and anything
 // executable, 0644 for other files, 0777 for symlinks, so that a checkout's umask or chmod

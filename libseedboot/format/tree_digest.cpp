@@ -8,8 +8,8 @@
 
 namespace seedboot {
 
-bool tree_digest(const std::string& dir, TreeDigest& whole, std::string& err,
-                 std::map<std::string, TreeDigest>* parts) {
+[[nodiscard]] bool tree_digest(const std::string& dir, TreeDigest& whole, std::string& err,
+                               std::map<std::string, TreeDigest>* parts) {
     Manifest m;
     // Entry paths come out under "/t"; the digest covers the part below it.
     if (!scan_tree(dir, "/t", m, err)) return false;

@@ -18,7 +18,7 @@ struct TreeDigest {
 
 // The digest of `dir` and, when `parts` is given, of each top-level entry of it
 // (its own line and everything below it). On error `err` names the path.
-bool tree_digest(const std::string& dir, TreeDigest& whole, std::string& err,
-                 std::map<std::string, TreeDigest>* parts = nullptr);
+[[nodiscard]] bool tree_digest(const std::string& dir, TreeDigest& whole, std::string& err,
+                               std::map<std::string, TreeDigest>* parts = nullptr);
 
 } // namespace seedboot

@@ -114,8 +114,8 @@ bool AtomicFile::commit_new(std::string& err) {
     return fsync_dir(parent_dir(path_), err); // the temporary name goes with temp_
 }
 
-bool write_file_atomic(const std::string& path, std::string_view data, mode_t mode,
-                       std::string& err) {
+[[nodiscard]] bool write_file_atomic(const std::string& path, std::string_view data, mode_t mode,
+                                     std::string& err) {
     AtomicFile f;
     if (!f.create(path, mode, err)) return false;
     if (!write_all(f.fd(), data)) {

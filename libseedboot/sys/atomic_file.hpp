@@ -27,7 +27,7 @@ class TempFile {
 
     // Creates a new empty file, mode 0600, named `pattern` with its final "XXXXXX" replaced
     // (mkostemp). `err` names the pattern.
-    bool create(std::string pattern, std::string& err);
+    [[nodiscard]] bool create(std::string pattern, std::string& err);
     // Takes charge of `path`, a file another program is about to make (mkfs.fat wants to
     // create its image itself): it is removed like one this object created.
     void adopt(std::string path);
@@ -35,7 +35,7 @@ class TempFile {
     int fd() const { return fd_.get(); }
     const std::string& path() const { return path_; }
     // Closes the descriptor now, reporting close(2)'s verdict; the file stays until scope exit.
-    bool close() { return fd_.close(); }
+    [[nodiscard]] bool close() { return fd_.close(); }
     // The file stays: this object forgets it. Returns its path.
     std::string keep();
 
@@ -53,7 +53,7 @@ class AtomicFile {
 
     // Starts the new content of `path` with permissions `mode`. A `path` that exists and is
     // not a regular file (a device, a folder, a symlink) is refused: it is not replaced.
-    bool create(const std::string& path, mode_t mode, std::string& err);
+    [[nodiscard]] bool create(const std::string& path, mode_t mode, std::string& err);
 
     int fd() const { return temp_.fd(); }
     const std::string& path() const { return path_; }
@@ -65,19 +65,19 @@ class AtomicFile {
     void start_writeback();
 
     // Puts the content in place of `path`.
-    bool commit(std::string& err, Sync sync = Sync::durable);
+    [[nodiscard]] bool commit(std::string& err, Sync sync = Sync::durable);
     // The same, but only if `path` does not exist by then (link(2), which never replaces):
     // for files that must not overwrite what is there (keys without --force).
-    bool commit_new(std::string& err);
+    [[nodiscard]] bool commit_new(std::string& err);
 
   private:
-    bool flush(std::string& err, Sync sync);
+    [[nodiscard]] bool flush(std::string& err, Sync sync);
     std::string path_;
     TempFile temp_;
 };
 
 // `data` as the whole new content of `path`, through AtomicFile.
-bool write_file_atomic(const std::string& path, std::string_view data, mode_t mode,
-                       std::string& err);
+[[nodiscard]] bool write_file_atomic(const std::string& path, std::string_view data, mode_t mode,
+                                     std::string& err);
 
 } // namespace seedboot

@@ -19,7 +19,7 @@ class Fd {
     ~Fd() { reset(); }
 
     int get() const { return fd_; }
-    bool ok() const { return fd_ >= 0; }
+    [[nodiscard]] bool ok() const { return fd_ >= 0; }
     int release() {
         int fd = fd_;
         fd_ = -1;
@@ -31,7 +31,7 @@ class Fd {
     }
     // Closes now and says whether close(2) succeeded: it can report a deferred write error,
     // which matters for a file that was written.
-    bool close() { return ::close(release()) == 0; }
+    [[nodiscard]] bool close() { return ::close(release()) == 0; }
 
   private:
     int fd_ = -1;

@@ -10,8 +10,8 @@
 
 namespace seedboot {
 
-bool read_file(const std::string& path, const char* what, std::string& out, std::string& err,
-               uint64_t limit) {
+[[nodiscard]] bool read_file(const std::string& path, const char* what, std::string& out,
+                             std::string& err, uint64_t limit) {
     const std::string cannot = path + ": cannot read the " + what;
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     struct stat st {};
@@ -46,7 +46,8 @@ bool read_file(const std::string& path, const char* what, std::string& out, std:
     return true;
 }
 
-bool sha256_file(const std::string& path, std::string& hex, uint64_t& size, std::string& err) {
+[[nodiscard]] bool sha256_file(const std::string& path, std::string& hex, uint64_t& size,
+                               std::string& err) {
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd.ok()) {
         err = sys_error(path + ": cannot open");
@@ -63,7 +64,7 @@ std::string parent_dir(const std::string& path) {
     return slash == 0 ? "/" : path.substr(0, slash);
 }
 
-bool fsync_dir(const std::string& dir, std::string& err) {
+[[nodiscard]] bool fsync_dir(const std::string& dir, std::string& err) {
     Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (fd.ok() && ::fsync(fd.get()) == 0) return true;
     err = sys_error(dir + ": cannot flush the folder (fsync)");

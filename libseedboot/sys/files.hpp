@@ -10,16 +10,17 @@ namespace seedboot {
 // Reads the regular file `path` whole; more than `limit` bytes is an error, not an allocation.
 // `what` says what the file should be, for the errors: "PATH: cannot read the WHAT: REASON",
 // "PATH: N bytes is too big for a WHAT (expected at most LIMIT)".
-bool read_file(const std::string& path, const char* what, std::string& out, std::string& err,
-               uint64_t limit = uint64_t{64} << 20);
+[[nodiscard]] bool read_file(const std::string& path, const char* what, std::string& out,
+                             std::string& err, uint64_t limit = uint64_t{64} << 20);
 
 // The sha256 (lower-case hex) and size of the file at `path`.
-bool sha256_file(const std::string& path, std::string& hex, uint64_t& size, std::string& err);
+[[nodiscard]] bool sha256_file(const std::string& path, std::string& hex, uint64_t& size,
+                               std::string& err);
 
 // The folder holding `path` ("." for a bare name).
 std::string parent_dir(const std::string& path);
 
 // fsync(2) on a folder: a rename or a new entry in it survives a power cut.
-bool fsync_dir(const std::string& dir, std::string& err);
+[[nodiscard]] bool fsync_dir(const std::string& dir, std::string& err);
 
 } // namespace seedboot

@@ -5,7 +5,7 @@
 
 namespace seedboot {
 
-bool write_all(int fd, std::string_view data) {
+[[nodiscard]] bool write_all(int fd, std::string_view data) {
     while (!data.empty()) {
         ssize_t n = ::write(fd, data.data(), data.size());
         if (n < 0 && errno == EINTR) continue;
@@ -16,7 +16,7 @@ bool write_all(int fd, std::string_view data) {
     return true;
 }
 
-bool pwrite_all(int fd, const void* data, size_t size, uint64_t offset) {
+[[nodiscard]] bool pwrite_all(int fd, const void* data, size_t size, uint64_t offset) {
     const char* p = static_cast<const char*>(data);
     while (size > 0) {
         ssize_t n = ::pwrite(fd, p, size, static_cast<off_t>(offset));
@@ -30,7 +30,7 @@ bool pwrite_all(int fd, const void* data, size_t size, uint64_t offset) {
     return true;
 }
 
-bool pread_full(int fd, void* data, size_t size, uint64_t offset, size_t& got) {
+[[nodiscard]] bool pread_full(int fd, void* data, size_t size, uint64_t offset, size_t& got) {
     char* p = static_cast<char*>(data);
     for (got = 0; got < size;) {
         ssize_t n = ::pread(fd, p + got, size - got, static_cast<off_t>(offset + got));
@@ -42,7 +42,7 @@ bool pread_full(int fd, void* data, size_t size, uint64_t offset, size_t& got) {
     return true;
 }
 
-bool pread_exact(int fd, void* data, size_t size, uint64_t offset) {
+[[nodiscard]] bool pread_exact(int fd, void* data, size_t size, uint64_t offset) {
     size_t got = 0;
     if (!pread_full(fd, data, size, offset, got)) return false;
     if (got == size) return true;

@@ -9,13 +9,13 @@
 namespace seedboot {
 
 // A write that makes no progress and reports no error counts as ENOSPC (a full disk).
-bool write_all(int fd, std::string_view data);
-bool pwrite_all(int fd, const void* data, size_t size, uint64_t offset);
+[[nodiscard]] bool write_all(int fd, std::string_view data);
+[[nodiscard]] bool pwrite_all(int fd, const void* data, size_t size, uint64_t offset);
 
 // Reads up to `size` bytes at `offset`; `got` is less than `size` only at the end of the file.
-bool pread_full(int fd, void* data, size_t size, uint64_t offset, size_t& got);
+[[nodiscard]] bool pread_full(int fd, void* data, size_t size, uint64_t offset, size_t& got);
 
 // Reads exactly `size` bytes at `offset`; a file that ends first gives false with errno 0.
-bool pread_exact(int fd, void* data, size_t size, uint64_t offset);
+[[nodiscard]] bool pread_exact(int fd, void* data, size_t size, uint64_t offset);
 
 } // namespace seedboot

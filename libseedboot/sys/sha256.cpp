@@ -23,7 +23,7 @@ std::string sha256_hex(std::string_view data) {
     return h.hex();
 }
 
-bool sha256_fd(int fd, std::string& hex_out, uint64_t& size_out) {
+[[nodiscard]] bool sha256_fd(int fd, std::string& hex_out, uint64_t& size_out) {
     static thread_local unsigned char buf[1 << 16];
     Sha256 h;
     size_out = 0;
@@ -39,7 +39,7 @@ bool sha256_fd(int fd, std::string& hex_out, uint64_t& size_out) {
     return true;
 }
 
-bool is_sha256_hex(std::string_view s) {
+[[nodiscard]] bool is_sha256_hex(std::string_view s) {
     if (s.size() != 64) return false;
     for (char c : s)
         if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;

@@ -27,8 +27,8 @@ std::string sha256_hex(std::string_view data);
 
 // Hashes an open file descriptor from its current offset to EOF. Returns false
 // (errno set) on a read error.
-bool sha256_fd(int fd, std::string& hex_out, uint64_t& size_out);
+[[nodiscard]] bool sha256_fd(int fd, std::string& hex_out, uint64_t& size_out);
 
-bool is_sha256_hex(std::string_view s);
+[[nodiscard]] bool is_sha256_hex(std::string_view s);
 
 } // namespace seedboot

@@ -27,8 +27,8 @@ std::string read_all(int fd) {
 
 } // namespace
 
-bool run_program(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-                 std::string& err, int max_ok) {
+[[nodiscard]] bool run_program(const std::vector<std::string>& argv,
+                               const std::vector<std::string>& env, std::string& err, int max_ok) {
     const char* path = std::getenv("PATH");
     std::vector<std::string> envs = {std::string("PATH=") +
                                          (path ? path : "/usr/sbin:/usr/bin:/sbin:/bin"),

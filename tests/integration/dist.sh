@@ -2,12 +2,15 @@
 # dist.sh: the release assets of issue 28 (`make dist`, `seedboot images --asset`).
 # Copy b of the repository's tracked files differs from the checkout in folder, mtimes,
 # permission bits, umask, TZ and locale. It builds its own three PID 1s (with the shared
-# sysroots and this machine's compilers). Its kernels are copies of the build folder's: this
-# test does not rebuild them (6-10 min per arch here).
-#   - each PID 1 it builds is the same bytes as the build folder's;
-#   - `seedboot images` over the default spec, with one extra asset, gives the same
-#     SHA256SUMS on both sides: 3 disks, each arch's seedboot-init, seedboot-kernel and its
-#     .config, and the extra; `sha256sum -c` accepts it, the assets pass the preflight;
+# sysroots and this machine's compilers) and its own static CLI (make static-cli: libcurl from
+# Debian's curl source package, fetched again). Its kernels are copies of the build folder's:
+# this test does not rebuild them (6-10 min per arch here).
+#   - each PID 1 it builds, and its static CLI, are the same bytes as the build folder's;
+#   - `seedboot images` over the default spec, with the static CLI and one extra asset, gives
+#     the same SHA256SUMS on both sides, the copy's made by its own static CLI: 3 disks, each
+#     arch's seedboot-init, seedboot-kernel and its .config, seedboot-x86_64 and the extra;
+#     `sha256sum -c` accepts it, the assets pass the preflight;
+#   - the static CLI alone, run from outside both, boots the default image to its ok result;
 #   - `seedboot release` signs it, and INPUTS names a PID 1 from outside the repository and
 #     the build folder (the embed path) as {prebuilt}/seedboot-init-ARCH;
 #   - refused: an extra asset named like one of seedboot's own files, a kernel with no config.
@@ -37,6 +40,16 @@ for arch in $arches; do
   cp -r "$BUILD/kernel/$arch" "$b/build/kernel/"
 done
 
+# The static CLI, in the build folder (kept up to date there) and in the copy.
+"$SRC/tools/static-cli.sh" "$SRC" "$BUILD/static-cli" 2>"$tmp/static-a.log" ||
+  fail "make static-cli in the checkout: $(cat "$tmp/static-a.log")"
+(cd "$b" && umask 077 && TZ=Pacific/Kiritimati LC_ALL=C.UTF-8   tools/static-cli.sh . build/static-cli 2>"$tmp/static-b.log") ||
+  fail "make static-cli in the copy: $(cat "$tmp/static-b.log")"
+cli=$BUILD/static-cli/seedboot-x86_64
+cmp "$b/build/static-cli/seedboot-x86_64" "$cli" ||
+  fail "the static CLI built in a differently-touched copy differs from $cli"
+! "$SEEDBOOT" preflight "$SEEDBOOT" >/dev/null 2>&1 || fail "the dynamic CLI passed the preflight"
+
 # One spec, both sides, with an extra asset whose copies differ in mtime and mode.
 a=$tmp/a
 mkdir -p "$a/images" "$b/only"
@@ -46,9 +59,10 @@ cp "$b/images/default.toml" "$b/only/"
 echo "notes of this release" >"$tmp/notes.txt"
 cp "$tmp/notes.txt" "$b/notes.txt" && touch -d '2031-02-03' "$b/notes.txt" && chmod 0600 "$b/notes.txt"
 (cd "$a" && umask 022 && TZ=UTC LC_ALL=C "$SEEDBOOT" images --specs images --build-dir "$BUILD" \
-  -o out --asset "$tmp/notes.txt" >"$tmp/a.log" 2>&1) || fail "images in a: $(cat "$tmp/a.log")"
-(cd "$b" && umask 077 && TZ=Pacific/Kiritimati LC_ALL=C.UTF-8 "$SEEDBOOT" images --specs only \
-  --build-dir build -o out --asset notes.txt >"$tmp/b.log" 2>&1) || fail "images in b: $(cat "$tmp/b.log")"
+  -o out --cli "$cli" --asset "$tmp/notes.txt" >"$tmp/a.log" 2>&1) || fail "images in a: $(cat "$tmp/a.log")"
+(cd "$b" && umask 077 && TZ=Pacific/Kiritimati LC_ALL=C.UTF-8 build/static-cli/seedboot-x86_64 \
+  images --specs only --build-dir build -o out --cli build/static-cli/seedboot-x86_64 \
+  --asset notes.txt >"$tmp/b.log" 2>&1) || fail "images in b: $(cat "$tmp/b.log")"
 diff "$a/out/SHA256SUMS" "$b/out/SHA256SUMS" >&2 || fail "the two SHA256SUMS differ"
 grep -q '^seedboot: release assets: seedboot-init-i386, .*, notes.txt$' "$tmp/a.log" ||
   fail "images does not name the assets: $(cat "$tmp/a.log")"
@@ -58,6 +72,7 @@ want=$(for arch in $arches; do
   echo "seedboot-kernel-$arch"
   echo "seedboot-kernel-$arch.config"
 done
+echo seedboot-x86_64
 echo notes.txt)
 [ "$(cut -c67- "$a/out/SHA256SUMS" | LC_ALL=C sort)" = "$(echo "$want" | LC_ALL=C sort)" ] ||
   fail "SHA256SUMS lists $(cut -c67- "$a/out/SHA256SUMS" | tr '\n' ' '), expected $(echo "$want" | tr '\n' ' ')"
@@ -70,6 +85,18 @@ for arch in $arches; do
     fail "seedboot-kernel-$arch.config is not the kernel's .config"
 done
 
+[ "$(stat -c %a "$a/out/seedboot-x86_64")" = 755 ] || fail "seedboot-x86_64 is not mode 755"
+
+# The static CLI alone (no library of the build), from a folder outside both, boots the
+# default image on the assets of the release.
+mkdir -p "$tmp/c"
+rc=0
+(cd "$tmp/c" && "$a/out/seedboot-x86_64" boot "$SRC/images/default.toml" --arch x86_64 \
+  --kernel "$a/out/seedboot-kernel-x86_64" --init "$a/out/seedboot-init-x86_64" \
+  --build-dir "$tmp/c/build" --out-dir "$tmp/c/run" -q >"$tmp/c.log" 2>&1) || rc=$?
+[ $rc -eq 0 ] && tr -d '\r' <"$tmp/c/run/console.log" | grep -qx 'SEEDBOOT-RESULT: ok' ||
+  fail "the static CLI's boot of the default image (exit $rc): $(tail -5 "$tmp/c.log")"
+
 # A release signs the assets with the images; a PID 1 from elsewhere is named, not refused.
 "$SEEDBOOT" keygen -p "$tmp/k.pub" -s "$tmp/k.key" >/dev/null || fail "keygen"
 mkdir -p "$tmp/prebuilt"
@@ -79,7 +106,7 @@ cp "$(init_of x86_64)" "$tmp/prebuilt/init"
   SEEDBOOT_INIT_x86_64="$tmp/prebuilt/init" "$SEEDBOOT" release --dir out2 --key "$tmp/k.key" \
     --name t --specs images --build-dir "$BUILD" >>"$tmp/log" 2>&1) ||
   fail "a release with a prebuilt PID 1: $(cat "$tmp/log")"
-diff <(grep -v ' notes.txt$' "$a/out/SHA256SUMS") "$a/out2/SHA256SUMS" >&2 ||
+diff <(grep -Ev ' (notes.txt|seedboot-x86_64)$' "$a/out/SHA256SUMS") "$a/out2/SHA256SUMS" >&2 ||
   fail "the same PID 1 through \$SEEDBOOT_INIT_x86_64 gave other bytes"
 grep -qxF "$(sha256sum <"$tmp/prebuilt/init" | cut -d' ' -f1)  {prebuilt}/seedboot-init-x86_64" "$a/out2/INPUTS" ||
   fail "INPUTS does not name the prebuilt PID 1 as {prebuilt}/seedboot-init-x86_64"
@@ -97,4 +124,4 @@ mkdir -p "$tmp/k" && cp "$BUILD/kernel/x86_64/bzImage" "$tmp/k/"
 expect_error "$tmp/k/bzImage: no kernel configuration beside it (expected $tmp/k/.config or $tmp/k/bzImage.config" \
   env SEEDBOOT_KERNEL_x86_64="$tmp/k/bzImage" "$SEEDBOOT" images --specs images --build-dir "$BUILD" -o out
 cmp "$a/out/SHA256SUMS" "$tmp/sums.before" || fail "a refused run replaced SHA256SUMS"
-echo "dist: $(wc -l <"$b/out/SHA256SUMS") files identical across the checkout and a differently-touched copy; PID 1s rebuilt there are the same bytes"
+echo "dist: $(wc -l <"$b/out/SHA256SUMS") files identical across the checkout and a differently-touched copy; PID 1s and the static CLI ($(du -h "$cli" | cut -f1)) rebuilt there are the same bytes; the static CLI alone boots the default image"

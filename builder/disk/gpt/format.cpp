@@ -46,7 +46,7 @@ uint32_t crc32_of(const uint8_t* data, size_t size) {
     return static_cast<uint32_t>(::crc32(::crc32(0L, Z_NULL, 0), data, static_cast<uInt>(size)));
 }
 
-bool is_zero(const Guid& guid) {
+[[nodiscard]] bool is_zero(const Guid& guid) {
     return std::all_of(guid.bytes.begin(), guid.bytes.end(), [](uint8_t b) { return b == 0; });
 }
 
@@ -69,7 +69,7 @@ void encode_header(const Header& h, uint8_t* s) {
 
 // Checks the parts of a header that need no context (signature, revision, size, CRC) and
 // decodes it. `why` explains a failure.
-bool decode_header(const uint8_t* s, Header& h, std::string& why) {
+[[nodiscard]] bool decode_header(const uint8_t* s, Header& h, std::string& why) {
     if (std::memcmp(s, kSignature, 8) != 0) {
         why = "no \"EFI PART\" signature";
         return false;
@@ -107,7 +107,7 @@ bool decode_header(const uint8_t* s, Header& h, std::string& why) {
 // Checks that a header read at `at_lba` is consistent in itself: one of the two headers is at
 // LBA 1, the usable area lies between them, the entry array between them outside the usable
 // area. Where the backup header is relative to the file is checked by the caller.
-bool check_header_geometry(const Header& h, uint64_t at_lba, std::string& why) {
+[[nodiscard]] bool check_header_geometry(const Header& h, uint64_t at_lba, std::string& why) {
     if (h.my_lba != at_lba) {
         why = "GPT header at LBA " + std::to_string(at_lba) + " says it is at LBA " +
               std::to_string(h.my_lba);
@@ -158,7 +158,7 @@ void encode_protective_mbr(uint64_t disk_lbas, uint8_t* s) {
 }
 
 // A hybrid MBR also counts: what matters is a 0xEE record saying "GPT here".
-bool check_protective_mbr(const uint8_t* s, std::string& why) {
+[[nodiscard]] bool check_protective_mbr(const uint8_t* s, std::string& why) {
     if (s[510] != 0x55 || s[511] != 0xAA) {
         why = "not a GPT disk (no protective MBR): no 55AA boot signature at byte 510";
         return false;
@@ -259,8 +259,8 @@ Metadata build_metadata(const std::vector<Planned>& parts, uint64_t disk_lbas,
     return m;
 }
 
-bool write_at(int fd, const uint8_t* data, size_t size, uint64_t offset, const std::string& what,
-              std::string& err) {
+[[nodiscard]] bool write_at(int fd, const uint8_t* data, size_t size, uint64_t offset,
+                            const std::string& what, std::string& err) {
     if (seedboot::pwrite_all(fd, data, size, offset)) return true;
     err = seedboot::sys_error("writing " + what);
     return false;

@@ -44,7 +44,7 @@ inline uint64_t round_up_mib(uint64_t bytes) {
     return (bytes + kMiB - 1) / kMiB * kMiB;
 }
 
-bool is_zero(const Guid& guid);
+[[nodiscard]] bool is_zero(const Guid& guid);
 
 struct Header {
     uint64_t my_lba = 0;
@@ -67,15 +67,15 @@ struct Header {
 void encode_header(const Header& h, uint8_t* s);
 // Checks the parts of a header that need no context (signature, revision, size, CRC) and
 // decodes it. `why` explains a failure.
-bool decode_header(const uint8_t* s, Header& h, std::string& why);
+[[nodiscard]] bool decode_header(const uint8_t* s, Header& h, std::string& why);
 // Checks that a header read at `at_lba` is consistent in itself: one of the two headers is at
 // LBA 1, the usable area lies between them, the entry array between them outside the usable
 // area. Where the backup header is relative to the file is checked by the caller.
-bool check_header_geometry(const Header& h, uint64_t at_lba, std::string& why);
+[[nodiscard]] bool check_header_geometry(const Header& h, uint64_t at_lba, std::string& why);
 
 void encode_protective_mbr(uint64_t disk_lbas, uint8_t* s);
 // A hybrid MBR also counts: what matters is a 0xEE record saying "GPT here".
-bool check_protective_mbr(const uint8_t* s, std::string& why);
+[[nodiscard]] bool check_protective_mbr(const uint8_t* s, std::string& why);
 
 void encode_entry(const PartitionInfo& p, uint8_t* e);
 PartitionInfo decode_entry(const uint8_t* e);
@@ -100,7 +100,7 @@ Metadata build_metadata(const std::vector<Planned>& parts, uint64_t disk_lbas,
                         const Guid& disk_guid);
 
 // Writes `size` bytes at byte `offset`; `what` names them in the error.
-bool write_at(int fd, const uint8_t* data, size_t size, uint64_t offset, const std::string& what,
-              std::string& err);
+[[nodiscard]] bool write_at(int fd, const uint8_t* data, size_t size, uint64_t offset,
+                            const std::string& what, std::string& err);
 
 } // namespace builder::gpt

@@ -64,7 +64,8 @@ struct DiskSpec {
 // directory and a rename, so a failed run leaves no half-written image). The output is
 // byte-identical for the same spec and content. Content is copied with a bounded buffer; the
 // untouched zero areas are left sparse.
-bool write_gpt_disk(const DiskSpec& spec, const std::string& out_path, std::string& err);
+[[nodiscard]] bool write_gpt_disk(const DiskSpec& spec, const std::string& out_path,
+                                  std::string& err);
 
 struct PartitionInfo {
     std::string name; // UTF-8
@@ -85,12 +86,12 @@ struct DiskInfo {
 // size, CRC, location), both entry arrays (CRC, placement) and the partitions (inside the
 // usable LBAs, not overlapping). Any problem is an error naming the file, including a damaged
 // primary header with an intact backup: the caller is told, nothing is silently repaired.
-bool read_gpt_disk(const std::string& path, DiskInfo& out, std::string& err);
+[[nodiscard]] bool read_gpt_disk(const std::string& path, DiskInfo& out, std::string& err);
 
 // Reads `disk` and finds the partition called `name`; false with an error naming the disk and
 // the label (and the labels present) when there is none.
-bool find_partition(const std::string& disk, std::string_view name, PartitionInfo& out,
-                    std::string& err);
+[[nodiscard]] bool find_partition(const std::string& disk, std::string_view name,
+                                  PartitionInfo& out, std::string& err);
 
 // Grows partition `name`, which must be the last one on the disk image file `path`, to
 // `new_bytes` rounded up to 1 MiB: the file is extended, the backup GPT moves to the new end and
@@ -98,7 +99,7 @@ bool find_partition(const std::string& disk, std::string_view name, PartitionInf
 // made at that size). The partition's content is not touched. The backup table is written and
 // flushed before the primary: a cut-off run leaves the old primary table, still readable.
 // Block devices are refused (their size is fixed; see README "Running out of space").
-bool grow_gpt_partition(const std::string& path, std::string_view name, uint64_t new_bytes,
-                        PartitionInfo& grown, std::string& err);
+[[nodiscard]] bool grow_gpt_partition(const std::string& path, std::string_view name,
+                                      uint64_t new_bytes, PartitionInfo& grown, std::string& err);
 
 } // namespace builder

@@ -17,8 +17,8 @@ namespace {
 using namespace gpt;
 
 // The partitions of `info` as the writer would plan them, with `name` (the last) grown.
-bool plan_growth(const DiskInfo& info, std::string_view name, uint64_t new_bytes,
-                 std::vector<Planned>& parts, size_t& index, std::string& err) {
+[[nodiscard]] bool plan_growth(const DiskInfo& info, std::string_view name, uint64_t new_bytes,
+                               std::vector<Planned>& parts, size_t& index, std::string& err) {
     index = info.partitions.size();
     for (size_t i = 0; i < info.partitions.size(); i++) {
         Planned p;
@@ -53,7 +53,7 @@ bool plan_growth(const DiskInfo& info, std::string_view name, uint64_t new_bytes
 }
 
 // Zeroes the backup table the disk had before it grew: it now lies inside the partition.
-bool clear_old_backup(int fd, uint64_t old_lbas, std::string& err) {
+[[nodiscard]] bool clear_old_backup(int fd, uint64_t old_lbas, std::string& err) {
     std::vector<uint8_t> zeros((kEntrySectors + 1) * kSector);
     return write_at(fd, zeros.data(), zeros.size(), (old_lbas - 1 - kEntrySectors) * kSector,
                     "the old backup GPT", err);
@@ -61,8 +61,8 @@ bool clear_old_backup(int fd, uint64_t old_lbas, std::string& err) {
 
 } // namespace
 
-bool grow_gpt_partition(const std::string& path, std::string_view name, uint64_t new_bytes,
-                        PartitionInfo& grown, std::string& err) {
+[[nodiscard]] bool grow_gpt_partition(const std::string& path, std::string_view name,
+                                      uint64_t new_bytes, PartitionInfo& grown, std::string& err) {
     DiskInfo info;
     if (!read_gpt_disk(path, info, err)) return false;
     std::vector<Planned> parts;

@@ -19,8 +19,8 @@ using namespace gpt;
 
 // Reads exactly `size` bytes at `offset` of the image; running into the end of the file is
 // reported as truncation.
-bool read_image(int fd, uint8_t* data, size_t size, uint64_t offset, const std::string& what,
-                std::string& why) {
+[[nodiscard]] bool read_image(int fd, uint8_t* data, size_t size, uint64_t offset,
+                              const std::string& what, std::string& why) {
     size_t got = 0;
     if (!seedboot::pread_full(fd, data, size, offset, got)) {
         why = seedboot::sys_error("reading " + what);
@@ -40,7 +40,8 @@ struct Table {
     std::vector<uint8_t> entries;
 };
 
-bool load_table(int fd, uint64_t at_lba, const char* which, Table& t, std::string& why) {
+[[nodiscard]] bool load_table(int fd, uint64_t at_lba, const char* which, Table& t,
+                              std::string& why) {
     uint8_t sector[kSector];
     std::string what = std::string(which) + " GPT header at LBA " + std::to_string(at_lba);
     if (!read_image(fd, sector, kSector, at_lba * kSector, what, why) ||
@@ -61,7 +62,8 @@ bool load_table(int fd, uint64_t at_lba, const char* which, Table& t, std::strin
 }
 
 // The backup must describe the same disk as the primary, from the other end.
-bool check_backup_matches(const Table& primary, const Table& backup, std::string& why) {
+[[nodiscard]] bool check_backup_matches(const Table& primary, const Table& backup,
+                                        std::string& why) {
     const Header& p = primary.header;
     const Header& b = backup.header;
     bool same = b.alternate_lba == p.my_lba && b.first_usable == p.first_usable &&
@@ -72,7 +74,8 @@ bool check_backup_matches(const Table& primary, const Table& backup, std::string
     return same;
 }
 
-bool collect_partitions(const Table& t, std::vector<PartitionInfo>& out, std::string& why) {
+[[nodiscard]] bool collect_partitions(const Table& t, std::vector<PartitionInfo>& out,
+                                      std::string& why) {
     const Header& h = t.header;
     for (uint32_t i = 0; i < h.entry_count; i++) {
         PartitionInfo p = decode_entry(&t.entries[size_t(i) * h.entry_size]);
@@ -101,7 +104,7 @@ bool collect_partitions(const Table& t, std::vector<PartitionInfo>& out, std::st
 
 // Loads the primary table; when it is bad, looks at the backup only to tell the user which
 // kind of damage this is.
-bool load_primary(int fd, uint64_t disk_lbas, Table& primary, std::string& why) {
+[[nodiscard]] bool load_primary(int fd, uint64_t disk_lbas, Table& primary, std::string& why) {
     if (load_table(fd, 1, "primary", primary, why)) return true;
     Table backup;
     std::string backup_why;
@@ -113,8 +116,8 @@ bool load_primary(int fd, uint64_t disk_lbas, Table& primary, std::string& why) 
 }
 
 // The backup header must be at the last LBA; one beyond the file means the file was cut short.
-bool load_backup(int fd, uint64_t disk_lbas, const Table& primary, Table& backup,
-                 std::string& why) {
+[[nodiscard]] bool load_backup(int fd, uint64_t disk_lbas, const Table& primary, Table& backup,
+                               std::string& why) {
     uint64_t at = primary.header.alternate_lba;
     if (at >= disk_lbas) {
         why = "truncated: the GPT header says the disk is " + std::to_string((at + 1) * kSector) +
@@ -135,7 +138,7 @@ bool load_backup(int fd, uint64_t disk_lbas, const Table& primary, Table& backup
 }
 
 // Size of the image in bytes; works for block devices too, where st_size is 0.
-bool image_size(int fd, uint64_t& size) {
+[[nodiscard]] bool image_size(int fd, uint64_t& size) {
     off_t end = ::lseek(fd, 0, SEEK_END);
     if (end < 0) return false;
     size = static_cast<uint64_t>(end);
@@ -144,7 +147,7 @@ bool image_size(int fd, uint64_t& size) {
 
 } // namespace
 
-bool read_gpt_disk(const std::string& path, DiskInfo& out, std::string& err) {
+[[nodiscard]] bool read_gpt_disk(const std::string& path, DiskInfo& out, std::string& err) {
     out = DiskInfo{};
     seedboot::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     uint64_t size = 0;
@@ -179,8 +182,8 @@ bool read_gpt_disk(const std::string& path, DiskInfo& out, std::string& err) {
     return true;
 }
 
-bool find_partition(const std::string& disk, std::string_view name, PartitionInfo& out,
-                    std::string& err) {
+[[nodiscard]] bool find_partition(const std::string& disk, std::string_view name,
+                                  PartitionInfo& out, std::string& err) {
     DiskInfo info;
     if (!read_gpt_disk(disk, info, err)) return false;
     std::string present;

@@ -20,8 +20,8 @@ namespace {
 
 using namespace gpt;
 
-bool check_name(const PartitionSpec& p, size_t index, std::set<std::string>& seen,
-                std::string& err) {
+[[nodiscard]] bool check_name(const PartitionSpec& p, size_t index, std::set<std::string>& seen,
+                              std::string& err) {
     std::string where = "partition " + std::to_string(index) + " '" + p.name + "'";
     if (p.name.empty() || p.name.size() > kNameUnits) {
         err = where + ": name is " + std::to_string(p.name.size()) +
@@ -43,8 +43,8 @@ bool check_name(const PartitionSpec& p, size_t index, std::set<std::string>& see
 }
 
 // Works out the partition's size in bytes (before rounding) from its spec and content file.
-bool partition_size(const PartitionSpec& p, const std::string& where, uint64_t& content_bytes,
-                    uint64_t& size, std::string& err) {
+[[nodiscard]] bool partition_size(const PartitionSpec& p, const std::string& where,
+                                  uint64_t& content_bytes, uint64_t& size, std::string& err) {
     content_bytes = 0;
     if (!p.content_file.empty()) {
         struct stat st;
@@ -77,8 +77,8 @@ bool partition_size(const PartitionSpec& p, const std::string& where, uint64_t& 
 
 // Lays the partitions out back to back from 1 MiB, each rounded up to 1 MiB, and sizes the disk
 // to leave 1 MiB after the last one (room for the backup entries and header, and alignment).
-bool plan_layout(const DiskSpec& spec, std::vector<Planned>& out, uint64_t& disk_lbas,
-                 std::string& err) {
+[[nodiscard]] bool plan_layout(const DiskSpec& spec, std::vector<Planned>& out, uint64_t& disk_lbas,
+                               std::string& err) {
     if (spec.partitions.size() > kEntryCount) {
         err = std::to_string(spec.partitions.size()) + " partitions (expected at most 128)";
         return false;
@@ -116,7 +116,7 @@ bool plan_layout(const DiskSpec& spec, std::vector<Planned>& out, uint64_t& disk
 
 // Copies a content file to the start of its partition, checking it still has the planned size.
 // Only what is not zero is written: the rest of the image is a hole that reads as zeros.
-bool copy_content(int out_fd, const Planned& p, std::string& err) {
+[[nodiscard]] bool copy_content(int out_fd, const Planned& p, std::string& err) {
     const std::string& file = p.spec->content_file;
     seedboot::Fd in(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
     if (!in.ok()) {
@@ -127,8 +127,8 @@ bool copy_content(int out_fd, const Planned& p, std::string& err) {
                         "partition '" + p.info.name + "' from " + file, err);
 }
 
-bool write_metadata(int fd, const Metadata& m, uint64_t disk_lbas, const std::string& what,
-                    std::string& err) {
+[[nodiscard]] bool write_metadata(int fd, const Metadata& m, uint64_t disk_lbas,
+                                  const std::string& what, std::string& err) {
     return write_at(fd, m.mbr.data(), kSector, 0, what, err) &&
            write_at(fd, m.primary.data(), kSector, kSector, what, err) &&
            write_at(fd, m.entries.data(), m.entries.size(), 2 * kSector, what, err) &&
@@ -139,7 +139,8 @@ bool write_metadata(int fd, const Metadata& m, uint64_t disk_lbas, const std::st
 
 } // namespace
 
-bool write_gpt_disk(const DiskSpec& spec, const std::string& out_path, std::string& err) {
+[[nodiscard]] bool write_gpt_disk(const DiskSpec& spec, const std::string& out_path,
+                                  std::string& err) {
     std::vector<Planned> parts;
     uint64_t disk_lbas = 0;
     if (!plan_layout(spec, parts, disk_lbas, err)) {

@@ -87,7 +87,8 @@ std::string check_entry(const std::string& data, const BlockKey& key, size_t max
 // read of up to limit + 1 bytes finds the size, one system call fewer per block (a warm
 // run reads thousands of entries). O_NONBLOCK keeps a fifo from blocking the open;
 // reading it, or a directory, then fails.
-bool read_whole(const std::string& path, size_t limit, std::string& data, std::string& why) {
+[[nodiscard]] bool read_whole(const std::string& path, size_t limit, std::string& data,
+                              std::string& why) {
     seedboot::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
     if (!fd.ok()) {
         if (errno != ENOENT) why = seedboot::sys_error("cannot open");
@@ -166,7 +167,7 @@ class BlockCacheDir : public BlockStore {
 };
 
 // Creates and removes a file in `dir`: the only sure test that entries can be stored there.
-bool probe_writable(const std::string& dir, std::string& err) {
+[[nodiscard]] bool probe_writable(const std::string& dir, std::string& err) {
     seedboot::TempFile probe;
     if (probe.create(dir + "/.probe.XXXXXX", err)) return true;
     err = seedboot::sys_error(dir + ": block cache directory is not writable") +
@@ -176,7 +177,8 @@ bool probe_writable(const std::string& dir, std::string& err) {
 
 } // namespace
 
-bool open_block_cache(const std::string& dir, std::shared_ptr<BlockStore>& out, std::string& err) {
+[[nodiscard]] bool open_block_cache(const std::string& dir, std::shared_ptr<BlockStore>& out,
+                                    std::string& err) {
     namespace fs = std::filesystem;
     if (dir.empty()) {
         err = "--block-cache: empty directory name (expected a directory)";

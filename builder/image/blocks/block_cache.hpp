@@ -33,6 +33,7 @@ namespace builder {
 
 // Opens (creating it if need be) the cache in `dir`. Fails, with an error naming
 // `dir`, unless it is a directory this process can create files in.
-bool open_block_cache(const std::string& dir, std::shared_ptr<BlockStore>& out, std::string& err);
+[[nodiscard]] bool open_block_cache(const std::string& dir, std::shared_ptr<BlockStore>& out,
+                                    std::string& err);
 
 } // namespace builder

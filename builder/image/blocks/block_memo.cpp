@@ -93,7 +93,8 @@ class BlockMemo : public BlockStore {
 
 } // namespace
 
-bool open_block_memo(const std::string& dir, std::shared_ptr<BlockStore>& out, std::string& err) {
+[[nodiscard]] bool open_block_memo(const std::string& dir, std::shared_ptr<BlockStore>& out,
+                                   std::string& err) {
     std::string tmpl = (dir.empty() ? std::string(".") : dir) + "/.seedboot-blocks.XXXXXX";
     seedboot::Fd fd(::mkostemp(tmpl.data(), O_CLOEXEC));
     if (!fd.ok()) {

@@ -19,6 +19,7 @@ namespace builder {
 // A memo whose temporary file lives in `dir` (the image's folder, so known to be
 // writable and on a disk rather than in memory, as /tmp may be). Fails, naming
 // `dir`, if no file can be created there.
-bool open_block_memo(const std::string& dir, std::shared_ptr<BlockStore>& out, std::string& err);
+[[nodiscard]] bool open_block_memo(const std::string& dir, std::shared_ptr<BlockStore>& out,
+                                   std::string& err);
 
 } // namespace builder

@@ -33,7 +33,8 @@ class BlockStore {
     virtual ~BlockStore() = default;
     // True, with `out`, if the store holds a sound answer for `key` whose compressed
     // bytes (if any) number at most `max_bytes` (more cannot be the compressor's answer).
-    virtual bool load(const BlockKey& key, size_t max_bytes, CompressedBlock& out) = 0;
+    [[nodiscard]] virtual bool load(const BlockKey& key, size_t max_bytes,
+                                    CompressedBlock& out) = 0;
     // Keeps `block` for `key`; a failure only costs speed (and says so, once).
     virtual void save(const BlockKey& key, const CompressedBlock& block) = 0;
 

@@ -20,7 +20,7 @@ const EVP_MD* sha256_md() {
 
 } // namespace
 
-bool fast_sha256(std::initializer_list<std::string_view> parts, Sha256Digest& out) {
+[[nodiscard]] bool fast_sha256(std::initializer_list<std::string_view> parts, Sha256Digest& out) {
     const EVP_MD* md = sha256_md();
     std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
     if (md == nullptr || !ctx || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1) return false;

@@ -14,6 +14,6 @@ using Sha256Digest = std::array<unsigned char, 32>;
 
 // The SHA-256 of the concatenation of `parts`. False only if OpenSSL fails,
 // which for SHA-256 means it ran out of memory.
-bool fast_sha256(std::initializer_list<std::string_view> parts, Sha256Digest& out);
+[[nodiscard]] bool fast_sha256(std::initializer_list<std::string_view> parts, Sha256Digest& out);
 
 } // namespace builder

@@ -26,13 +26,13 @@ using namespace squashfs;
 
 constexpr unsigned kMaxDepth = 1024; // deeper than any sane tree; stops stack overflows
 
-bool is_dir_inode(const sqfs_inode_generic_t& i) {
+[[nodiscard]] bool is_dir_inode(const sqfs_inode_generic_t& i) {
     return i.base.type == SQFS_INODE_DIR || i.base.type == SQFS_INODE_EXT_DIR;
 }
-bool is_file_inode(const sqfs_inode_generic_t& i) {
+[[nodiscard]] bool is_file_inode(const sqfs_inode_generic_t& i) {
     return i.base.type == SQFS_INODE_FILE || i.base.type == SQFS_INODE_EXT_FILE;
 }
-bool is_symlink_inode(const sqfs_inode_generic_t& i) {
+[[nodiscard]] bool is_symlink_inode(const sqfs_inode_generic_t& i) {
     return i.base.type == SQFS_INODE_SLINK || i.base.type == SQFS_INODE_EXT_SLINK;
 }
 
@@ -316,12 +316,13 @@ bool ImageReader::check_root(std::string& err) {
 
 } // namespace
 
-bool check_squashfs(const std::string& image_path, std::string& err) {
+[[nodiscard]] bool check_squashfs(const std::string& image_path, std::string& err) {
     ImageReader reader(image_path, UINT64_MAX);
     return reader.open(err) && reader.check_size(err) && reader.check_root(err);
 }
 
-bool read_squashfs(const std::string& image_path, std::vector<ImageEntry>& out, std::string& err) {
+[[nodiscard]] bool read_squashfs(const std::string& image_path, std::vector<ImageEntry>& out,
+                                 std::string& err) {
     out.clear();
     ImageReader reader(image_path);
     if (reader.open(err) && reader.read_all(out, err)) return true;
@@ -329,8 +330,8 @@ bool read_squashfs(const std::string& image_path, std::vector<ImageEntry>& out, 
     return false;
 }
 
-bool read_squashfs_file(const std::string& image_path, const std::string& path, std::string& data,
-                        std::string& err) {
+[[nodiscard]] bool read_squashfs_file(const std::string& image_path, const std::string& path,
+                                      std::string& data, std::string& err) {
     data.clear();
     ImageReader reader(image_path);
     if (reader.open(err) && reader.read_one(path, data, err)) return true;

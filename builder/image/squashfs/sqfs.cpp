@@ -45,7 +45,8 @@ std::string sqfs_error_text(int code) {
     }
 }
 
-bool sqfs_ok(int ret, const std::string& file, const std::string& what, std::string& err) {
+[[nodiscard]] bool sqfs_ok(int ret, const std::string& file, const std::string& what,
+                           std::string& err) {
     if (ret == 0) return true;
     err = file + ": " + what + ": " + sqfs_error_text(ret);
     return false;
@@ -59,7 +60,7 @@ std::string join_path(const std::string& dir, std::string_view name) {
     return (dir == "/" ? "/" : dir + "/") + std::string(name);
 }
 
-bool is_valid_name(std::string_view name) {
+[[nodiscard]] bool is_valid_name(std::string_view name) {
     return !name.empty() && name.size() <= kMaxNameBytes && name != "." && name != ".." &&
            name.find('/') == std::string_view::npos && name.find('\0') == std::string_view::npos;
 }

@@ -61,12 +61,13 @@ static_assert(sizeof(sqfs_super_t) == kSuperBytes, "sqfs_super_t is the on-disk 
 std::string sqfs_error_text(int code);
 
 // Turns a libsquashfs return code into true, or false with "<file>: <what>: <reason>".
-bool sqfs_ok(int ret, const std::string& file, const std::string& what, std::string& err);
+[[nodiscard]] bool sqfs_ok(int ret, const std::string& file, const std::string& what,
+                           std::string& err);
 
 std::string quoted(std::string_view s);
 std::string join_path(const std::string& dir, std::string_view name);
 
 // A directory entry's name: 1..256 bytes, not "." or "..", no '/' or NUL.
-bool is_valid_name(std::string_view name);
+[[nodiscard]] bool is_valid_name(std::string_view name);
 
 } // namespace builder::squashfs

@@ -68,23 +68,25 @@ inline constexpr uint64_t kMaxReadImageBytes = uint64_t{1} << 30;
 // has either `host_file` or `data`, not both; a symlink needs a non-empty target. The image
 // is written as an AtomicFile (libseedboot/sys/atomic_file.hpp): on failure, what was at
 // `out_path` before is left as it was. Fills `stats` if given.
-bool write_squashfs(const std::vector<ImageEntry>& entries, const std::string& out_path,
-                    const SquashfsOptions& opt, std::string& err, SquashfsStats* stats = nullptr);
+[[nodiscard]] bool write_squashfs(const std::vector<ImageEntry>& entries,
+                                  const std::string& out_path, const SquashfsOptions& opt,
+                                  std::string& err, SquashfsStats* stats = nullptr);
 
 // Reads an image back: every entry with type, mode, and for files the content in `data`
 // (host_file left empty), for links the target. Sorted by path. A truncated or corrupted
 // image gives a clear error (not a crash): "<file>: not a squashfs image (bad magic)",
 // "<file>: truncated: ..." etc. Device nodes, fifos and sockets are refused.
-bool read_squashfs(const std::string& image_path, std::vector<ImageEntry>& out, std::string& err);
+[[nodiscard]] bool read_squashfs(const std::string& image_path, std::vector<ImageEntry>& out,
+                                 std::string& err);
 
 // Reads the content of one regular file (absolute `path`, e.g. "/etc/passwd") from an
 // image, without reading the others.
-bool read_squashfs_file(const std::string& image_path, const std::string& path, std::string& data,
-                        std::string& err);
+[[nodiscard]] bool read_squashfs_file(const std::string& image_path, const std::string& path,
+                                      std::string& data, std::string& err);
 
 // Checks that an image of any size is one a kernel can mount: its superblock parses and
 // points inside the file, the file is bytes_used long (or that padded to 4 KiB), and the
 // id table, fragment table and root directory read. Contents are not read.
-bool check_squashfs(const std::string& image_path, std::string& err);
+[[nodiscard]] bool check_squashfs(const std::string& image_path, std::string& err);
 
 } // namespace builder

@@ -12,7 +12,7 @@ namespace builder::squashfs {
 namespace {
 
 // "/" or "/name(/name)*" with valid names; fills `why` otherwise.
-bool check_path(const std::string& path, std::string& why) {
+[[nodiscard]] bool check_path(const std::string& path, std::string& why) {
     if (path == "/") return true;
     if (path.empty() || path[0] != '/') {
         why = "path is not absolute";
@@ -34,7 +34,7 @@ bool check_path(const std::string& path, std::string& why) {
     return true;
 }
 
-bool check_entry(const ImageEntry& e, std::string& why) {
+[[nodiscard]] bool check_entry(const ImageEntry& e, std::string& why) {
     if (!check_path(e.path, why)) return false;
     if ((e.mode & ~uint32_t{07777}) != 0) {
         why = "mode has bits outside 07777";
@@ -67,8 +67,9 @@ std::string parent_path(const std::string& path) {
     return slash == 0 ? "/" : path.substr(0, slash);
 }
 
-bool add_nodes(const std::vector<ImageEntry>& entries, const std::string& image, Tree& tree,
-               std::map<std::string_view, Node*>& by_path, std::string& err) {
+[[nodiscard]] bool add_nodes(const std::vector<ImageEntry>& entries, const std::string& image,
+                             Tree& tree, std::map<std::string_view, Node*>& by_path,
+                             std::string& err) {
     for (const ImageEntry& e : entries) {
         std::string why;
         if (!check_entry(e, why)) {
@@ -87,8 +88,8 @@ bool add_nodes(const std::vector<ImageEntry>& entries, const std::string& image,
     return true;
 }
 
-bool link_nodes(const std::map<std::string_view, Node*>& by_path, const std::string& image,
-                Tree& tree, std::string& err) {
+[[nodiscard]] bool link_nodes(const std::map<std::string_view, Node*>& by_path,
+                              const std::string& image, Tree& tree, std::string& err) {
     auto root = by_path.find("/");
     if (root == by_path.end() || root->second->entry->type != 'd') {
         err = image + ": the entries have no root directory \"/\"";
@@ -138,8 +139,8 @@ void collect_inode_order(const Node* dir, std::vector<Node*>& order) {
 
 } // namespace
 
-bool build_tree(const std::vector<ImageEntry>& entries, const std::string& image, Tree& tree,
-                std::string& err) {
+[[nodiscard]] bool build_tree(const std::vector<ImageEntry>& entries, const std::string& image,
+                              Tree& tree, std::string& err) {
     std::map<std::string_view, Node*> by_path;
     if (!add_nodes(entries, image, tree, by_path, err)) return false;
     if (!link_nodes(by_path, image, tree, err)) return false;

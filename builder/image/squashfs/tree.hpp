@@ -44,7 +44,7 @@ struct Tree {
 
 // Builds the tree of `entries` for `image` (named in errors): every path checked, every
 // parent present, none listed twice.
-bool build_tree(const std::vector<ImageEntry>& entries, const std::string& image, Tree& tree,
-                std::string& err);
+[[nodiscard]] bool build_tree(const std::vector<ImageEntry>& entries, const std::string& image,
+                              Tree& tree, std::string& err);
 
 } // namespace builder::squashfs

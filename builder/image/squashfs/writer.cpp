@@ -85,7 +85,8 @@ struct Writer {
 
 constexpr uint64_t kWritebackBytes = 16 << 20;
 
-bool check_options(const SquashfsOptions& opt, const std::string& image, std::string& err) {
+[[nodiscard]] bool check_options(const SquashfsOptions& opt, const std::string& image,
+                                 std::string& err) {
     size_t bs = opt.block_size;
     if (bs < SQFS_MIN_BLOCK_SIZE || bs > SQFS_MAX_BLOCK_SIZE || (bs & (bs - 1)) != 0) {
         err = image + ": block size " + std::to_string(bs) +
@@ -99,8 +100,8 @@ bool check_options(const SquashfsOptions& opt, const std::string& image, std::st
     return true;
 }
 
-bool make_compressor(const std::string& image, size_t block_size, int level, uint16_t flags,
-                     CompressorPtr& out, std::string& err) {
+[[nodiscard]] bool make_compressor(const std::string& image, size_t block_size, int level,
+                                   uint16_t flags, CompressorPtr& out, std::string& err) {
     sqfs_compressor_config_t cfg;
     int ret = sqfs_compressor_config_init(&cfg, SQFS_COMP_ZSTD, block_size, flags);
     if (!sqfs_ok(ret, image, "configuring zstd", err)) return false;
@@ -112,14 +113,14 @@ bool make_compressor(const std::string& image, size_t block_size, int level, uin
 }
 
 // The block cache if one is asked for, else a memo beside the image.
-bool open_store(Writer& w, const SquashfsOptions& opt, std::string& err) {
+[[nodiscard]] bool open_store(Writer& w, const SquashfsOptions& opt, std::string& err) {
     if (!opt.reuse_blocks) return true;
     if (!opt.block_cache.empty()) return open_block_cache(opt.block_cache, w.store, err);
     return open_block_memo(seedboot::parent_dir(w.image), w.store, err);
 }
 
 // The compressor for everything written: zstd behind the block store, if there is one.
-bool make_caching_zstd(Writer& w, const SquashfsOptions& opt, std::string& err) {
+[[nodiscard]] bool make_caching_zstd(Writer& w, const SquashfsOptions& opt, std::string& err) {
     CompressorPtr zstd;
     if (!make_compressor(w.image, opt.block_size, opt.zstd_level, 0, zstd, err)) return false;
     if (!w.store) {
@@ -133,7 +134,7 @@ bool make_caching_zstd(Writer& w, const SquashfsOptions& opt, std::string& err) 
 }
 
 // Creates the output, the compressors and the provisional superblock.
-bool open_output(Writer& w, const SquashfsOptions& opt, std::string& err) {
+[[nodiscard]] bool open_output(Writer& w, const SquashfsOptions& opt, std::string& err) {
     if (!w.out->create(w.image, 0644, err)) return false;
     w.file.reset(sqfs_open_file(w.out->temp_path().c_str(), SQFS_FILE_OPEN_OVERWRITE));
     if (!w.file) {
@@ -160,7 +161,7 @@ bool open_output(Writer& w, const SquashfsOptions& opt, std::string& err) {
     return true;
 }
 
-bool create_block_processor(Writer& w, const SquashfsOptions& opt, std::string& err) {
+[[nodiscard]] bool create_block_processor(Writer& w, const SquashfsOptions& opt, std::string& err) {
     w.block_writer.reset(sqfs_block_writer_create(w.file.get(), SQFS_DEVBLK_SIZE, 0));
     w.frag_table.reset(sqfs_frag_table_create(0));
     if (!w.block_writer || !w.frag_table) {
@@ -184,7 +185,7 @@ bool create_block_processor(Writer& w, const SquashfsOptions& opt, std::string& 
 }
 
 // Streams a host file into the current file of the block processor.
-bool append_host_file(Writer& w, const Node& n, size_t block_size, std::string& err) {
+[[nodiscard]] bool append_host_file(Writer& w, const Node& n, size_t block_size, std::string& err) {
     const std::string& host = n.entry->host_file;
     const std::string for_entry = " (for " + quoted(n.entry->path) + ")";
     // O_NONBLOCK: opening a fifo must not wait for a writer before fstat refuses it.
@@ -218,7 +219,7 @@ bool append_host_file(Writer& w, const Node& n, size_t block_size, std::string& 
     return true;
 }
 
-bool write_file_data(Writer& w, Node& n, size_t block_size, std::string& err) {
+[[nodiscard]] bool write_file_data(Writer& w, Node& n, size_t block_size, std::string& err) {
     const std::string what = "storing " + quoted(n.entry->path);
     int ret = sqfs_block_processor_begin_file(w.proc.get(), &n.file_inode, nullptr, 0);
     if (!sqfs_ok(ret, w.image, what, err)) return false;
@@ -242,7 +243,7 @@ void start_writeback(Writer& w) {
     w.written_back = size;
 }
 
-bool write_all_file_data(Writer& w, Tree& tree, size_t block_size, std::string& err) {
+[[nodiscard]] bool write_all_file_data(Writer& w, Tree& tree, size_t block_size, std::string& err) {
     for (Node* n : tree.files) {
         if (!write_file_data(w, *n, block_size, err)) return false;
         start_writeback(w);
@@ -253,7 +254,7 @@ bool write_all_file_data(Writer& w, Tree& tree, size_t block_size, std::string& 
     return sqfs_ok(ret, w.image, "finishing the data blocks", err);
 }
 
-bool create_meta_writers(Writer& w, std::string& err) {
+[[nodiscard]] bool create_meta_writers(Writer& w, std::string& err) {
     w.ids.reset(sqfs_id_table_create(0));
     // Inodes go straight to the file (right after the data); directory listings
     // are kept in memory and written after the inode table.
@@ -282,8 +283,8 @@ OwnInodePtr make_symlink_inode(const std::string& target) {
 }
 
 // Writes the directory's listing and returns its inode (in `out`).
-bool make_dir_inode(Writer& w, const Node& dir, uint32_t inode_count, LibInodePtr& out,
-                    std::string& err) {
+[[nodiscard]] bool make_dir_inode(Writer& w, const Node& dir, uint32_t inode_count,
+                                  LibInodePtr& out, std::string& err) {
     const std::string what = "writing directory " + quoted(dir.entry->path);
     sqfs_dir_writer_t* dw = w.dir_writer.get();
     if (!sqfs_ok(sqfs_dir_writer_begin(dw, 0), w.image, what, err)) return false;
@@ -307,7 +308,7 @@ bool make_dir_inode(Writer& w, const Node& dir, uint32_t inode_count, LibInodePt
     return true;
 }
 
-bool finish_file_inode(Writer& w, const Node& n, std::string& err) {
+[[nodiscard]] bool finish_file_inode(Writer& w, const Node& n, std::string& err) {
     sqfs_inode_generic_t* inode = n.file_inode;
     // The processor calloc()s the inode and may promote it to an extended one
     // (e.g. for sparse blocks), which leaves xattr index 0 and nlink 0 there.
@@ -317,8 +318,8 @@ bool finish_file_inode(Writer& w, const Node& n, std::string& err) {
     return true;
 }
 
-bool write_inode(Writer& w, Node& n, sqfs_inode_generic_t& inode, uint32_t mtime,
-                 std::string& err) {
+[[nodiscard]] bool write_inode(Writer& w, Node& n, sqfs_inode_generic_t& inode, uint32_t mtime,
+                               std::string& err) {
     const std::string what = "writing the inode of " + quoted(n.entry->path);
     inode.base.mode = uint16_t(type_bits(n.entry->type) | n.entry->mode);
     inode.base.mod_time = mtime;
@@ -335,7 +336,8 @@ bool write_inode(Writer& w, Node& n, sqfs_inode_generic_t& inode, uint32_t mtime
     return sqfs_ok(ret, w.image, what, err);
 }
 
-bool write_node(Writer& w, Node& n, uint32_t inode_count, uint32_t mtime, std::string& err) {
+[[nodiscard]] bool write_node(Writer& w, Node& n, uint32_t inode_count, uint32_t mtime,
+                              std::string& err) {
     switch (n.entry->type) {
     case 'f':
         if (!finish_file_inode(w, n, err)) return false;
@@ -353,7 +355,8 @@ bool write_node(Writer& w, Node& n, uint32_t inode_count, uint32_t mtime, std::s
     }
 }
 
-bool write_inode_and_dir_tables(Writer& w, Tree& tree, uint32_t mtime, std::string& err) {
+[[nodiscard]] bool write_inode_and_dir_tables(Writer& w, Tree& tree, uint32_t mtime,
+                                              std::string& err) {
     uint32_t count = uint32_t(tree.order.size());
     w.super.inode_table_start = w.file->get_size(w.file.get());
     for (Node* n : tree.order) {
@@ -370,7 +373,7 @@ bool write_inode_and_dir_tables(Writer& w, Tree& tree, uint32_t mtime, std::stri
     return sqfs_ok(ret, w.image, "writing the directory table", err);
 }
 
-bool pad_to_device_block(Writer& w, std::string& err) {
+[[nodiscard]] bool pad_to_device_block(Writer& w, std::string& err) {
     uint64_t size = w.file->get_size(w.file.get());
     size_t pad = size_t((SQFS_DEVBLK_SIZE - size % SQFS_DEVBLK_SIZE) % SQFS_DEVBLK_SIZE);
     if (pad == 0) return true;
@@ -379,7 +382,7 @@ bool pad_to_device_block(Writer& w, std::string& err) {
     return sqfs_ok(ret, w.image, "padding the image", err);
 }
 
-bool write_tables_and_super(Writer& w, std::string& err) {
+[[nodiscard]] bool write_tables_and_super(Writer& w, std::string& err) {
     int ret = sqfs_frag_table_write(w.frag_table.get(), w.file.get(), &w.super, w.cmp.get());
     if (!sqfs_ok(ret, w.image, "writing the fragment table", err)) return false;
     ret = sqfs_id_table_write(w.ids.get(), w.file.get(), &w.super, w.cmp.get());
@@ -391,7 +394,8 @@ bool write_tables_and_super(Writer& w, std::string& err) {
     return pad_to_device_block(w, err);
 }
 
-bool write_image(Tree& tree, const SquashfsOptions& opt, Writer& w, std::string& err) {
+[[nodiscard]] bool write_image(Tree& tree, const SquashfsOptions& opt, Writer& w,
+                               std::string& err) {
     return open_store(w, opt, err) && open_output(w, opt, err) &&
            create_block_processor(w, opt, err) &&
            write_all_file_data(w, tree, opt.block_size, err) && create_meta_writers(w, err) &&
@@ -400,8 +404,9 @@ bool write_image(Tree& tree, const SquashfsOptions& opt, Writer& w, std::string&
 
 } // namespace
 
-bool write_squashfs(const std::vector<ImageEntry>& entries, const std::string& out_path,
-                    const SquashfsOptions& opt, std::string& err, SquashfsStats* stats) {
+[[nodiscard]] bool write_squashfs(const std::vector<ImageEntry>& entries,
+                                  const std::string& out_path, const SquashfsOptions& opt,
+                                  std::string& err, SquashfsStats* stats) {
     if (!check_options(opt, out_path, err)) return false;
     // The tree is declared before the writer so that it outlives the block
     // processor, which holds pointers into the nodes.

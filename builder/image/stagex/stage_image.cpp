@@ -14,7 +14,7 @@ namespace {
 
 // The reader gives normalized absolute paths (no "..", no empty names) and no entry
 // below a symlink, so each lands under `dest` and nowhere else.
-bool write_entry(const ImageEntry& e, const std::string& dest, std::string& err) {
+[[nodiscard]] bool write_entry(const ImageEntry& e, const std::string& dest, std::string& err) {
     std::string at = e.path == "/" ? dest : dest + e.path;
     std::error_code ec;
     switch (e.type) {
@@ -33,7 +33,8 @@ bool write_entry(const ImageEntry& e, const std::string& dest, std::string& err)
 
 } // namespace
 
-bool unpack_stage_image(const std::string& image, const std::string& dest, std::string& err) {
+[[nodiscard]] bool unpack_stage_image(const std::string& image, const std::string& dest,
+                                      std::string& err) {
     if (!fs::is_regular_file(image)) {
         err = image + ": an earlier stage's image is missing (make it with `make stagex-N` for "
                       "that stage, or name it in the spec's [stagex] images)";

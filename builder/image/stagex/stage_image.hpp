@@ -10,6 +10,7 @@ namespace builder {
 
 // Writes every entry of the squashfs `image` (folders, files, symlinks, with their modes)
 // into the existing, empty folder `dest`. On error, `err` names the image and what was wrong.
-bool unpack_stage_image(const std::string& image, const std::string& dest, std::string& err);
+[[nodiscard]] bool unpack_stage_image(const std::string& image, const std::string& dest,
+                                      std::string& err);
 
 } // namespace builder

@@ -34,7 +34,7 @@ struct Stage {
     bool has_seed = false; // the package folder ships a hex0-seed (`ADD hex0-seed /`)
 };
 
-bool check_tree(const Spec& spec, const std::string& tree, std::string& err) {
+[[nodiscard]] bool check_tree(const Spec& spec, const std::string& tree, std::string& err) {
     if (!fs::is_directory(tree)) {
         err = tree + ": StageX tree not found (get it with `seedboot get " +
               (spec.stagex.lock.empty() ? std::string("rootfs/locks/stagex.lock")
@@ -56,8 +56,8 @@ std::string native_platform(const std::string& arch) {
     return "linux/386";
 }
 
-bool read_stage(const Spec& spec, const std::string& tree, const std::string& arch, Stage& st,
-                std::string& err) {
+[[nodiscard]] bool read_stage(const Spec& spec, const std::string& tree, const std::string& arch,
+                              Stage& st, std::string& err) {
     st.dir = tree + "/packages/bootstrap/stage" + std::to_string(spec.stagex.stage);
     std::string text;
     stagex::Containerfile cf;
@@ -104,7 +104,7 @@ std::string steps_package(const std::string& name) {
 // file; the plan is compiled again knowing them, so that UNTIL needs only its prefix's files
 // and a missing file is named with the package step that needs it. Its steps/PKG/PKG.ARCH
 // .checksums are upstream's answers for what each pass installs.
-bool learn_packages(Stage& st, const std::string& fetch, std::string& err) {
+[[nodiscard]] bool learn_packages(Stage& st, const std::string& fetch, std::string& err) {
     std::vector<stagex::SourcesFile> found;
     auto wanted = [](const std::string& name) {
         std::string pkg = steps_package(name);
@@ -134,7 +134,8 @@ bool learn_packages(Stage& st, const std::string& fetch, std::string& err) {
 }
 
 // Every fetched file the plan needs, checked before anything is packed or booted.
-bool check_fetched(const Stage& st, const std::string& fetch, uint64_t stage, std::string& err) {
+[[nodiscard]] bool check_fetched(const Stage& st, const std::string& fetch, uint64_t stage,
+                                 std::string& err) {
     std::string list;
     size_t bad = 0;
     for (const auto& need : st.compiled.needs) {
@@ -154,7 +155,7 @@ bool check_fetched(const Stage& st, const std::string& fetch, uint64_t stage, st
     return false;
 }
 
-bool copy_file(const std::string& from, const std::string& to, std::string& err) {
+[[nodiscard]] bool copy_file(const std::string& from, const std::string& to, std::string& err) {
     std::error_code ec;
     fs::create_directories(fs::path(to).parent_path(), ec);
     if (!ec) fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
@@ -163,9 +164,9 @@ bool copy_file(const std::string& from, const std::string& to, std::string& err)
 }
 
 // The image's /sources/stagex, made afresh in `staging` from the files the plan names.
-bool lay_out(const Spec& spec, const Stage& st, const std::string& fetch,
-             const std::string& staging, const std::string& arch, const std::string& build_dir,
-             std::string& err) {
+[[nodiscard]] bool lay_out(const Spec& spec, const Stage& st, const std::string& fetch,
+                           const std::string& staging, const std::string& arch,
+                           const std::string& build_dir, std::string& err) {
     std::error_code ec;
     fs::remove_all(staging, ec);
     fs::create_directories(staging, ec);
@@ -211,8 +212,8 @@ bool lay_out(const Spec& spec, const Stage& st, const std::string& fetch,
 }
 
 // The seed's hex0 source: the one file of that name among the unpacked sources.
-bool find_seed_source(const std::string& staging, const std::string& name, std::string& out,
-                      std::string& err) {
+[[nodiscard]] bool find_seed_source(const std::string& staging, const std::string& name,
+                                    std::string& out, std::string& err) {
     std::vector<std::string> found;
     std::error_code ec;
     if (fs::is_directory(staging + "/unpacked"))
@@ -253,8 +254,9 @@ StagexNeed stage_image_need(const Spec& spec, const std::string& name, const std
 
 } // namespace
 
-bool stagex_stage(const Spec& spec, const std::string& arch, const std::string& build_dir,
-                  Spec& out, seedboot::Plan& plan, std::string& err) {
+[[nodiscard]] bool stagex_stage(const Spec& spec, const std::string& arch,
+                                const std::string& build_dir, Spec& out, seedboot::Plan& plan,
+                                std::string& err) {
     const StagexSpec& x = spec.stagex;
     std::string tree = host_path(spec, x.tree, arch, build_dir);
     std::string fetch = host_path(spec, x.fetch, arch, build_dir);
@@ -280,8 +282,8 @@ bool stagex_stage(const Spec& spec, const std::string& arch, const std::string& 
     return true;
 }
 
-bool stagex_plan(const Spec& spec, const std::string& arch, const std::string& build_dir,
-                 StagexPlan& out, std::string& err) {
+[[nodiscard]] bool stagex_plan(const Spec& spec, const std::string& arch,
+                               const std::string& build_dir, StagexPlan& out, std::string& err) {
     std::string tree = host_path(spec, spec.stagex.tree, arch, build_dir);
     std::string fetch = host_path(spec, spec.stagex.fetch, arch, build_dir);
     Stage st;

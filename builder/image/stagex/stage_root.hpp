@@ -19,8 +19,9 @@ namespace builder {
 // that the compiled `plan` needs, laid out under build_dir/stagex/NAME-ARCH.
 // Every fetched file the plan needs is checked first; all that are missing or
 // wrong are named in one error, with the step that needs them and where to get them.
-bool stagex_stage(const Spec& spec, const std::string& arch, const std::string& build_dir,
-                  Spec& out, seedboot::Plan& plan, std::string& err);
+[[nodiscard]] bool stagex_stage(const Spec& spec, const std::string& arch,
+                                const std::string& build_dir, Spec& out, seedboot::Plan& plan,
+                                std::string& err);
 
 // Something a StageX plan needs from outside StageX's files, and the first step needing it.
 struct StagexNeed {
@@ -41,7 +42,7 @@ struct StagexPlan {
 // The plan of a [stagex] spec from StageX's files alone (tree, package.toml, Containerfile),
 // and what it needs: the fetched files and the earlier stages' images ([stagex] images),
 // looked for but not required. For `seedboot plan`; pack and boot use stagex_stage.
-bool stagex_plan(const Spec& spec, const std::string& arch, const std::string& build_dir,
-                 StagexPlan& out, std::string& err);
+[[nodiscard]] bool stagex_plan(const Spec& spec, const std::string& arch,
+                               const std::string& build_dir, StagexPlan& out, std::string& err);
 
 } // namespace builder

@@ -38,7 +38,8 @@ std::vector<std::string_view> lines_of(std::string_view text) {
 }
 
 // True when nothing but empty lines follows lines[0..used).
-bool only_blank_after(const std::vector<std::string_view>& lines, size_t used, size_t& bad) {
+[[nodiscard]] bool only_blank_after(const std::vector<std::string_view>& lines, size_t used,
+                                    size_t& bad) {
     for (size_t i = used; i < lines.size(); ++i) {
         if (!lines[i].empty()) {
             bad = i + 1;
@@ -48,8 +49,9 @@ bool only_blank_after(const std::vector<std::string_view>& lines, size_t used, s
     return true;
 }
 
-bool expect_prefix(const std::vector<std::string_view>& lines, size_t index,
-                   std::string_view prefix, const std::string& name, std::string& err) {
+[[nodiscard]] bool expect_prefix(const std::vector<std::string_view>& lines, size_t index,
+                                 std::string_view prefix, const std::string& name,
+                                 std::string& err) {
     if (lines[index].starts_with(prefix)) return true;
     err = seedboot::located(
         name, index + 1, "expected '" + std::string(prefix) + "...', found " + shown(lines[index]));
@@ -73,15 +75,15 @@ std::string shown(std::string_view s) {
     return "'" + out + "'";
 }
 
-bool has_control(std::string_view s) {
+[[nodiscard]] bool has_control(std::string_view s) {
     return std::any_of(s.begin(), s.end(), [](char c) {
         auto u = static_cast<unsigned char>(c);
         return u < ' ' || u == 127;
     });
 }
 
-bool read_text(const std::string& path, const char* what, std::string& out, std::string& err,
-               uintmax_t max) {
+[[nodiscard]] bool read_text(const std::string& path, const char* what, std::string& out,
+                             std::string& err, uintmax_t max) {
     return seedboot::read_file(path, what, out, err, max);
 }
 

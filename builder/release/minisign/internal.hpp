@@ -47,12 +47,14 @@ long unbase64(std::string_view b64, uint8_t* out, size_t cap);
 std::vector<std::string_view> lines_of(std::string_view text);
 
 // True when nothing but empty lines follows lines[0..used).
-bool only_blank_after(const std::vector<std::string_view>& lines, size_t used, size_t& bad);
+[[nodiscard]] bool only_blank_after(const std::vector<std::string_view>& lines, size_t used,
+                                    size_t& bad);
 
 // Line `index` (from 0) must start with `prefix` ("untrusted comment: ", "trusted comment: ");
 // else `err` says "NAME:LINE: expected 'PREFIX...', found ...".
-bool expect_prefix(const std::vector<std::string_view>& lines, size_t index,
-                   std::string_view prefix, const std::string& name, std::string& err);
+[[nodiscard]] bool expect_prefix(const std::vector<std::string_view>& lines, size_t index,
+                                 std::string_view prefix, const std::string& name,
+                                 std::string& err);
 
 // Shows two algorithm bytes as 'Ed', or as hex when they are not printable.
 std::string alg_text(const uint8_t* a);
@@ -61,16 +63,16 @@ std::string alg_text(const uint8_t* a);
 std::string shown(std::string_view s);
 
 // Whether `s` holds a control character (a byte below 0x20, or 0x7f).
-bool has_control(std::string_view s);
+[[nodiscard]] bool has_control(std::string_view s);
 
 // A key, signature or trust file, whole (libseedboot/sys/files.hpp).
-bool read_text(const std::string& path, const char* what, std::string& out, std::string& err,
-               uintmax_t max = kMaxTextFile);
+[[nodiscard]] bool read_text(const std::string& path, const char* what, std::string& out,
+                             std::string& err, uintmax_t max = kMaxTextFile);
 
 // Checks the signature over the file and then over the trusted comment. `blake2b` is the
 // file's digest for prehashed signatures (computed once by callers checking several).
-bool verify_with_digest(const PublicKey& pk, const std::string& path,
-                        const std::array<uint8_t, 64>& blake2b, const Signature& sig,
-                        const std::string& sig_name, std::string& err);
+[[nodiscard]] bool verify_with_digest(const PublicKey& pk, const std::string& path,
+                                      const std::array<uint8_t, 64>& blake2b, const Signature& sig,
+                                      const std::string& sig_name, std::string& err);
 
 } // namespace builder::minisign

@@ -52,8 +52,8 @@ std::string secret_key_file(const SecretKey& sk, const uint8_t* raw) {
 }
 
 // XORs key id | sk | chk with scrypt(password), which both encrypts and decrypts.
-bool scrypt_xor(uint8_t* raw, const std::string& password, const std::string& name,
-                std::string& err) {
+[[nodiscard]] bool scrypt_xor(uint8_t* raw, const std::string& password, const std::string& name,
+                              std::string& err) {
     uint64_t ops = get_le64(raw + 38), mem = get_le64(raw + 46);
     uint8_t stream[kKeynumBytes];
     Wiped wipe{stream, sizeof stream};
@@ -69,8 +69,8 @@ bool scrypt_xor(uint8_t* raw, const std::string& password, const std::string& na
 }
 
 // Fills out.id / out.sk from the decrypted struct and checks that it is whole.
-bool unpack_secret(const uint8_t* raw, bool encrypted, const std::string& name, SecretKey& out,
-                   std::string& err) {
+[[nodiscard]] bool unpack_secret(const uint8_t* raw, bool encrypted, const std::string& name,
+                                 SecretKey& out, std::string& err) {
     const uint8_t* keynum = raw + kKeynumOffset;
     std::memcpy(out.id.data(), keynum, 8);
     std::memcpy(out.sk.data(), keynum + 8, 64);
@@ -130,7 +130,8 @@ std::string public_key_base64(const PublicKey& pk) {
     return base64(raw, sizeof raw);
 }
 
-bool parse_public_key_base64(std::string_view b64, PublicKey& out, std::string& what) {
+[[nodiscard]] bool parse_public_key_base64(std::string_view b64, PublicKey& out,
+                                           std::string& what) {
     uint8_t raw[256];
     long n = unbase64(b64, raw, sizeof raw);
     if (n != static_cast<long>(kPublicKeyBytes)) {
@@ -155,8 +156,8 @@ std::string format_public_key_file(const PublicKey& pk) {
            public_key_base64(pk) + "\n";
 }
 
-bool parse_public_key_file(std::string_view text, const std::string& name, PublicKey& out,
-                           std::string& err) {
+[[nodiscard]] bool parse_public_key_file(std::string_view text, const std::string& name,
+                                         PublicKey& out, std::string& err) {
     auto lines = lines_of(text);
     size_t bad = 0;
     if (lines.size() < 2) {
@@ -179,7 +180,7 @@ bool parse_public_key_file(std::string_view text, const std::string& name, Publi
     return true;
 }
 
-bool load_public_key(const std::string& path, PublicKey& out, std::string& err) {
+[[nodiscard]] bool load_public_key(const std::string& path, PublicKey& out, std::string& err) {
     std::string text;
     return read_text(path, "public key file", text, err) &&
            parse_public_key_file(text, path, out, err);
@@ -192,9 +193,10 @@ std::string format_secret_key_file(const SecretKey& sk) {
     return secret_key_file(sk, raw);
 }
 
-bool format_encrypted_secret_key_file(const SecretKey& sk, const std::string& password,
-                                      uint64_t opslimit, uint64_t memlimit, std::string& out,
-                                      std::string& err) {
+[[nodiscard]] bool format_encrypted_secret_key_file(const SecretKey& sk,
+                                                    const std::string& password, uint64_t opslimit,
+                                                    uint64_t memlimit, std::string& out,
+                                                    std::string& err) {
     uint8_t raw[kSecretKeyBytes];
     Wiped wipe{raw, sizeof raw};
     secret_key_struct(sk, raw); // the checksum is over the clear key, as minisign does
@@ -211,8 +213,9 @@ bool format_encrypted_secret_key_file(const SecretKey& sk, const std::string& pa
 // `seedboot keygen` writes, for unattended builders) and scrypt-encrypted (`minisign -G`),
 // whose password comes from the caller (SEEDBOOT_KEY_PASSWORD) since signing runs
 // unattended; there is no prompt.
-bool parse_secret_key_file(std::string_view text, const std::string& name,
-                           const std::string* password, SecretKey& out, std::string& err) {
+[[nodiscard]] bool parse_secret_key_file(std::string_view text, const std::string& name,
+                                         const std::string* password, SecretKey& out,
+                                         std::string& err) {
     auto lines = lines_of(text);
     if (lines.size() < 2 || !lines[0].starts_with(kUntrusted)) {
         err = name + ": expected a minisign secret key file: 'untrusted comment: ...' and a "
@@ -252,8 +255,8 @@ bool parse_secret_key_file(std::string_view text, const std::string& name,
     return unpack_secret(raw, encrypted, name, out, err);
 }
 
-bool load_secret_key(const std::string& path, const std::string* password, SecretKey& out,
-                     std::string& err) {
+[[nodiscard]] bool load_secret_key(const std::string& path, const std::string* password,
+                                   SecretKey& out, std::string& err) {
     std::string text;
     bool ok = read_text(path, "secret key file", text, err) &&
               parse_secret_key_file(text, path, password, out, err);
@@ -261,7 +264,7 @@ bool load_secret_key(const std::string& path, const std::string* password, Secre
     return ok;
 }
 
-bool load_secret_key_env(const std::string& path, SecretKey& out, std::string& err) {
+[[nodiscard]] bool load_secret_key_env(const std::string& path, SecretKey& out, std::string& err) {
     const char* env = std::getenv("SEEDBOOT_KEY_PASSWORD");
     std::string password = env ? env : "";
     bool ok = load_secret_key(path, env ? &password : nullptr, out, err);
@@ -271,8 +274,8 @@ bool load_secret_key_env(const std::string& path, SecretKey& out, std::string& e
 
 namespace {
 
-bool write_key_file(const std::string& path, const std::string& text, mode_t mode, bool replace,
-                    std::string& err) {
+[[nodiscard]] bool write_key_file(const std::string& path, const std::string& text, mode_t mode,
+                                  bool replace, std::string& err) {
     seedboot::AtomicFile f;
     if (!f.create(path, mode, err)) return false;
     if (!seedboot::write_all(f.fd(), text)) {
@@ -284,8 +287,9 @@ bool write_key_file(const std::string& path, const std::string& text, mode_t mod
 
 } // namespace
 
-bool write_key_pair(const SecretKey& sk, const PublicKey& pk, const std::string& sec_path,
-                    const std::string& pub_path, bool replace, std::string& err) {
+[[nodiscard]] bool write_key_pair(const SecretKey& sk, const PublicKey& pk,
+                                  const std::string& sec_path, const std::string& pub_path,
+                                  bool replace, std::string& err) {
     std::string sec = format_secret_key_file(sk);
     bool ok = write_key_file(sec_path, sec, 0600, replace, err) &&
               write_key_file(pub_path, format_public_key_file(pk), 0644, replace, err);

@@ -58,32 +58,35 @@ PublicKey public_key_of(const SecretKey& sk);
 
 // The base64 line alone ("RWQ..."), as minisign -P takes it and trust files list it.
 std::string public_key_base64(const PublicKey& pk);
-bool parse_public_key_base64(std::string_view b64, PublicKey& out, std::string& what);
+[[nodiscard]] bool parse_public_key_base64(std::string_view b64, PublicKey& out, std::string& what);
 std::string format_public_key_file(const PublicKey& pk);
-bool parse_public_key_file(std::string_view text, const std::string& name, PublicKey& out,
-                           std::string& err);
-bool load_public_key(const std::string& path, PublicKey& out, std::string& err);
+[[nodiscard]] bool parse_public_key_file(std::string_view text, const std::string& name,
+                                         PublicKey& out, std::string& err);
+[[nodiscard]] bool load_public_key(const std::string& path, PublicKey& out, std::string& err);
 
 // Unencrypted (kdf 0 0, as `minisign -G -W` writes), with the checksum filled in.
 std::string format_secret_key_file(const SecretKey& sk);
 // Encrypted with scrypt (kdf "Sc", as `minisign -G` writes). minisign uses opslimit 2^25 and
 // memlimit 1 GiB; tests pass smaller limits, which the file records.
-bool format_encrypted_secret_key_file(const SecretKey& sk, const std::string& password,
-                                      uint64_t opslimit, uint64_t memlimit, std::string& out,
-                                      std::string& err);
+[[nodiscard]] bool format_encrypted_secret_key_file(const SecretKey& sk,
+                                                    const std::string& password, uint64_t opslimit,
+                                                    uint64_t memlimit, std::string& out,
+                                                    std::string& err);
 // `password` may be null; an encrypted key then fails with an error saying how to give one.
-bool parse_secret_key_file(std::string_view text, const std::string& name,
-                           const std::string* password, SecretKey& out, std::string& err);
-bool load_secret_key(const std::string& path, const std::string* password, SecretKey& out,
-                     std::string& err);
+[[nodiscard]] bool parse_secret_key_file(std::string_view text, const std::string& name,
+                                         const std::string* password, SecretKey& out,
+                                         std::string& err);
+[[nodiscard]] bool load_secret_key(const std::string& path, const std::string* password,
+                                   SecretKey& out, std::string& err);
 // The same with the password from SEEDBOOT_KEY_PASSWORD, if set: signing runs unattended.
-bool load_secret_key_env(const std::string& path, SecretKey& out, std::string& err);
+[[nodiscard]] bool load_secret_key_env(const std::string& path, SecretKey& out, std::string& err);
 
 // Writes the secret key file (unencrypted, 0600) and the public key file (0644), each as an
 // AtomicFile (libseedboot/sys/atomic_file.hpp). Without `replace`, a file that exists is an
 // error and is left as it is.
-bool write_key_pair(const SecretKey& sk, const PublicKey& pk, const std::string& sec_path,
-                    const std::string& pub_path, bool replace, std::string& err);
+[[nodiscard]] bool write_key_pair(const SecretKey& sk, const PublicKey& pk,
+                                  const std::string& sec_path, const std::string& pub_path,
+                                  bool replace, std::string& err);
 
 // What seedboot puts in the trusted comment: "file:NAME size:BYTES sha256:HEX" and then
 // `extra` if not empty. No timestamp, so that signing again gives the same bytes.
@@ -92,24 +95,25 @@ struct FileDigest {
     std::string sha256_hex;
     std::array<uint8_t, 64> blake2b{};
 };
-bool digest_file(const std::string& path, FileDigest& out, std::string& err);
-bool default_trusted_comment(const std::string& path, const FileDigest& d, const std::string& extra,
-                             std::string& out, std::string& err);
+[[nodiscard]] bool digest_file(const std::string& path, FileDigest& out, std::string& err);
+[[nodiscard]] bool default_trusted_comment(const std::string& path, const FileDigest& d,
+                                           const std::string& extra, std::string& out,
+                                           std::string& err);
 
 // Signs `path` (prehashed "ED"). Deterministic: Ed25519 needs no randomness.
-bool sign_file(const SecretKey& sk, const std::string& path, const std::string& extra,
-               Signature& out, std::string& err);
+[[nodiscard]] bool sign_file(const SecretKey& sk, const std::string& path, const std::string& extra,
+                             Signature& out, std::string& err);
 std::string format_signature(const Signature& sig);
 // The signature file at `path`, written as an AtomicFile.
-bool write_signature(const std::string& path, const Signature& sig, std::string& err);
-bool parse_signature(std::string_view text, const std::string& name, Signature& out,
-                     std::string& err);
-bool load_signature(const std::string& path, Signature& out, std::string& err);
+[[nodiscard]] bool write_signature(const std::string& path, const Signature& sig, std::string& err);
+[[nodiscard]] bool parse_signature(std::string_view text, const std::string& name, Signature& out,
+                                   std::string& err);
+[[nodiscard]] bool load_signature(const std::string& path, Signature& out, std::string& err);
 
 // Checks `sig` (read from `sig_name`) over the file at `path`: the key id, the signature over
 // the file, then the global signature over the trusted comment.
-bool verify_file(const PublicKey& pk, const std::string& path, const Signature& sig,
-                 const std::string& sig_name, std::string& err);
+[[nodiscard]] bool verify_file(const PublicKey& pk, const std::string& path, const Signature& sig,
+                               const std::string& sig_name, std::string& err);
 
 // A trust file: which keys are accepted and how many distinct ones must have signed.
 //   # comment
@@ -124,8 +128,9 @@ struct Trust {
     unsigned threshold = 0;
     std::vector<TrustedKey> keys;
 };
-bool parse_trust(std::string_view text, const std::string& name, Trust& out, std::string& err);
-bool load_trust(const std::string& path, Trust& out, std::string& err);
+[[nodiscard]] bool parse_trust(std::string_view text, const std::string& name, Trust& out,
+                               std::string& err);
+[[nodiscard]] bool load_trust(const std::string& path, Trust& out, std::string& err);
 
 // The signature files that belong to `target`: target.minisig (minisign's default name) and
 // target.minisig.NAME for any NAME, sorted. Keys are matched by key id, not by NAME.
@@ -138,8 +143,8 @@ struct TrustResult {
 };
 // True when at least trust.threshold distinct trusted keys signed `target`; `err` then
 // stays empty, otherwise it says "TARGET: M of N required signatures: ...".
-bool verify_with_trust(const Trust& trust, const std::string& target, TrustResult& out,
-                       std::string& err);
+[[nodiscard]] bool verify_with_trust(const Trust& trust, const std::string& target,
+                                     TrustResult& out, std::string& err);
 // "2 of 2 required signatures: signed by alice, bob; missing carol"
 std::string describe(const Trust& trust, const TrustResult& r);
 

@@ -21,7 +21,7 @@ namespace {
 
 using seedboot::located;
 
-bool check_trusted_text(std::string_view comment, std::string& err) {
+[[nodiscard]] bool check_trusted_text(std::string_view comment, std::string& err) {
     if (has_control(comment)) {
         err = "the trusted comment " + shown(comment) +
               " has control characters (expected one line of printable text)";
@@ -41,7 +41,7 @@ std::string global_message(const Signature& sig) {
 }
 
 // A legacy signature is over the file itself, not its hash: the file must fit in memory.
-bool read_whole(const std::string& path, std::string& out, std::string& err) {
+[[nodiscard]] bool read_whole(const std::string& path, std::string& out, std::string& err) {
     if (read_text(path, "file under a legacy 'Ed' signature", out, err, kMaxLegacyBytes))
         return true;
     err += "; re-sign it prehashed ('ED', what seedboot sign writes)";
@@ -50,9 +50,9 @@ bool read_whole(const std::string& path, std::string& out, std::string& err) {
 
 } // namespace
 
-bool verify_with_digest(const PublicKey& pk, const std::string& path,
-                        const std::array<uint8_t, 64>& blake2b, const Signature& sig,
-                        const std::string& sig_name, std::string& err) {
+[[nodiscard]] bool verify_with_digest(const PublicKey& pk, const std::string& path,
+                                      const std::array<uint8_t, 64>& blake2b, const Signature& sig,
+                                      const std::string& sig_name, std::string& err) {
     if (sig.id != pk.id) {
         err =
             sig_name + ": signed by key " + key_id_hex(sig.id) + ", expected " + key_id_hex(pk.id);
@@ -83,7 +83,7 @@ bool verify_with_digest(const PublicKey& pk, const std::string& path,
     return true;
 }
 
-bool digest_file(const std::string& path, FileDigest& out, std::string& err) {
+[[nodiscard]] bool digest_file(const std::string& path, FileDigest& out, std::string& err) {
     seedboot::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd.ok()) {
         err = seedboot::sys_error(path + ": cannot open");
@@ -111,8 +111,9 @@ bool digest_file(const std::string& path, FileDigest& out, std::string& err) {
     return true;
 }
 
-bool default_trusted_comment(const std::string& path, const FileDigest& d, const std::string& extra,
-                             std::string& out, std::string& err) {
+[[nodiscard]] bool default_trusted_comment(const std::string& path, const FileDigest& d,
+                                           const std::string& extra, std::string& out,
+                                           std::string& err) {
     std::string base = std::filesystem::path(path).filename().string();
     out = "file:" + base + " size:" + std::to_string(d.size) + " sha256:" + d.sha256_hex;
     if (!extra.empty()) out += " " + extra;
@@ -123,8 +124,8 @@ bool default_trusted_comment(const std::string& path, const FileDigest& d, const
     return true;
 }
 
-bool sign_file(const SecretKey& sk, const std::string& path, const std::string& extra,
-               Signature& out, std::string& err) {
+[[nodiscard]] bool sign_file(const SecretKey& sk, const std::string& path, const std::string& extra,
+                             Signature& out, std::string& err) {
     FileDigest d;
     if (!digest_file(path, d, err)) return false;
     out.prehashed = true;
@@ -148,12 +149,13 @@ std::string format_signature(const Signature& sig) {
            base64(sig.global_sig.data(), sig.global_sig.size()) + "\n";
 }
 
-bool write_signature(const std::string& path, const Signature& sig, std::string& err) {
+[[nodiscard]] bool write_signature(const std::string& path, const Signature& sig,
+                                   std::string& err) {
     return seedboot::write_file_atomic(path, format_signature(sig), 0644, err);
 }
 
-bool parse_signature(std::string_view text, const std::string& name, Signature& out,
-                     std::string& err) {
+[[nodiscard]] bool parse_signature(std::string_view text, const std::string& name, Signature& out,
+                                   std::string& err) {
     auto lines = lines_of(text);
     size_t bad = 0;
     if (lines.size() < 4) {
@@ -199,13 +201,13 @@ bool parse_signature(std::string_view text, const std::string& name, Signature& 
     return true;
 }
 
-bool load_signature(const std::string& path, Signature& out, std::string& err) {
+[[nodiscard]] bool load_signature(const std::string& path, Signature& out, std::string& err) {
     std::string text;
     return read_text(path, "signature file", text, err) && parse_signature(text, path, out, err);
 }
 
-bool verify_file(const PublicKey& pk, const std::string& path, const Signature& sig,
-                 const std::string& sig_name, std::string& err) {
+[[nodiscard]] bool verify_file(const PublicKey& pk, const std::string& path, const Signature& sig,
+                               const std::string& sig_name, std::string& err) {
     FileDigest d;
     if (sig.prehashed && !digest_file(path, d, err)) return false;
     return verify_with_digest(pk, path, d.blake2b, sig, sig_name, err);

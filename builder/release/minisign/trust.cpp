@@ -19,9 +19,9 @@ std::string joined(const std::vector<std::string>& v, const char* none) {
     return out;
 }
 
-bool parse_trust_line(const std::vector<std::string_view>& w, size_t line, const std::string& name,
-                      Trust& out, size_t& threshold_line, std::vector<size_t>& key_lines,
-                      std::string& err) {
+[[nodiscard]] bool parse_trust_line(const std::vector<std::string_view>& w, size_t line,
+                                    const std::string& name, Trust& out, size_t& threshold_line,
+                                    std::vector<size_t>& key_lines, std::string& err) {
     if (w[0] == "threshold") {
         uint64_t n = 0;
         if (threshold_line) {
@@ -77,7 +77,8 @@ bool parse_trust_line(const std::vector<std::string_view>& w, size_t line, const
 
 } // namespace
 
-bool parse_trust(std::string_view text, const std::string& name, Trust& out, std::string& err) {
+[[nodiscard]] bool parse_trust(std::string_view text, const std::string& name, Trust& out,
+                               std::string& err) {
     out = Trust{};
     out.path = name;
     size_t threshold_line = 0;
@@ -105,7 +106,7 @@ bool parse_trust(std::string_view text, const std::string& name, Trust& out, std
     return true;
 }
 
-bool load_trust(const std::string& path, Trust& out, std::string& err) {
+[[nodiscard]] bool load_trust(const std::string& path, Trust& out, std::string& err) {
     std::string text;
     return read_text(path, "trust file", text, err) && parse_trust(text, path, out, err);
 }
@@ -127,8 +128,8 @@ std::vector<std::string> signature_files(const std::string& target) {
     return out;
 }
 
-bool verify_with_trust(const Trust& trust, const std::string& target, TrustResult& out,
-                       std::string& err) {
+[[nodiscard]] bool verify_with_trust(const Trust& trust, const std::string& target,
+                                     TrustResult& out, std::string& err) {
     out = TrustResult{};
     err.clear();
     FileDigest d;

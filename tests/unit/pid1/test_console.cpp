@@ -101,7 +101,7 @@ TEST_CASE("result lines are read exactly as the PID 1 writes them", "[console]")
         INFO(bad);
         CHECK_FALSE(seedboot::parse_result_line(bad, r, err));
     }
-    seedboot::parse_result_line("SEEDBOOT-RESULT: maybe", r, err);
+    CHECK_FALSE(seedboot::parse_result_line("SEEDBOOT-RESULT: maybe", r, err));
     CHECK(err == "result line 'SEEDBOOT-RESULT: maybe' (expected 'SEEDBOOT-RESULT: ok' or "
                  "'SEEDBOOT-RESULT: fail step=NAME status=N')");
 }

@@ -63,6 +63,13 @@ TEST_CASE("an ok /result counts only with every step done in the journal", "[ver
     CHECK(why == "its /result says ok, but step victim is not done with status 0 in /result");
     std::string other_arch = "seedboot-result 1\narch i386\nresult ok\n";
     CHECK_FALSE(builder::ok_result_agrees(other_arch, two_steps(), journal_of(kBothDone), why));
+    CHECK(why == "its /result says 'result ok' for i386 (expected 'result ok' for x86_64)");
+    // A /result that does not parse is not an ok, whatever else it says.
+    CHECK_FALSE(builder::ok_result_agrees(kOkResult + "result ok\n", two_steps(),
+                                          journal_of(kBothDone), why));
+    CHECK(why == "its /result cannot be read: /result:6: 'result ok': expected, in this order: "
+                 "[cause work-partition-full] (fail only), [tree ROOT SHA256 ENTRIES] (ok only), "
+                 "step NAME status=N ms=N..., output SHA256 [ROOT:]PATH... (in path order)");
 }
 
 TEST_CASE("the work disk must be cleanly unmounted and say ok", "[verdict]") {

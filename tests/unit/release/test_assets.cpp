@@ -12,11 +12,12 @@ const std::string kAbc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff
 
 } // namespace
 
-TEST_CASE("assets: three names per arch, each mapped back to its arch", "[release]") {
+TEST_CASE("assets: four names per arch, each mapped back to its arch", "[release]") {
     const auto& x86 = *seedboot::find_arch("x86_64");
-    CHECK(builder::asset_names(x86) == std::vector<std::string>{"seedboot-init-x86_64",
-                                                                "seedboot-kernel-x86_64",
-                                                                "seedboot-kernel-x86_64.config"});
+    CHECK(builder::asset_names(x86) ==
+          std::vector<std::string>{"seedboot-init-x86_64", "seedboot-kernel-x86_64",
+                                   "seedboot-kernel-x86_64.config", "seedboot-x86_64"});
+    CHECK(builder::asset_arch("seedboot-aarch64") == seedboot::find_arch("aarch64"));
     CHECK(builder::asset_arch("seedboot-kernel-aarch64.config") == seedboot::find_arch("aarch64"));
     CHECK(builder::asset_arch("seedboot-init-i386") == seedboot::find_arch("i386"));
     CHECK(builder::asset_arch("seedboot-init-riscv64") == nullptr);
@@ -53,7 +54,8 @@ TEST_CASE("assets: extra files are copied in and listed; a taken name is refused
     r.extra = {t.file("notes.txt")};
     REQUIRE(builder::write_assets(r, {}, sums, err));
     CHECK(sums.size() == 1);
-    for (const char* name : {"SHA256SUMS", "INPUTS", "seedboot-init-i386", "x.img"}) {
+    for (const char* name :
+         {"SHA256SUMS", "INPUTS", "seedboot-init-i386", "seedboot-i386", "x.img"}) {
         sums.clear();
         r.extra = {t.write(std::string("in/") + name, "x")};
         CHECK_FALSE(builder::write_assets(r, {}, sums, err));
@@ -79,4 +81,15 @@ TEST_CASE("assets: an arch whose PID 1 cannot be found is refused, naming it", "
     CHECK_FALSE(builder::write_assets(r, {seedboot::find_arch("x86_64")}, sums, err));
     CHECK(err.rfind("no PID 1 binary for x86_64: none given (", 0) == 0);
     CHECK(sums.empty());
+}
+
+TEST_CASE("assets: a CLI that is not static is refused by the preflight", "[release]") {
+    TempDir t;
+    std::string err, self = std::filesystem::read_symlink("/proc/self/exe").string();
+    std::vector<builder::Sum> sums;
+    builder::AssetsRequest r{.build_dir = t.file("build"), .out = t.path, .clis = {self}};
+    CHECK_FALSE(builder::write_assets(r, {}, sums, err));
+    CHECK_THAT(err, Catch::StartsWith(self + ": dynamically linked: "));
+    CHECK(sums.empty());
+    CHECK_FALSE(std::filesystem::exists(t.file("seedboot-x86_64")));
 }
