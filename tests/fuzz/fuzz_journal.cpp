@@ -28,26 +28,38 @@ bool same_event(const seedboot::JournalEvent& a, const seedboot::JournalEvent& b
            a.millis == b.millis;
 }
 
-// `j` written out in `format`; the event lines' ends go to `ends` (offsets after their '\n').
+// `j` written out in `format` (1, 2 or 3, the PID 1's); the event lines' ends go to `ends`
+// (offsets after their '\n').
 std::string write_back(const seedboot::Journal& j, uint64_t format, std::vector<size_t>& ends) {
-    std::string back = format == 2 ? seedboot::journal_header() : "";
-    if (j.laid_out) back += seedboot::journal_layout(format);
+    bool now = format == seedboot::kJournalFormat;
+    std::string back = format == 1 ? ""
+                       : now       ? seedboot::journal_header()
+                                   : seedboot::journal_header_v(format);
+    if (j.laid_out)
+        back += now ? seedboot::journal_layout({j.layout_layer, j.layout_entries, j.layout_key})
+                    : seedboot::journal_layout_v(format);
     for (const auto& e : j.events) {
+        seedboot::LayerLine layer{e.layer, e.layer_entries, e.key, e.cached};
         if (e.kind == "begin")
-            back += seedboot::journal_begin(e.index, e.name, format);
+            back += now ? seedboot::journal_begin(e.index, e.name)
+                        : seedboot::journal_begin_v(e.index, e.name, format);
         else if (e.kind == "done")
-            back += seedboot::journal_done(e.index, e.name, e.status, e.millis, format);
+            back += now ? seedboot::journal_done(e.index, e.name, e.status, e.millis, layer)
+                        : seedboot::journal_done_v(e.index, e.name, e.status, e.millis, format);
+        else if (e.kind == "flatten" && now)
+            back += seedboot::journal_flatten(e.index, e.root, layer);
         else
-            fuzz::fail("an event of unknown kind", e.kind);
+            fuzz::fail("an event of a kind its format cannot have", e.kind);
         ends.push_back(back.size());
     }
     return back;
 }
 
-// One byte of `j`, written in format 2, changed at `where` by `flip` (non-zero).
+// One byte of `j`, written in a format with checks (its own 3, or else 2), changed at
+// `where` by `flip` (non-zero).
 void check_damage(const seedboot::Journal& j, size_t where, unsigned char flip) {
     std::vector<size_t> ends;
-    std::string text = write_back(j, 2, ends);
+    std::string text = write_back(j, j.format == seedboot::kJournalFormat ? j.format : 2, ends);
     where %= text.size();
     text[where] = static_cast<char>(text[where] ^ flip);
     // The changed line starts after the '\n' before `where`: the events whose lines end
