@@ -79,6 +79,13 @@ for a in i386 x86_64 aarch64; do
     case $a in i386) echo 386, 32 ;; x86_64) echo X86_64, 64 ;; aarch64) echo AARCH64, 64 ;; esac)-bit)" ||
     fail "preflight refuses or misnames the $a PID 1"
 done
+# images --cli holds the CLI it ships to the same check, and takes one per arch.
+mkdir -p "$tmp/specs" && cp "$SRC/images/default.toml" "$tmp/specs/"
+expect_error "$SEEDBOOT: dynamically linked" "$SEEDBOOT" images --specs "$tmp/specs" \
+  --build-dir "$BUILD" -o "$tmp/out" --cli "$SEEDBOOT"
+expect_error "$(init_of x86_64): a second CLI for x86_64 (expected one --cli per arch)" \
+  "$SEEDBOOT" images --specs "$tmp/specs" --build-dir "$BUILD" -o "$tmp/out" \
+  --cli "$(init_of x86_64)" --cli "$(init_of x86_64)"
 # pack and boot hold their PID 1 to it, given or found through $SEEDBOOT_INIT_ARCH (the embed
 # path), which pack names on a line of its own.
 expect_error "$(command -v ls): dynamically linked" "$SEEDBOOT" pack "$SRC/images/default.toml" \
