@@ -1,6 +1,7 @@
 #include "console.hpp"
 
 #include "libseedboot/format/journal.hpp"
+#include "libseedboot/sys/io.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -34,7 +35,7 @@ namespace {
 
 // A console or screen write whose failure has no one left to tell (write_console).
 void tell(int fd, std::string_view data) {
-    static_cast<void>(write_all(fd, data));
+    static_cast<void>(seedboot::write_all(fd, data));
 }
 
 } // namespace
@@ -62,16 +63,6 @@ void write_result(std::string_view line) {
     tell(1, plain);
 }
 
-[[nodiscard]] bool write_all(int fd, std::string_view data) {
-    while (!data.empty()) {
-        ssize_t n = ::write(fd, data.data(), data.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false; // the console is gone, or the disk full
-        data.remove_prefix(static_cast<size_t>(n));
-    }
-    return true;
-}
-
 void say(std::string_view line) {
     std::string text = "seedboot: ";
     text += line;
@@ -84,6 +75,10 @@ bool fail(std::string_view what) {
     text += what;
     say(text);
     return false;
+}
+
+[[nodiscard]] bool reported(bool ok, const std::string& err) {
+    return ok || fail(err);
 }
 
 bool fail_errno(std::string_view what) {

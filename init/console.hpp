@@ -13,9 +13,10 @@ void say(std::string_view line); // "seedboot: <line>"
 // `fail(...);` is a report that changes nothing, so they are not [[nodiscard]].
 bool fail(std::string_view what);       // "seedboot: error: <what>", returns false
 bool fail_errno(std::string_view what); // ... ": <strerror(errno)>", returns false
-[[nodiscard]] bool
-write_all(int fd, std::string_view data); // retries on EINTR/short writes; false: gave up
-double seconds_since_boot();              // CLOCK_BOOTTIME
+// The verdict of a libseedboot call that names its error in `err` (libseedboot/sys): `ok`, or
+// false with `err` told, so that a chain reads `reported(seedboot::make_dirs(d, err), err) && ...`.
+[[nodiscard]] bool reported(bool ok, const std::string& err);
+double seconds_since_boot(); // CLOCK_BOOTTIME
 // Waits `ms` milliseconds with poll(2): glibc turns a short sleep() or usleep() into the
 // 32-bit-time nanosleep, which the i386 kernel lacks (no CONFIG_COMPAT_32BIT_TIME: ENOSYS).
 void sleep_ms(unsigned ms);

@@ -2,7 +2,9 @@
 
 #include "aside.hpp"
 #include "console.hpp"
-#include "files.hpp"
+
+#include "libseedboot/sys/atomic_file.hpp"
+#include "libseedboot/sys/files.hpp"
 
 #include <cerrno>
 #include <sys/stat.h>
@@ -21,9 +23,13 @@ namespace {
 // Keeps text[offset:] in the aside folder and makes text[:offset] the journal (one rename).
 [[nodiscard]] bool keep_trusted(const Work& work, const std::string& text, size_t offset,
                                 std::string& kept) {
-    return make_dirs(work.aside()) && next_copy_name(work.aside() + "/state.untrusted", kept) &&
-           write_file_atomic(kept, std::string_view(text).substr(offset)) &&
-           write_file_atomic(work.journal(), std::string_view(text).substr(0, offset));
+    std::string err;
+    if (!seedboot::make_dirs(work.aside(), err)) return fail(err);
+    if (!next_copy_name(work.aside() + "/state.untrusted", kept)) return false;
+    std::string_view all(text);
+    return (seedboot::write_file_atomic(kept, all.substr(offset), 0644, err) &&
+            seedboot::write_file_atomic(work.journal(), all.substr(0, offset), 0644, err)) ||
+           fail(err);
 }
 
 [[nodiscard]] bool reread(const Work& work, const std::string& text, seedboot::Journal& j) {
@@ -40,14 +46,14 @@ namespace {
     bool found = false;
     if (!exists(path, found)) return false;
     if (!found) return true;
-    if (!read_file(path, text)) return false;
+    if (!seedboot::read_file(path, "journal", text, err)) return fail(err);
     if (!seedboot::parse_journal(text, path, j, err)) return fail(err);
     if (j.trusted_bytes == text.size()) return true;
     std::string trusted = text.substr(0, j.trusted_bytes);
     if (!j.damaged_line) {
         say("journal: a line cut off by a power loss is removed (" +
             std::to_string(text.size() - trusted.size()) + " bytes)");
-        return write_file_atomic(path, trusted);
+        return seedboot::write_file_atomic(path, trusted, 0644, err) || fail(err);
     }
     say("journal: " + j.damage_report(path));
     if (!keep_trusted(work, text, j.trusted_bytes, kept)) return false;
@@ -58,8 +64,8 @@ namespace {
 
 [[nodiscard]] bool cut_journal(const Work& work, size_t offset, const std::string& why,
                                seedboot::Journal& j) {
-    std::string text, kept;
-    if (!read_file(work.journal(), text)) return false;
+    std::string text, kept, err;
+    if (!seedboot::read_file(work.journal(), "journal", text, err)) return fail(err);
     if (offset > text.size())
         return fail("cut the journal at byte " + std::to_string(offset) + ": it holds only " +
                     std::to_string(text.size()));

@@ -1,13 +1,14 @@
 #include "layout.hpp"
 
 #include "console.hpp"
-#include "files.hpp"
 #include "layers/layer_scan.hpp"
 #include "layers/layer_store.hpp"
 #include "tree_paths.hpp"
 
 #include "libseedboot/format/layers.hpp"
+#include "libseedboot/sys/atomic_file.hpp"
 #include "libseedboot/sys/fd.hpp"
+#include "libseedboot/sys/files.hpp"
 
 #include <fcntl.h>
 #include <filesystem>
@@ -22,7 +23,8 @@ namespace {
 
 [[nodiscard]] bool copy_tree(const std::string& from, const std::string& to) {
     std::error_code ec;
-    if (!make_dirs(fs::path(to).parent_path().string())) return false;
+    std::string err;
+    if (!seedboot::make_dirs(fs::path(to).parent_path().string(), err)) return fail(err);
     fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
     return !ec || fail("copy " + from + " to " + to + ": " + ec.message());
 }
@@ -41,8 +43,9 @@ namespace {
 }
 
 [[nodiscard]] bool build_layer(const seedboot::Plan& plan, const std::string& layer) {
+    std::string err;
     for (const auto& d : plan.mkdirs)
-        if (!make_dirs(layer + d)) return false;
+        if (!seedboot::make_dirs(layer + d, err)) return fail(err);
     for (const auto& c : plan.copies)
         if (!copy_tree(c.from, layer + c.to)) return false;
     return make_mount_points(plan, layer);
@@ -72,11 +75,14 @@ std::string key_of(const seedboot::Plan& plan, const seedboot::Manifest& m) {
     if (d.entries == 0 && ::rmdir(path.c_str()) != 0) return fail_errno("remove empty " + path);
     // The plan beside the journal lets `seedboot status` read a work disk alone. One flush
     // for the layer and the plan, before the line that commits them.
-    if (!replace_file(work.plan_copy(), seedboot::format_plan(plan)) || !sync_fs(work.dir))
-        return false;
+    std::string err;
+    if (!seedboot::write_file_atomic(work.plan_copy(), seedboot::format_plan(plan), 0644, err,
+                                     seedboot::AtomicFile::Sync::atomic_only) ||
+        !seedboot::sync_fs(work.dir, err))
+        return fail(err);
     std::string lines = (j.format == 0 ? seedboot::journal_header() : "") +
                         seedboot::journal_layout({d.sha256, d.entries, key, hit});
-    if (!append_durably(work.journal(), lines)) return false;
+    if (!seedboot::append_durably(work.journal(), lines, err)) return fail(err);
     j.format = seedboot::kJournalFormat;
     j.laid_out = true;
     j.layout_layer = d.sha256;

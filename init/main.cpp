@@ -1,7 +1,6 @@
 // seedboot's PID 1: mounts what it needs, checks the root image, runs the plan
 // on the work partition, reports one result line, powers off. README "How it works".
 #include "console.hpp"
-#include "files.hpp"
 #include "journal_trust.hpp"
 #include "layers/layer_cache.hpp"
 #include "layers/layer_store.hpp"
@@ -16,6 +15,7 @@
 
 #include "libseedboot/format/journal.hpp"
 #include "libseedboot/format/plan.hpp"
+#include "libseedboot/sys/files.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -100,7 +100,7 @@ struct Stages {
               " MiB of RAM");
     stage.enter("plan");
     std::string text, err, device;
-    if (!init::read_file("/plan", text)) return false;
+    if (!seedboot::read_file("/plan", "plan", text, err)) return init::fail(err);
     if (!seedboot::parse_plan(text, "/plan", b.plan, err)) return init::fail(err);
     stage.enter("manifest");
     if (randombytes_set_implementation(&no_randomness) != 0 || sodium_init() < 0)

@@ -1,9 +1,9 @@
 #include "result_file.hpp"
 
 #include "console.hpp"
-#include "files.hpp"
 
 #include "libseedboot/format/result.hpp"
+#include "libseedboot/sys/atomic_file.hpp"
 
 namespace init {
 
@@ -24,7 +24,7 @@ namespace init {
     for (const auto& [path, sha] : outputs) r.outputs.push_back({sha, path});
     std::string text, err;
     if (!seedboot::format_result(r, text, err)) return fail(err);
-    return write_file_atomic(work.result(), text);
+    return reported(seedboot::write_file_atomic(work.result(), text, 0644, err), err);
 }
 
 } // namespace init

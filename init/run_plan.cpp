@@ -1,7 +1,6 @@
 #include "run_plan.hpp"
 
 #include "console.hpp"
-#include "files.hpp"
 #include "layers/layer_copy.hpp"
 #include "layers/layer_scan.hpp"
 #include "layers/layer_store.hpp"
@@ -16,6 +15,8 @@
 #include "libseedboot/format/layers.hpp"
 #include "libseedboot/format/tree_digest.hpp"
 #include "libseedboot/sys/fd.hpp"
+#include "libseedboot/sys/files.hpp"
+#include "libseedboot/sys/io.hpp"
 
 #include <cstdio>
 #include <fcntl.h>
@@ -70,12 +71,13 @@ void finish_log(const std::string& path, const std::string& tail) {
     Fd fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
     std::string text = "\n[seedboot: the disk was full; the last " + std::to_string(tail.size()) +
                        " bytes of the output the log missed follow]\n" + tail;
-    if (!fd.ok() || !write_all(fd.get(), text) || ::fsync(fd.get()) != 0)
+    if (!fd.ok() || !seedboot::write_all(fd.get(), text) || ::fsync(fd.get()) != 0)
         fail_errno("complete log " + path);
 }
 
 [[nodiscard]] bool journal(Run& r, const std::string& line, seedboot::JournalEvent e) {
-    if (!append_durably(r.work.journal(), line)) return false;
+    std::string err;
+    if (!seedboot::append_durably(r.work.journal(), line, err)) return fail(err);
     r.j.events.push_back(std::move(e));
     return true;
 }
@@ -110,13 +112,13 @@ std::string key_for(const Run& r, const seedboot::PlanStep& s, const Stack& star
     MergedView view;
     CopyCount n;
     LayerDigest d;
+    std::string err;
     if (!fresh_layer(r.work, name, "flatten-" + step_id(i, r.plan.steps[i].name)) ||
         !read_view(r, st, view) || !copy_layer(view.path(), path, n) || !view.unmount() ||
-        !digest_layer(path, d) || !sync_fs(r.work.dir))
+        !digest_layer(path, d) || !reported(seedboot::sync_fs(r.work.dir, err), err))
         return false;
     seedboot::JournalEvent e{
         .kind = "flatten", .index = i, .layer = d.sha256, .layer_entries = d.entries, .root = root};
-    std::string err;
     if (!journal(r, seedboot::journal_flatten(i, root, {d.sha256, d.entries}), e) ||
         !(seedboot::replay_flatten(e, r.live, err) || fail(err)))
         return false;
@@ -166,7 +168,7 @@ std::string key_for(const Run& r, const seedboot::PlanStep& s, const Stack& star
     if (so.log_short) finish_log(log_name(r.work, i, s.name), so.tail);
     uint64_t st = static_cast<uint64_t>(r.o.status);
     // The step has failed either way; a journal line that cannot be written was reported by
-    // append_durably, and the step's untrusted layer is discarded when it runs again.
+    // seedboot::append_durably, and the step's untrusted layer is discarded when it runs again.
     (void)journal(r, seedboot::journal_done(i, s.name, st, so.millis),
                   {.kind = "done", .index = i, .name = s.name, .status = st, .millis = so.millis});
     return false;
@@ -185,7 +187,8 @@ std::string key_for(const Run& r, const seedboot::PlanStep& s, const Stack& star
                              .layer_entries = l.entries,
                              .key = l.key};
     std::string err;
-    return sync_fs(r.work.dir) && journal(r, seedboot::journal_done(i, s.name, 0, millis, l), e) &&
+    return reported(seedboot::sync_fs(r.work.dir, err), err) &&
+           journal(r, seedboot::journal_done(i, s.name, 0, millis, l), e) &&
            (seedboot::replay_done(r.plan, i, e, r.live, err) || fail(err));
 }
 
@@ -365,8 +368,8 @@ PlanOutcome run_plan(const seedboot::Plan& plan, const Work& work, seedboot::Jou
         only_layout.events.clear();
         if (!seedboot::replay_stacks(plan, only_layout, r.live, err)) fail(err);
     }
-    o.ok = make_dirs(work.logs()) && r.live.roots.count("build") && load_answers(plan, r.a) &&
-           run_steps(r);
+    o.ok = reported(seedboot::make_dirs(work.logs(), err), err) && r.live.roots.count("build") &&
+           load_answers(plan, r.a) && run_steps(r);
     if (o.ok) {
         o.failed_step.clear();
         o.status = 0;

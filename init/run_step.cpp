@@ -7,6 +7,7 @@
 #include "step_process.hpp"
 
 #include "libseedboot/sys/fd.hpp"
+#include "libseedboot/sys/io.hpp"
 
 #include <cerrno>
 #include <csignal>
@@ -76,7 +77,7 @@ void pump(int pipe_fd, int log_fd, uint64_t deadline_ms, const seedboot::PlanSte
             std::string_view chunk(buf, static_cast<size_t>(n));
             write_console(console.guard.feed(chunk));
             // Once the log refuses output (a full disk), its end is kept in memory.
-            if (!out.log_short && !write_all(log_fd, chunk)) out.log_short = true;
+            if (!out.log_short && !seedboot::write_all(log_fd, chunk)) out.log_short = true;
             if (out.log_short) keep_tail(out.tail, chunk);
             out.lines += progress.feed(chunk);
         }

@@ -1,9 +1,9 @@
 #include "space.hpp"
 
 #include "console.hpp"
-#include "files.hpp"
 
 #include "libseedboot/sys/fd.hpp"
+#include "libseedboot/sys/files.hpp"
 
 #include <cerrno>
 #include <fcntl.h>
@@ -77,7 +77,8 @@ std::string describe(const Space& s) {
     if (::unlink(work.reserve().c_str()) != 0 && errno != ENOENT)
         fail_errno("give back " + work.reserve());
     // Best effort: the failure is told below whether or not the sync works.
-    static_cast<void>(sync_fs(work.dir));
+    std::string ignored;
+    static_cast<void>(seedboot::sync_fs(work.dir, ignored));
     fail(what + " failed with the work partition full (" + describe(s) + ")");
     say(kGrowHint);
     return true;

@@ -1,7 +1,6 @@
 #include "step_action.hpp"
 
 #include "console.hpp"
-#include "files.hpp"
 #include "tree_copy.hpp"
 #include "tree_paths.hpp"
 

@@ -3,6 +3,9 @@
 #include "console.hpp"
 #include "sandbox_rules.hpp"
 
+#include "libseedboot/sys/fd.hpp"
+#include "libseedboot/sys/io.hpp"
+
 #include <cerrno>
 #include <cstdlib>
 #include <fcntl.h>
@@ -20,7 +23,7 @@ constexpr const char* kSteps = "/sys/fs/cgroup/steps";
 
 [[nodiscard]] bool write_knob(const std::string& path, const std::string& value) {
     Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
-    if (!fd.ok() || !write_all(fd.get(), value))
+    if (!fd.ok() || !seedboot::write_all(fd.get(), value))
         return fail_errno("write '" + value + "' to " + path);
     return true;
 }

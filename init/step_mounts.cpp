@@ -1,6 +1,7 @@
 #include "step_mounts.hpp"
 
 #include "libseedboot/sys/fd.hpp"
+#include "libseedboot/sys/resolve.hpp"
 
 #include <cerrno>
 #include <fcntl.h>
@@ -8,7 +9,6 @@
 #include <linux/openat2.h>
 #include <sys/mount.h> // glibc 2.36: the new mount API's calls and constants
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -69,11 +69,9 @@ constexpr const char* kEtcStubs[] = {"etc/hosts", "etc/resolv.conf"};
 constexpr unsigned kNoSuidDevExec = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 
 // `path` beneath `dir`, through no symlink and no /proc magic link.
-int open_beneath(int dir, const char* path, int flags) {
-    open_how how{};
-    how.flags = static_cast<uint64_t>(flags | O_NOFOLLOW | O_CLOEXEC);
-    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-    return static_cast<int>(::syscall(SYS_openat2, dir, path, &how, sizeof how));
+Fd open_beneath(int dir, const char* path, int flags) {
+    return seedboot::open_resolved(dir, path, flags | O_NOFOLLOW,
+                                   RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
 }
 
 // A new, detached instance of a kernel file system, with its options and mount flags.

@@ -1,16 +1,17 @@
 #include "tree_copy.hpp"
 
 #include "console.hpp"
-#include "files.hpp"
 
 #include "libseedboot/sys/fd.hpp"
+#include "libseedboot/sys/files.hpp"
+#include "libseedboot/sys/io.hpp"
+#include "libseedboot/sys/resolve.hpp"
 
 #include <cerrno>
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 #include <vector>
 
@@ -24,12 +25,9 @@ constexpr int kMaxDepth = 256; // a tree deeper than this is refused, not follow
 
 // `path` (absolute) inside the folder `root_fd`: every symlink on the way is resolved
 // as if root_fd were "/", so nothing outside it can be reached.
-int open_in_root(int root_fd, const std::string& path, int flags) {
-    open_how how{};
-    how.flags = static_cast<uint64_t>(flags | O_CLOEXEC);
-    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+Fd open_in_root(int root_fd, const std::string& path, int flags) {
     std::string rel = path.size() <= 1 ? "." : path.substr(1);
-    return static_cast<int>(::syscall(SYS_openat2, root_fd, rel.c_str(), &how, sizeof how));
+    return seedboot::open_resolved(root_fd, rel.c_str(), flags, RESOLVE_IN_ROOT);
 }
 
 std::string base_name(const std::string& p) {
@@ -46,7 +44,7 @@ std::string parent_of(const std::string& p) {
 // mkdir -p inside the root; returns the folder, opened.
 Fd make_dirs_in_root(int root_fd, const std::string& root, const std::string& path) {
     std::string prefix;
-    Fd dir(open_in_root(root_fd, "/", O_DIRECTORY | O_RDONLY));
+    Fd dir = open_in_root(root_fd, "/", O_DIRECTORY | O_RDONLY);
     size_t i = 1;
     while (dir.ok() && i < path.size()) {
         size_t end = path.find('/', i);
@@ -60,7 +58,7 @@ Fd make_dirs_in_root(int root_fd, const std::string& root, const std::string& pa
             return Fd();
         }
         // Resolved again from the root: the folder may be a symlink inside it.
-        dir = Fd(open_in_root(root_fd, prefix, O_DIRECTORY | O_RDONLY));
+        dir = open_in_root(root_fd, prefix, O_DIRECTORY | O_RDONLY);
         if (!dir.ok()) fail_errno("open folder " + root + prefix);
     }
     return dir;
@@ -116,7 +114,7 @@ struct Copier {
             ssize_t n = ::read(in, buf, sizeof buf);
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) return fail_at(path, n == 0 ? "short copy to" : "read for");
-            if (!write_all(out, std::string_view(buf, static_cast<size_t>(n))))
+            if (!seedboot::write_all(out, std::string_view(buf, static_cast<size_t>(n))))
                 return fail_at(path, "copy to");
             left -= n;
         }
@@ -199,7 +197,7 @@ struct Copier {
         }
         std::vector<std::string> names;
         {
-            Listing d = open_listing(sdir);
+            seedboot::Listing d = seedboot::open_listing(sdir);
             if (!d) return fail_at(path, "list the source of");
             errno = 0;
             while (dirent* e = ::readdir(d.get())) {

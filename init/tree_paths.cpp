@@ -1,25 +1,19 @@
 #include "tree_paths.hpp"
 
 #include "console.hpp"
-#include "files.hpp"
+
+#include "libseedboot/sys/files.hpp"
+#include "libseedboot/sys/resolve.hpp"
 
 #include <cerrno>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace init {
 
 namespace {
-
-Fd open_how_at(int dir, const std::string& path, int flags, uint64_t resolve) {
-    open_how how{};
-    how.flags = static_cast<uint64_t>(flags | O_CLOEXEC);
-    how.resolve = resolve | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-    return Fd(static_cast<int>(::syscall(SYS_openat2, dir, path.c_str(), &how, sizeof how)));
-}
 
 const char* kind_of(mode_t mode) {
     switch (mode & S_IFMT) {
@@ -67,7 +61,7 @@ const char* kind_of(mode_t mode) {
 } // namespace
 
 Fd open_beneath(int dir, const std::string& path, int flags) {
-    return open_how_at(dir, path, flags, RESOLVE_IN_ROOT);
+    return seedboot::open_resolved(dir, path.c_str(), flags, RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
 }
 
 [[nodiscard]] bool open_output(int root, const std::string& path, Fd& out) {
@@ -87,9 +81,11 @@ Fd open_beneath(int dir, const std::string& path, int flags) {
     Fd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!root.ok()) return fail_errno("open /");
     // RESOLVE_NO_XDEV: never onto /work, /proc or any other mount.
-    Fd fd = open_how_at(root.get(), path, O_RDONLY | O_NOFOLLOW, RESOLVE_IN_ROOT | RESOLVE_NO_XDEV);
+    Fd fd = seedboot::open_resolved(root.get(), path.c_str(), O_RDONLY | O_NOFOLLOW,
+                                    RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV);
     if (!fd.ok()) return refuse_open(path);
-    return read_open_file(fd.get(), path, out);
+    std::string err;
+    return reported(seedboot::read_fd(fd.get(), path, "file of the root image", out, err), err);
 }
 
 [[nodiscard]] bool make_mount_point(int root, const std::string& path, bool directory) {

@@ -1,12 +1,12 @@
 #include "verify.hpp"
 
 #include "console.hpp"
-#include "files.hpp"
 #include "hash_ahead.hpp"
 
 #include "libseedboot/format/hex0.hpp"
 #include "libseedboot/format/manifest.hpp"
 #include "libseedboot/format/tree.hpp"
+#include "libseedboot/sys/files.hpp"
 
 #include <algorithm>
 #include <string>
@@ -48,7 +48,7 @@ std::string ends_with_hex0(const std::string& path) {
 [[nodiscard]] bool verify_manifest(seedboot::Manifest& verified) {
     std::string text, err;
     seedboot::Manifest want, have, part;
-    if (!read_file("/manifest", text)) return false;
+    if (!seedboot::read_file("/manifest", "manifest", text, err)) return fail(err);
     if (!seedboot::parse_manifest(text, "/manifest", want, err)) return fail(err);
     // The trees are listed first, then their files hashed with the reading running ahead.
     for (const char* top : {"/seed", "/sources"}) {
@@ -92,10 +92,11 @@ std::string ends_with_hex0(const std::string& path) {
         std::string binary = ends_with_hex0(e.path);
         if (!binary.empty()) continue;
         std::string source_text, binary_text;
-        if (e.type != 'f' || !read_file(e.path + ".hex0", source_text, 1u << 20))
+        if (e.type != 'f' ||
+            !seedboot::read_file(e.path + ".hex0", "seed's source", source_text, err, 1u << 20))
             return fail("seed " + e.path + " has no annotated source " + e.path +
                         ".hex0: refusing an unaudited seed");
-        if (!read_file(e.path, binary_text, 1u << 20)) return false;
+        if (!seedboot::read_file(e.path, "seed", binary_text, err, 1u << 20)) return fail(err);
         if (auto m = seedboot::hex0_audit(source_text, binary_text))
             return fail("seed " + e.path + " does not match " + e.path + ".hex0 at " +
                         seedboot::describe(*m) + ": refusing to run it");

@@ -1,11 +1,11 @@
 #include "work_disk.hpp"
 
 #include "console.hpp"
-#include "files.hpp"
 #include "work_choice.hpp"
 
 #include "libseedboot/platform.hpp"
 #include "libseedboot/sys/fd.hpp"
+#include "libseedboot/sys/files.hpp"
 
 #include <algorithm>
 #include <blkid/blkid.h>
@@ -128,7 +128,8 @@ void list_partitions(const std::string& root_disk, std::vector<WorkCandidate>& w
 }
 
 [[nodiscard]] bool read_identity(std::string& identity) {
-    if (!read_file(kIdentity, identity, 64)) return false;
+    std::string err;
+    if (!seedboot::read_file(kIdentity, "image identity", identity, err, 64)) return fail(err);
     bool ok = identity.size() == 37 && identity.back() == '\n';
     for (size_t i = 0; ok && i < 36; ++i) {
         bool dash = i == 8 || i == 13 || i == 18 || i == 23;

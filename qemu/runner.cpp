@@ -5,6 +5,7 @@
 
 #include "libseedboot/format/journal.hpp"
 #include "libseedboot/sys/error.hpp"
+#include "libseedboot/sys/fd.hpp"
 #include "libseedboot/sys/io.hpp"
 
 #include <algorithm>
@@ -78,21 +79,22 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
     const unsigned timeout_s = opt.timeout_s;
     const bool echo = opt.echo;
     RunReport r;
-    int log = ::open(log_path.c_str(),
-                     O_WRONLY | O_CREAT | O_CLOEXEC | (opt.append_log ? O_APPEND : O_TRUNC), 0644);
-    if (log < 0) {
+    seedboot::Fd log(::open(log_path.c_str(),
+                            O_WRONLY | O_CREAT | O_CLOEXEC | (opt.append_log ? O_APPEND : O_TRUNC),
+                            0644));
+    if (!log.ok()) {
         r.error = seedboot::sys_error("cannot create console log " + log_path);
         return r;
     }
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) {
         r.error = seedboot::sys_error("pipe");
-        ::close(log);
         return r;
     }
+    seedboot::Fd console(fds[0]), console_end(fds[1]);
     auto start = Clock::now();
-    pid_t pid = spawn(argv, fds[1], r.error);
-    ::close(fds[1]);
+    pid_t pid = spawn(argv, console_end.get(), r.error);
+    console_end.reset(); // QEMU holds the write end: its exit ends the reads below
     ConsoleWatch watch;
     ConsoleFilter filter;
     watch.cut_after = opt.power_cut_after;
@@ -112,21 +114,21 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
             ::kill(pid, SIGKILL);
             break;
         }
-        pollfd p{fds[0], POLLIN, 0};
+        pollfd p{console.get(), POLLIN, 0};
         // Wake up at least every second: the limit after the result line counts too.
         int ms = static_cast<int>(std::min<int64_t>(
             std::chrono::duration_cast<std::chrono::milliseconds>(left).count() + 1, 1000));
         int n = ::poll(&p, 1, ms);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) continue;
-        ssize_t got = ::read(fds[0], buf, sizeof buf);
+        ssize_t got = ::read(console.get(), buf, sizeof buf);
         if (got < 0 && errno == EINTR) continue;
         if (got <= 0) break; // QEMU closed the console: it has exited
         std::string text = filter.feed({buf, static_cast<size_t>(got)});
         // A console that cannot be copied is no reason to stop the guest: the verdict comes
         // from `watch`, not the log. A log that stops taking text is said once.
         if (echo) static_cast<void>(seedboot::write_all(1, text));
-        if (!seedboot::write_all(log, text) && !log_lost) {
+        if (!seedboot::write_all(log.get(), text) && !log_lost) {
             log_lost = true;
             std::fprintf(stderr, "seedboot: warning: %s; the run goes on\n",
                          seedboot::sys_error("cannot write the console log " + log_path).c_str());
@@ -137,7 +139,7 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
             break;
         }
     }
-    ::close(fds[0]);
+    console.reset();
     int status = 0;
     if (pid > 0) {
         if (timed_out)
@@ -146,7 +148,7 @@ RunReport run_machine(const std::vector<std::string>& argv, const std::string& l
             while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
             }
     }
-    ::close(log);
+    log.reset();
     r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     r.result_line = watch.result_line;
     r.linux_started = watch.linux_started;

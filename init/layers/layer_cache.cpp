@@ -4,10 +4,11 @@
 #include "layer_scan.hpp"
 
 #include "../console.hpp"
-#include "../files.hpp"
 #include "../work_disk.hpp"
 
 #include "libseedboot/format/text.hpp"
+#include "libseedboot/sys/atomic_file.hpp"
+#include "libseedboot/sys/files.hpp"
 #include "libseedboot/sys/sha256.hpp"
 
 #include <algorithm>
@@ -41,8 +42,8 @@ void turn_off(LayerCache& c, const std::string& why) {
 }
 
 [[nodiscard]] bool read_digest(const std::string& file, seedboot::LayerDigest& d) {
-    std::string text;
-    if (!read_file(file, text, 256)) return false;
+    std::string text, err;
+    if (!seedboot::read_file(file, "layer digest", text, err, 256)) return fail(err);
     auto w = seedboot::split_words(
         seedboot::split_lines(text).empty() ? std::string_view() : seedboot::split_lines(text)[0]);
     if (w.size() == 2 && seedboot::is_sha256_hex(w[0]) && seedboot::parse_u64(w[1], d.entries)) {
@@ -125,8 +126,10 @@ void open_cache(LayerCache& c) {
         return;
     }
     c.on = c.mounted = true;
-    if (!make_dirs(c.dir + "/entries") || !remove_tree(c.dir + "/incoming") ||
-        !make_dirs(c.dir + "/incoming"))
+    std::string err;
+    if (!reported(seedboot::make_dirs(c.dir + "/entries", err), err) ||
+        !remove_tree(c.dir + "/incoming") ||
+        !reported(seedboot::make_dirs(c.dir + "/incoming", err), err))
         return turn_off(c, "its folders cannot be made");
     uint64_t free = 0, total = 0;
     if (!space(c, free, total)) return turn_off(c, "its space cannot be read");
@@ -165,11 +168,17 @@ void store_layer(LayerCache& c, const std::string& key, const std::string& from,
     if (!c.on || !make_room(c, bytes + d.entries * 4096 + (1 << 20))) return;
     std::string tmp = c.dir + "/incoming/" + key, dir = entry_dir(c, key);
     CopyCount n;
-    bool ok = remove_tree(tmp) && make_dirs(tmp + "/layer") &&
+    std::string err, digest = d.sha256 + " " + std::to_string(d.entries) + "\n";
+    // The digest needs no flush of its own: the syncfs below makes the whole entry durable
+    // before the rename that makes it an entry.
+    bool ok = remove_tree(tmp) && reported(seedboot::make_dirs(tmp + "/layer", err), err) &&
               copy_layer(from, tmp + "/layer", n) &&
-              replace_file(tmp + "/digest", d.sha256 + " " + std::to_string(d.entries) + "\n") &&
-              sync_fs(c.dir) && remove_tree(dir) && ::rename(tmp.c_str(), dir.c_str()) == 0 &&
-              fsync_dir(c.dir + "/entries");
+              reported(seedboot::write_file_atomic(tmp + "/digest", digest, 0644, err,
+                                                   seedboot::AtomicFile::Sync::atomic_only),
+                       err) &&
+              reported(seedboot::sync_fs(c.dir, err), err) && remove_tree(dir) &&
+              ::rename(tmp.c_str(), dir.c_str()) == 0 &&
+              reported(seedboot::fsync_dir(c.dir + "/entries", err), err);
     if (!ok) {
         (void)remove_tree(tmp);
         turn_off(c, "storing a layer under " + key.substr(0, 12) + " failed");

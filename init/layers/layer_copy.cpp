@@ -1,9 +1,9 @@
 #include "layer_copy.hpp"
 
 #include "../console.hpp"
-#include "../files.hpp"
 
 #include "libseedboot/sys/fd.hpp"
+#include "libseedboot/sys/files.hpp"
 
 #include <cerrno>
 #include <dirent.h>
@@ -131,7 +131,7 @@ struct Copier {
             errno = ELOOP;
             return fail_at(path, "more than 1024 folders deep:");
         }
-        Listing d = open_listing(sdir);
+        seedboot::Listing d = seedboot::open_listing(sdir);
         if (!d) return fail_at(path, "list");
         errno = 0;
         while (dirent* de = ::readdir(d.get())) {

@@ -1,9 +1,9 @@
 #include "layer_scan.hpp"
 
 #include "../console.hpp"
-#include "../files.hpp"
 
 #include "libseedboot/sys/fd.hpp"
+#include "libseedboot/sys/files.hpp"
 #include "libseedboot/sys/sha256.hpp"
 
 #include <cerrno>
@@ -111,7 +111,7 @@ struct Scanner {
             errno = ELOOP;
             return fail_at(path, "more than 1024 folders deep:");
         }
-        Listing d = open_listing(dir);
+        seedboot::Listing d = seedboot::open_listing(dir);
         if (!d) return fail_at(path.empty() ? "/" : path, "list");
         errno = 0;
         while (dirent* de = ::readdir(d.get())) {

@@ -5,9 +5,10 @@
 
 #include "../aside.hpp"
 #include "../console.hpp"
-#include "../files.hpp"
 #include "../journal_trust.hpp"
 #include "../space.hpp"
+
+#include "libseedboot/sys/files.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -24,7 +25,7 @@ namespace {
     for (const std::string& d :
          {work.layers(), work.layers() + "/.empty", work.layers() + "/.empty2",
           work.layers() + "/.work", work.view(), work.from_view()})
-        if (!make_dirs(d)) return false;
+        if (std::string err; !seedboot::make_dirs(d, err)) return fail(err);
     return make_step_stubs(work.layers() + "/" + kStepStubs);
 }
 
@@ -131,8 +132,9 @@ std::string layer_path(const Work& work, const std::string& name) {
     std::string path = layer_path(work, name), to;
     struct stat st {};
     if (::lstat(path.c_str(), &st) != 0) return errno == ENOENT || fail_errno("stat " + path);
-    if (!make_dirs(work.aside()) || !next_copy_name(work.aside() + "/" + aside_as, to))
-        return false;
+    std::string err;
+    if (!seedboot::make_dirs(work.aside(), err)) return fail(err);
+    if (!next_copy_name(work.aside() + "/" + aside_as, to)) return false;
     if (::rename(path.c_str(), to.c_str()) != 0) return fail_errno("set aside " + path);
     say("layers: " + why + ": layer " + name + " set aside whole (as " + to + ")");
     return true;
@@ -165,7 +167,8 @@ std::string layer_path(const Work& work, const std::string& name) {
     }
     if (!discarded) return true;
     Space space;
-    return sync_fs(work.dir) && work_space(work, space) &&
+    std::string err;
+    return reported(seedboot::sync_fs(work.dir, err), err) && work_space(work, space) &&
            bound_aside(work.aside(), aside_cap(space.total_bytes));
 }
 

@@ -1,7 +1,9 @@
 #include "step_stubs.hpp"
 
 #include "../console.hpp"
-#include "../files.hpp"
+
+#include "libseedboot/sys/atomic_file.hpp"
+#include "libseedboot/sys/files.hpp"
 
 #include <sys/stat.h>
 
@@ -16,12 +18,17 @@ constexpr const char* kHosts = "127.0.0.1\tlocalhost buildkitsandbox\n"
 } // namespace
 
 [[nodiscard]] bool make_step_stubs(const std::string& dir) {
+    std::string err;
     for (const char* d : {"/dev", "/proc", "/sys", "/etc"})
-        if (!make_dirs(dir + d)) return false;
+        if (!seedboot::make_dirs(dir + d, err)) return fail(err);
     for (const char* d : {"", "/dev", "/proc", "/sys", "/etc"})
         if (::chmod((dir + d).c_str(), 0755) != 0) return fail_errno("chmod " + dir + d);
     // No flush: a boot cut off before these reach the disk makes them again.
-    return replace_file(dir + "/etc/hosts", kHosts) && replace_file(dir + "/etc/resolv.conf", "");
+    constexpr auto kNoFlush = seedboot::AtomicFile::Sync::atomic_only;
+    return reported(
+        seedboot::write_file_atomic(dir + "/etc/hosts", kHosts, 0644, err, kNoFlush) &&
+            seedboot::write_file_atomic(dir + "/etc/resolv.conf", "", 0644, err, kNoFlush),
+        err);
 }
 
 } // namespace init

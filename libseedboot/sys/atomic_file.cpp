@@ -115,14 +115,14 @@ bool AtomicFile::commit_new(std::string& err) {
 }
 
 [[nodiscard]] bool write_file_atomic(const std::string& path, std::string_view data, mode_t mode,
-                                     std::string& err) {
+                                     std::string& err, AtomicFile::Sync sync) {
     AtomicFile f;
     if (!f.create(path, mode, err)) return false;
     if (!write_all(f.fd(), data)) {
         err = sys_error(path + ": writing " + f.temp_path());
         return false;
     }
-    return f.commit(err);
+    return f.commit(err, sync);
 }
 
 } // namespace seedboot

@@ -78,6 +78,7 @@ class AtomicFile {
 
 // `data` as the whole new content of `path`, through AtomicFile.
 [[nodiscard]] bool write_file_atomic(const std::string& path, std::string_view data, mode_t mode,
-                                     std::string& err);
+                                     std::string& err,
+                                     AtomicFile::Sync sync = AtomicFile::Sync::durable);
 
 } // namespace seedboot

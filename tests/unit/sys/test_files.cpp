@@ -8,7 +8,10 @@
 #include <catch2/catch.hpp>
 
 #include <cerrno>
+#include <dirent.h>
 #include <fcntl.h>
+#include <filesystem>
+#include <unistd.h>
 
 TEST_CASE("read_file: the whole file, or an error naming it and what it should be", "[sys]") {
     TempDir t;
@@ -63,5 +66,61 @@ TEST_CASE("whole reads: a file that ends early is told apart from an error", "[s
     CHECK(std::string(buf, 4) == "89AB");
     CHECK(fd.close());
     CHECK_FALSE(seedboot::pread_exact(fd.get(), buf, 1, 0)); // closed: EBADF
+    CHECK(errno == EBADF);
+}
+
+TEST_CASE("read_fd: an open file read whole, named by its path", "[sys]") {
+    TempDir t;
+    std::string out, err;
+    seedboot::Fd fd(::open(t.write("f", "abc").c_str(), O_RDONLY | O_CLOEXEC));
+    REQUIRE(seedboot::read_fd(fd.get(), "/plan", "plan", out, err));
+    CHECK(out == "abc");
+    seedboot::Fd dir(::open(t.path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    CHECK_FALSE(seedboot::read_fd(dir.get(), "/seed", "seed", out, err));
+    CHECK(err == "/seed: cannot read the seed: not a regular file");
+}
+
+TEST_CASE("append_durably: lines add up; an unwritable path is named", "[sys]") {
+    TempDir t;
+    std::string err, out;
+    REQUIRE(seedboot::append_durably(t.file("state"), "one\n", err));
+    REQUIRE(seedboot::append_durably(t.file("state"), "two\n", err));
+    REQUIRE(seedboot::read_file(t.file("state"), "journal", out, err));
+    CHECK(out == "one\ntwo\n");
+    CHECK_FALSE(seedboot::append_durably(t.file("no/state"), "x", err));
+    CHECK(err == t.file("no/state") + ": cannot open to append: No such file or directory");
+    if (::access("/dev/full", W_OK) == 0) { // a full disk: the write fails, and says so
+        CHECK_FALSE(seedboot::append_durably("/dev/full", "x", err));
+        CHECK(err == "/dev/full: cannot append: No space left on device");
+    }
+}
+
+TEST_CASE("make_dirs: every missing folder of the path; a file in the way is named", "[sys]") {
+    TempDir t;
+    std::string err;
+    REQUIRE(seedboot::make_dirs(t.file("a/b/c"), err));
+    REQUIRE(seedboot::make_dirs(t.file("a/b/c"), err)); // there already: success
+    CHECK(std::filesystem::is_directory(t.file("a/b/c")));
+    t.write("f", "");
+    CHECK_FALSE(seedboot::make_dirs(t.file("f/g"), err));
+    CHECK(err == t.file("f/g") + ": cannot make the folder: Not a directory");
+}
+
+TEST_CASE("sync_fs and open_listing", "[sys]") {
+    TempDir t;
+    std::string err;
+    CHECK(seedboot::sync_fs(t.path, err));
+    CHECK_FALSE(seedboot::sync_fs(t.file("none"), err));
+    CHECK(err ==
+          t.file("none") + ": cannot flush its file system (syncfs): No such file or directory");
+    t.write("x", "");
+    seedboot::Fd dir(::open(t.path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    seedboot::Listing l = seedboot::open_listing(dir.get());
+    REQUIRE(l);
+    int names = 0;
+    while (dirent* e = ::readdir(l.get())) names += std::string(e->d_name) == "x";
+    CHECK(names == 1);
+    CHECK(::fcntl(dir.get(), F_GETFD) >= 0); // the caller's descriptor stays open
+    CHECK_FALSE(seedboot::open_listing(-1));
     CHECK(errno == EBADF);
 }

@@ -1,0 +1,17 @@
+#include "resolve.hpp"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace seedboot {
+
+Fd open_resolved(int dir, const char* path, int flags, uint64_t resolve) {
+    open_how how{};
+    how.flags = static_cast<uint64_t>(flags | O_CLOEXEC);
+    how.resolve = resolve | RESOLVE_NO_MAGICLINKS;
+    return Fd(static_cast<int>(::syscall(SYS_openat2, dir, path, &how, sizeof how)));
+}
+
+} // namespace seedboot
