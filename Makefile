@@ -11,6 +11,7 @@
 #   make install [PREFIX=/usr/local] [DESTDIR=] | deb     install seedboot; or a .deb of it
 #   make ... INIT_ARCH=FILE                              a prebuilt PID 1 instead of building one
 #   make kernel-ARCH | init-ARCH | host                  the pieces
+#   make audit-rooms                                     init/AUDIT.md held against the PID 1
 ARCHES := i386 x86_64 aarch64
 IMAGE ?= default
 BOOT ?= direct
@@ -266,6 +267,11 @@ fuzz:
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+# init/AUDIT.md's rooms against the PID 1's code: line counts, allowed includes, no loose file.
+.PHONY: audit-rooms
+audit-rooms:
+	tools/audit-rooms.py
 
 clean:
 	rm -rf $(BUILD) out

@@ -10,7 +10,7 @@ constexpr size_t kMaxLine = 4096;
 // A panicking kernel holds its message on the screen (panic=60) before it resets; the runner
 // need not wait for that.
 constexpr std::string_view kPanic = "Kernel panic - not syncing";
-// What every line of the PID 1 starts with (init/console.cpp). Found anywhere in the line:
+// What every line of the PID 1 starts with (init/console/console.cpp). Found anywhere in the line:
 // SeaBIOS may leave "Booting from ROM.." without a line end before it.
 constexpr std::string_view kPid1Prefix = "seedboot: ";
 

@@ -247,7 +247,7 @@ int cmd_boot(const BootArgs& a) {
         std::to_string(timeout) + " s, console also in " + log);
     qemu::RunOptions opt{timeout, !a.quiet, a.power_cut_after};
     // A run counts once the guest powers off; with a screen it holds the result there for
-    // a minute first (init/screen.hpp).
+    // a minute first (init/console/screen.hpp).
     if (a.screen) opt.timeout_s += 60;
     qemu::RunReport r = qemu::run_with_accel(cfg, accel, log, opt, say);
     if (r.outcome != qemu::Outcome::ok) {

@@ -90,7 +90,7 @@ int cmd_status(const StatusArgs& a) {
         return error(a.image + ": " + err);
     if (j.format == 1)
         std::printf("  journal of format 1 (an older seedboot's): its lines carry no checks\n");
-    // What the PID 1 will take from the journal at its next boot (init/journal_trust.hpp).
+    // What the PID 1 will take from the journal at its next boot (init/journal/journal_trust.hpp).
     if (j.damaged_line)
         std::printf("  journal: %s; the next boot trusts only the lines before it and runs every "
                     "step after them again\n",

@@ -1,7 +1,7 @@
 // The identity of a root image: a GUID derived from what the image runs (its /plan, its
 // /manifest and its /init), stored in the image as /identity and given to the work partition
 // made for it as its unique partition GUID (PARTUUID). The PID 1 writes only to a work
-// partition whose PARTUUID is its own image's identity (init/work_disk.cpp), so a second
+// partition whose PARTUUID is its own image's identity (init/work/work_disk.cpp), so a second
 // seedboot disk attached to the same machine is never written to.
 #pragma once
 

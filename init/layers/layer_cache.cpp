@@ -1,10 +1,10 @@
-#include "layer_cache.hpp"
+#include "init/layers/layer_cache.hpp"
 
-#include "layer_copy.hpp"
-#include "layer_scan.hpp"
+#include "init/layers/layer_copy.hpp"
+#include "init/layers/layer_scan.hpp"
 
-#include "../console.hpp"
-#include "../work_disk.hpp"
+#include "init/console/console.hpp"
+#include "init/work/work_disk.hpp"
 
 #include "libseedboot/format/text.hpp"
 #include "libseedboot/sys/atomic_file.hpp"

@@ -1,6 +1,6 @@
-#include "layer_copy.hpp"
+#include "init/layers/layer_copy.hpp"
 
-#include "../console.hpp"
+#include "init/console/console.hpp"
 
 #include "libseedboot/sys/fd.hpp"
 #include "libseedboot/sys/files.hpp"

@@ -1,6 +1,6 @@
-#include "layer_scan.hpp"
+#include "init/layers/layer_scan.hpp"
 
-#include "../console.hpp"
+#include "init/console/console.hpp"
 
 #include "libseedboot/sys/fd.hpp"
 #include "libseedboot/sys/files.hpp"

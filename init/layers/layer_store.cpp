@@ -1,12 +1,12 @@
-#include "layer_store.hpp"
+#include "init/layers/layer_store.hpp"
 
-#include "layer_scan.hpp"
-#include "step_stubs.hpp"
+#include "init/layers/layer_scan.hpp"
+#include "init/layers/step_stubs.hpp"
 
-#include "../aside.hpp"
-#include "../console.hpp"
-#include "../journal_trust.hpp"
-#include "../space.hpp"
+#include "init/console/console.hpp"
+#include "init/journal/journal_trust.hpp"
+#include "init/work/aside.hpp"
+#include "init/work/space.hpp"
 
 #include "libseedboot/sys/files.hpp"
 

@@ -6,9 +6,9 @@
 // changed, at the cost of one rename.
 #pragma once
 
-#include "overlay.hpp"
+#include "init/layers/overlay.hpp"
 
-#include "../work.hpp"
+#include "init/work/work.hpp"
 
 #include "libseedboot/format/journal.hpp"
 #include "libseedboot/format/layers.hpp"

@@ -1,8 +1,8 @@
-#include "overlay.hpp"
+#include "init/layers/overlay.hpp"
 
-#include "step_stubs.hpp"
+#include "init/layers/step_stubs.hpp"
 
-#include "../console.hpp"
+#include "init/console/console.hpp"
 
 #include "libseedboot/sys/fd.hpp"
 

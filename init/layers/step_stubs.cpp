@@ -1,6 +1,6 @@
-#include "step_stubs.hpp"
+#include "init/layers/step_stubs.hpp"
 
-#include "../console.hpp"
+#include "init/console/console.hpp"
 
 #include "libseedboot/sys/atomic_file.hpp"
 #include "libseedboot/sys/files.hpp"

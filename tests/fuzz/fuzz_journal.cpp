@@ -13,7 +13,7 @@
 // output, through the PID 1's ResultGuard, must never give the host a result line.
 #include "fuzz_util.hpp"
 
-#include "init/result_guard.hpp"
+#include "init/console/result_guard.hpp"
 #include "qemu/console_watch.hpp"
 
 #include "libseedboot/format/journal.hpp"

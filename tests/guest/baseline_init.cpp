@@ -120,7 +120,7 @@ void lay_out(const seedboot::Plan& plan) {
         if (::mount(b.from.c_str(), to.c_str(), nullptr, MS_BIND, nullptr) != 0)
             fail("bind " + b.from + " on " + to);
     }
-    // What the PID 1 gives every step (init/step_mounts.hpp), plainly: the kernel's own
+    // What the PID 1 gives every step (init/sandbox/step_mounts.hpp), plainly: the kernel's own
     // /dev, /proc and /sys, once for all steps, with none of the step's namespaces or masks.
     for (auto [type, at] :
          {std::pair{"devtmpfs", "/dev"}, std::pair{"proc", "/proc"}, std::pair{"sysfs", "/sys"}}) {

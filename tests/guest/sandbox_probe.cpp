@@ -89,7 +89,7 @@ void network() {
 #endif
 }
 
-// One harmless call per rule of the filter (init/sandbox_rules.hpp): arguments
+// One harmless call per rule of the filter (init/sandbox/sandbox_rules.hpp): arguments
 // that would fail or change nothing even if the filter let the call through,
 // so a broken filter shows up as a wrong errno, not as a rebooted VM.
 constexpr const char* kMissing = "/nonexistent-probe";

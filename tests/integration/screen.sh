@@ -13,7 +13,7 @@ monitor() { echo "$1" | socat -t 5 - "UNIX-CONNECT:$sock" >/dev/null; }
 boot "$arch" "$SRC/images/default.toml" "$out" --uefi --screen --monitor "$sock" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
-# The serial result line comes after the screen's (init/console.cpp write_result).
+# The serial result line comes after the screen's (init/console/console.cpp write_result).
 for _ in $(seq 1 1200); do
   grep -qs '^SEEDBOOT-RESULT: ' "$log" && break
   kill -0 $pid 2>/dev/null || break

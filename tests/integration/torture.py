@@ -2,7 +2,7 @@
 """torture.py: power cuts (SIGKILL of QEMU) at random instants of a chain of steps
 (tests/images/torture.toml, x86_64), then resumes, until every run completes. Every run
 must end ok with the same output hashes as a clean run, `seedboot status` must show every
-step done, and /work/aside must stay within its bound (init/aside.hpp). The instants are
+step done, and /work/aside must stay within its bound (init/work/aside.hpp). The instants are
 seeded: half of the cuts come at a random time since QEMU started (kernel boot included),
 half a random 0-400 ms after a random line of the clean run's console (a step's start, its
 progress, its output check, a checkpoint), which lands them in checkpointing and journal
@@ -33,7 +33,7 @@ SEEDBOOT, BUILD, SRC = (os.environ[k] for k in ("SEEDBOOT", "BUILD", "SRC"))
 SPEC = os.path.join(SRC, "tests/images/torture.toml")
 ARCH = "x86_64"
 STEPS = 5
-ASIDE_CAP = (64 << 20) // 8  # init/aside.hpp: an eighth of the work partition (the spec's)
+ASIDE_CAP = (64 << 20) // 8  # init/work/aside.hpp: an eighth of the work partition (the spec's)
 # The most one step's partial work can be: its whole output (big: 96 x 128 KiB), with slack
 # for folder blocks; the latest copy of each step is kept whatever the cap.
 LATEST_BOUND = (1 + 1 + 12 + 1 + 1) * (1 << 20) + (1 << 20)

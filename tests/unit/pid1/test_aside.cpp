@@ -1,6 +1,6 @@
 // The aside folder's bound, run on the host: the latest copy of each step is kept,
 // older ones only within the cap, the oldest dropped first.
-#include "init/aside.hpp"
+#include "init/work/aside.hpp"
 
 #include "tests/support/files.hpp"
 #include "tests/support/temp_dir.hpp"

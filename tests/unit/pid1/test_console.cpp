@@ -1,6 +1,6 @@
 // The console protocol: the PID 1's guard on step output, the result line, and
 // the host's watcher that reads the console in arbitrary chunks.
-#include "init/result_guard.hpp"
+#include "init/console/result_guard.hpp"
 #include "qemu/console_watch.hpp"
 
 #include "libseedboot/format/journal.hpp"

@@ -1,7 +1,7 @@
 // The PID 1's reading of a damaged journal, run on the host: nothing after the first
 // damaged line is trusted, the untrusted lines are kept aside, and a cut at a chosen line
 // (a layer that no longer matches) does the same from there.
-#include "init/journal_trust.hpp"
+#include "init/journal/journal_trust.hpp"
 
 #include "tests/support/files.hpp"
 #include "tests/support/temp_dir.hpp"

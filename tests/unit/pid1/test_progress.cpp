@@ -1,6 +1,6 @@
 // The PID 1's progress counter: kaem's " +> " marker counts once per command, however
 // the pipe cuts the output into chunks (M2libc's kaem writes the marker in pieces).
-#include "init/progress.hpp"
+#include "init/console/progress.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,7 @@
 // The PID 1's screen: which console is a VT, and the result line on the screen next to the
 // byte-exact one on the serial console.
-#include "init/console.hpp"
-#include "init/screen.hpp"
+#include "init/console/console.hpp"
+#include "init/console/screen.hpp"
 #include "qemu/console_watch.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,7 +1,7 @@
 // The PID 1's own steps for StageX's build stages, each writing into the view it is given:
 // a root that starts as a folder of the root image, WORKDIR making folders inside a root,
 // COPY between roots. (On the host the views are plain folders; in the guest, merged views.)
-#include "init/step_action.hpp"
+#include "init/actions/step_action.hpp"
 
 #include "tests/support/files.hpp"
 #include "tests/support/temp_dir.hpp"

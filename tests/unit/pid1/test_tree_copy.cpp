@@ -1,6 +1,6 @@
 // The PID 1's COPY between build roots: Containerfile semantics, and no way out of
 // either root for a symlink a hostile step planted.
-#include "init/tree_copy.hpp"
+#include "init/actions/tree_copy.hpp"
 
 #include "tests/support/files.hpp"
 #include "tests/support/temp_dir.hpp"

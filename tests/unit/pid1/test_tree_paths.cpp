@@ -1,7 +1,7 @@
 // The PID 1's paths in the hostile build tree, run on the host: outputs must be
 // regular files reached through no symlink, mount points are made through no
 // symlink, and answers come only from the root image's /sources or /seed.
-#include "init/tree_paths.hpp"
+#include "init/actions/tree_paths.hpp"
 
 #include "libseedboot/sys/fd.hpp"
 

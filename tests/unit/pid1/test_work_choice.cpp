@@ -1,6 +1,6 @@
-// The PID 1's rule for its work partition (init/work_choice.hpp): never another image's,
+// The PID 1's rule for its work partition (init/work/work_choice.hpp): never another image's,
 // never a guess between two of its own.
-#include "init/work_choice.hpp"
+#include "init/work/work_choice.hpp"
 
 #include <catch2/catch.hpp>
 
