@@ -119,6 +119,10 @@ struct LineParser {
     const std::string& n = s.name;
     if (!known_root(plan, s.root))
         return lp.fail("step '" + n + "' works in root '" + s.root + "', which no root line names");
+    // Only a program has a working folder; the writer gives cwd= to run steps alone.
+    if (s.action != StepAction::run && s.cwd != "/")
+        return lp.fail("step '" + n + "' (do=" + action_name(s.action) + ") takes no cwd=" +
+                       " (only a step that runs a program has a working folder)");
     switch (s.action) {
     case StepAction::run:
         if (s.argv.empty() || s.argv[0].empty())

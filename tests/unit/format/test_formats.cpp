@@ -100,6 +100,10 @@ TEST_CASE("a plan with build roots, PID 1 actions and escaped words", "[plan]") 
     CHECK(bad("step a do=copy root=r from=image chmod=99 -- /a /b\n") ==
           "/plan:4: chmod '99' is not an octal mode such as 755");
     CHECK(bad("root r\n") == "/plan:4: root 'r' is named twice");
+    // Found by fuzz_plan: a cwd= the writer would drop, so the plan would not read back the same.
+    CHECK(bad("step a do=copy root=r from=image cwd=/x -- /a /b\n") ==
+          "/plan:4: step 'a' (do=copy) takes no cwd= (only a step that runs a program has a "
+          "working folder)");
     CHECK(bad("digest ghost\n") == "/plan:4: digest names root 'ghost', which no root line names");
 }
 
