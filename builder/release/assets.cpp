@@ -1,11 +1,14 @@
 #include "assets.hpp"
 
+#include "cli_mark.hpp"
+
 #include "builder/image/pid1_preflight.hpp"
 #include "builder/spec/locate.hpp"
 
 #include "libseedboot/sys/atomic_file.hpp"
 #include "libseedboot/sys/files.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 namespace builder {
@@ -54,11 +57,21 @@ std::string cli_name(const seedboot::Arch& a) {
            copy_in(config, r.out, kernel_name(arch) + ".config", 0644, sums, err);
 }
 
+// The CLI's mark in the file at `path` (read whole: a static CLI is about 50 MB).
+[[nodiscard]] bool check_cli_mark(const std::string& path, std::string& err) {
+    std::string data;
+    if (!seedboot::read_file(path, "static seedboot CLI", data, err, kAssetLimit)) return false;
+    if (data.find(kCliMark) != std::string::npos) return true;
+    err = path + ": a static program, but not seedboot's CLI (it lacks the CLI's mark; expected "
+                 "the output of make static-cli, not a PID 1 or another tool)";
+    return false;
+}
+
 // A static CLI, named for the arch its ELF headers say; one per arch.
 [[nodiscard]] bool cli_asset(const std::string& cli, const std::string& out, std::vector<Sum>& sums,
                              std::string& err) {
     ElfFacts facts;
-    if (!preflight_pid1(cli, nullptr, facts, err)) return false;
+    if (!preflight_pid1(cli, nullptr, facts, err) || !check_cli_mark(cli, err)) return false;
     std::string name = cli_name(*facts.arch);
     for (const Sum& s : sums)
         if (s.name == name) {
@@ -67,6 +80,12 @@ std::string cli_name(const seedboot::Arch& a) {
             return false;
         }
     return copy_in(cli, out, name, 0755, sums, err);
+}
+
+// A name the release itself gives: an arch's asset, SHA256SUMS, INPUTS, an image.
+bool reserved_name(const std::string& name) {
+    return asset_arch(name) != nullptr || name == "SHA256SUMS" || name == "INPUTS" ||
+           name.ends_with(".img") || name.ends_with(".sqfs");
 }
 
 } // namespace
@@ -95,6 +114,35 @@ const seedboot::Arch* asset_arch(const std::string& name) {
     return false;
 }
 
+[[nodiscard]] bool check_assets(const AssetsRequest& r, std::string& err) {
+    std::vector<const seedboot::Arch*> cli_arches;
+    for (const auto& cli : r.clis) {
+        ElfFacts facts;
+        if (!preflight_pid1(cli, nullptr, facts, err) || !check_cli_mark(cli, err)) return false;
+        if (std::find(cli_arches.begin(), cli_arches.end(), facts.arch) != cli_arches.end()) {
+            err = cli + ": a second CLI for " + std::string(facts.arch->name) +
+                  " (expected one --cli per arch)";
+            return false;
+        }
+        cli_arches.push_back(facts.arch);
+    }
+    std::vector<std::string> names;
+    for (const auto& file : r.extra) {
+        std::string name = fs::path(file).filename().string();
+        if (!fs::is_regular_file(file)) {
+            err = file + ": not a regular file (expected a file to ship as a release asset)";
+            return false;
+        }
+        if (reserved_name(name) || std::find(names.begin(), names.end(), name) != names.end()) {
+            err = file + ": its name '" + name +
+                  "' is taken by another file of the release (expected a name of its own)";
+            return false;
+        }
+        names.push_back(name);
+    }
+    return true;
+}
+
 [[nodiscard]] bool write_assets(const AssetsRequest& r,
                                 const std::vector<const seedboot::Arch*>& arches,
                                 std::vector<Sum>& sums, std::string& err) {
@@ -108,8 +156,7 @@ const seedboot::Arch* asset_arch(const std::string& name) {
             err = file + ": not a regular file (expected a file to ship as a release asset)";
             return false;
         }
-        bool taken = asset_arch(name) != nullptr || name == "SHA256SUMS" || name == "INPUTS" ||
-                     name.ends_with(".img") || name.ends_with(".sqfs");
+        bool taken = reserved_name(name);
         for (const Sum& s : sums) taken = taken || s.name == name;
         if (taken) {
             err = file + ": its name '" + name +

@@ -38,6 +38,11 @@ const seedboot::Arch* asset_arch(const std::string& name);
 [[nodiscard]] bool kernel_config_of(const std::string& kernel, std::string& config,
                                     std::string& err);
 
+// Checks what the request ships before any image is built, so that a wrong --cli or --asset
+// fails at once: each CLI passes the static preflight, holds the CLI's mark (cli_mark.hpp) and
+// is the only one for its arch; each extra file is a regular file with a name of its own.
+[[nodiscard]] bool check_assets(const AssetsRequest& r, std::string& err);
+
 // Copies each arch's PID 1 (after the preflight), kernel and kernel config, then each CLI
 // (after the same preflight, which also gives its arch), then the extra files, into r.out;
 // `sums` gets a line for each.

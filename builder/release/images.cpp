@@ -77,7 +77,8 @@ std::string missing_source(const Spec& spec, const std::string& arch, const std:
                                 const std::function<void(const std::string&)>& say, size_t& count,
                                 std::string& err) {
     std::vector<std::string> specs;
-    if (!list_specs(r.specs, specs, err)) return false;
+    const AssetsRequest assets{r.build_dir, r.out, r.clis, r.assets};
+    if (!list_specs(r.specs, specs, err) || !check_assets(assets, err)) return false;
     std::error_code ec;
     fs::create_directories(r.out, ec);
     std::vector<Sum> sums;
@@ -103,7 +104,7 @@ std::string missing_source(const Spec& spec, const std::string& arch, const std:
     count = sums.size();
     std::sort(arches.begin(), arches.end());
     arches.erase(std::unique(arches.begin(), arches.end()), arches.end());
-    if (!write_assets({r.build_dir, r.out, r.clis, r.assets}, arches, sums, err)) return false;
+    if (!write_assets(assets, arches, sums, err)) return false;
     std::string names;
     for (size_t i = count; i < sums.size(); ++i) names += (i == count ? "" : ", ") + sums[i].name;
     if (!names.empty()) say("seedboot: release assets: " + names);

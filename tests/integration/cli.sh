@@ -83,9 +83,18 @@ done
 mkdir -p "$tmp/specs" && cp "$SRC/images/default.toml" "$tmp/specs/"
 expect_error "$SEEDBOOT: dynamically linked" "$SEEDBOOT" images --specs "$tmp/specs" \
   --build-dir "$BUILD" -o "$tmp/out" --cli "$SEEDBOOT"
-expect_error "$(init_of x86_64): a second CLI for x86_64 (expected one --cli per arch)" \
-  "$SEEDBOOT" images --specs "$tmp/specs" --build-dir "$BUILD" -o "$tmp/out" \
-  --cli "$(init_of x86_64)" --cli "$(init_of x86_64)"
+# A static PID 1 passes the preflight, but is not the CLI; both refusals come before any image.
+expect_error "$(init_of x86_64): a static program, but not seedboot's CLI (it lacks the CLI's mark" \
+  "$SEEDBOOT" images --specs "$tmp/specs" --build-dir "$BUILD" -o "$tmp/out1" --cli "$(init_of x86_64)"
+[ ! -e "$tmp/out1/default-x86_64.sqfs" ] || fail "images --cli packed images before refusing the CLI"
+# A static program of ours that carries the CLI's mark (builder/release/cli_mark.hpp) passes both.
+mark=$(sed -n 's/.*kCliMark = "\(.*\)";/\1/p' "$SRC/builder/release/cli_mark.hpp")
+printf '#include <stdio.h>\nint main(void) { puts("%s"); return 0; }\n' "$mark" >"$tmp/cli.c"
+gcc -static -O2 -o "$tmp/fake-cli" "$tmp/cli.c" || fail "cannot build a static test program"
+expect_error "$tmp/fake-cli: a second CLI for x86_64 (expected one --cli per arch)" \
+  "$SEEDBOOT" images --specs "$tmp/specs" --build-dir "$BUILD" -o "$tmp/out2" \
+  --cli "$tmp/fake-cli" --cli "$tmp/fake-cli"
+[ ! -e "$tmp/out2/default-x86_64.sqfs" ] || fail "images --cli packed images before refusing a second CLI"
 # pack and boot hold their PID 1 to it, given or found through $SEEDBOOT_INIT_ARCH (the embed
 # path), which pack names on a line of its own.
 expect_error "$(command -v ls): dynamically linked" "$SEEDBOOT" pack "$SRC/images/default.toml" \
