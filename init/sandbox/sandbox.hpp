@@ -14,7 +14,7 @@ struct SandboxFilter {
 
 // Compiles the seccomp filter: EPERM for every call of sandbox_rules.hpp
 // (mounts, namespaces, ptrace, pidfds, kcmp, syslog, reboot, kexec, modules, bpf,
-// perf, swap, clock changes, keyrings, ...), prlimit64 on any pid but the caller's,
+// perf, swap, clock changes, keyrings, io_uring, ...), prlimit64 on any pid but the caller's,
 // block and character device nodes, and any socket but AF_UNIX. Covers the native
 // ABI and the compat one (i386 on x86_64, arm on aarch64); any other ABI is killed.
 // Returns false with the console told why.

@@ -151,6 +151,9 @@ const Probe kProbes[] = {
     {"userfaultfd", SYS_userfaultfd, {-1}},
     {"name_to_handle_at", SYS_name_to_handle_at, {AT_FDCWD, L(kMissing)}},
     {"open_by_handle_at", SYS_open_by_handle_at, {-1}},
+    {"io_uring_setup", SYS_io_uring_setup, {1, 0}},
+    {"io_uring_enter", SYS_io_uring_enter, {-1}},
+    {"io_uring_register", SYS_io_uring_register, {-1}},
 };
 #undef L
 
