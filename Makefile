@@ -19,7 +19,7 @@ BOOT ?= direct
 # is build/run/IMAGE-ARCH-BOOT, with -DISK unless virtio.
 DISK ?= virtio
 # How QEMU runs the guest: tcg (software, the default), kvm, or auto (KVM, and TCG if its guest
-# prints nothing: README, "KVM").
+# prints nothing: docs/hardware.md, "KVM").
 ACCEL ?= tcg
 run_dir = $(BUILD)/run/$(or $(2),$(IMAGE))-$(1)-$(BOOT)$(if $(filter-out virtio,$(DISK)),-$(DISK))
 BUILD := build
@@ -265,8 +265,10 @@ fuzz:
 	cmake --build $(BUILD)/fuzz -j$(JOBS)
 	tests/fuzz/run.sh $(BUILD)/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
+# Then init/AUDIT.md's line counts, which the formatting may have moved.
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+	tools/audit-rooms.py --update
 
 # init/AUDIT.md's rooms against the PID 1's code: line counts, allowed includes, no loose file.
 .PHONY: audit-rooms

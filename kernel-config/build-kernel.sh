@@ -31,7 +31,7 @@ want_sha=$(field sha256); want_size=$(field size); want_pkg=$(field package); sr
 [ -n "$want_sha" ] && [ -n "$want_size" ] && [ -n "$src" ] ||
   die "$lock: expected lines 'sha256 HEX', 'size BYTES' and 'path FILE' (make lock-kernel writes them)"
 src=${KERNEL_SOURCE:-$src}
-[ -f "$src" ] || die "kernel source $src not found (install linux-source-6.1, or set KERNEL_SOURCE; README: Kernel source)"
+[ -f "$src" ] || die "kernel source $src not found (install linux-source-6.1, or set KERNEL_SOURCE; docs/kernel.md)"
 size=$(stat -c %s "$src")
 
 # Hashing 130 MB costs ~0.5 s; remember it per (path, size, mtime) to keep no-op builds instant.
@@ -43,7 +43,7 @@ have_pkg="(version unknown: KERNEL_SOURCE)"
   have_pkg="linux-source-6.1 $(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || echo '(not from a package)')"
 if [ "$sha" != "$want_sha" ] || [ "$size" != "$want_size" ]; then
   differs="kernel source differs from the lock: have $have_pkg ($src, sha256 $sha, $size bytes), lock $lock wants $want_pkg (sha256 $want_sha, $want_size bytes)"
-  [ -z "${KERNEL_LOCK_STRICT:-}" ] || die "$differs. A reproducible build (make images, make release) needs the locked source: get it (README: Kernel source), or run 'make lock-kernel' to lock the one you have"
+  [ -z "${KERNEL_LOCK_STRICT:-}" ] || die "$differs. A reproducible build (make images, make release) needs the locked source: get it (docs/kernel.md), or run 'make lock-kernel' to lock the one you have"
   echo "build-kernel: warning: $differs; building from it (fine for a smoke boot; the kernel's hash differs from a locked build)" >&2
 fi
 
@@ -68,7 +68,7 @@ if [ ! -f "$cached/$(basename "$image")" ]; then
   for p in "${patches[@]}"; do
     echo "build-kernel: $arch: applying $(basename "$p")"
     patch -s -p1 --forward --batch --no-backup-if-mismatch -d "$work" <"$p" ||
-      die "$p does not apply to $src (written for the locked source; README: Kernel source)"
+      die "$p does not apply to $src (written for the locked source; docs/kernel.md)"
   done
   obj="$work/obj"
   mk() { make -s -C "$work" O="$obj" ARCH="$karch" CROSS_COMPILE="$cross" \

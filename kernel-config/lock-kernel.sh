@@ -15,7 +15,7 @@ cat <<LOCK
 #   upstream: the kernel release two builders must agree on
 #   package:  the Debian revision whose tarball is locked (Debian patches included)
 #   sha256, size, path: that tarball as the package installs it
-# Debian's archive keeps only the newest revision: README "Kernel source" says how to get
+# Debian's archive keeps only the newest revision: docs/kernel.md says how to get
 # exactly this one from snapshot.debian.org, and \`make lock-kernel\` locks the one you have.
 upstream ${version%-*}
 package linux-source-6.1 $version

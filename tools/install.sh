@@ -40,4 +40,6 @@ for spec in default stage0 stage0-hello stagex-stage0 stagex-stage0-hello stagex
 done
 install -D -m 0644 "$src/docs/seedboot.1" "$root/share/man/man1/seedboot.1"
 install -D -m 0644 "$src/README.md" "$root/share/doc/seedboot/README.md"
+install -d "$root/share/doc/seedboot/docs"
+install -m 0644 "$src"/docs/*.md "$root/share/doc/seedboot/docs/"
 echo "install: seedboot, 3 PID 1s and 3 kernels in $root"

@@ -66,7 +66,7 @@ constexpr uint64_t kMiB = 1 << 20;
     }
     if (!S_ISREG(st.st_mode)) {
         err = disk + ": not a regular file (a device cannot be enlarged by seedboot grow; see "
-                     "README \"Running out of space\")";
+                     "docs/hardware.md, \"Running out of space\")";
         return false;
     }
     bytes = (bytes + kMiB - 1) / kMiB * kMiB; // partitions are whole MiB

@@ -1,7 +1,7 @@
 // The host's verdict on a run: a console line is not enough. A run is ok only
 // when the PID 1 got to its end and the work disk says ok in the same words as
 // its journal: steps cannot write the work partition outside their tree, so what
-// the disk says is the PID 1's (README "Threat model").
+// the disk says is the PID 1's (docs/threat-model.md).
 #pragma once
 
 #include "libseedboot/format/journal.hpp"

@@ -55,7 +55,7 @@ struct StagexSpec {
 };
 
 // Guest RAM when a spec names none: enough for stage 0 and the tests' images. GCC's stages
-// need more (README, Image specs).
+// need more (docs/specs.md).
 inline constexpr uint64_t kDefaultMemory = 1024ull << 20;
 
 // A guest RAM size `seedboot boot` accepts: whole MiB, at least 256 MiB (a kernel, the PID 1
@@ -73,7 +73,7 @@ struct Spec {
     uint64_t work_size = 64ull << 20; // bytes
     uint64_t boot_timeout_s = 600;    // the QEMU runner's wall-clock limit
     // Guest CPUs under QEMU (0: one per host core); `seedboot boot --cpus` overrides. What
-    // they buy each arch's chains under TCG: README, Performance, Guest CPUs.
+    // they buy each arch's chains under TCG: docs/performance.md, "Guest CPUs".
     uint64_t cpus = 0;
     // Guest RAM in bytes (`[image] memory = "3G"`); `seedboot boot --memory` overrides.
     uint64_t memory = kDefaultMemory;

@@ -14,7 +14,8 @@ void attach_screen();
 // /dev/console's last): "tty0 ttyS0" -> false, "ttyS0 tty0" -> true.
 [[nodiscard]] bool console_is_vt(std::string_view active);
 
-// How long the screen keeps the result before the machine powers off (README: the screen).
+// How long the screen keeps the result before the machine powers off (docs/hardware.md, "The
+// screen").
 inline constexpr unsigned kScreenHoldSeconds = 60;
 
 } // namespace init

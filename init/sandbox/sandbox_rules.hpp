@@ -37,7 +37,7 @@ inline constexpr const char* kSelfOnlySyscalls[] = {"prlimit64"};
 // sets; every other one is dropped from all of them before exec). They are the
 // file-ownership powers a root build relies on: tar and install set owners and
 // modes (StageX stage 2 runs `tar -xf` as root, stage 3 `install -o 1000`),
-// and root writes files it does not own. README "Threat model" has the reasons.
+// and root writes files it does not own. docs/threat-model.md has the reasons.
 inline constexpr int kKeptCapabilities[] = {CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_FSETID};
 
 // At most this many tasks (processes and threads) in a step at once: a fork

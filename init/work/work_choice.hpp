@@ -1,5 +1,6 @@
 // Which partition named seedboot-work is this image's: the rule, kept free of I/O so that
-// the host tests every case (work_disk.cpp gathers the facts). README "Which disk is written".
+// the host tests every case (work_disk.cpp gathers the facts). docs/hardware.md "Which disk is
+// written".
 //
 //   1. Only a partition whose PARTUUID is the image's identity (/identity) can be taken.
 //   2. If the disk the kernel mounted the root from has work partitions, the one there is

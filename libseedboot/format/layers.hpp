@@ -82,7 +82,7 @@ std::string chain_with(const std::string& chain, const LayerDigest& d);
 
 // Layer stacks deeper than this are flattened into one layer before the next step. Overlayfs
 // takes at most 500 lower layers (OVL_MAX_STACK in Linux 6.1) in a mount option string of one
-// page (4096 bytes); README "Build roots as layers" has the measurements behind the number.
+// page (4096 bytes); docs/layers.md has the measurements behind the number.
 inline constexpr size_t kMaxStackDepth = 128;
 
 // The roots as a trusted journal leaves them, replaying the plan's steps in order: `roots`

@@ -1,4 +1,4 @@
-// Helpers shared by the libFuzzer targets in this folder (see README.md, "Fuzzing").
+// Helpers shared by the libFuzzer targets in this folder (see docs/fuzzing.md).
 #pragma once
 
 #include "libseedboot/sys/le.hpp"

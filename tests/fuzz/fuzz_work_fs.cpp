@@ -7,7 +7,7 @@
 // starting a process per input.
 //
 // libext2fs itself is not instrumented and trusts a crafted superblock a good deal; a crash
-// whose stack is all inside libext2fs is a libext2fs bug, not ours (see README.md, "Fuzzing").
+// whose stack is all inside libext2fs is a libext2fs bug, not ours (see docs/fuzzing.md).
 // Paths are resolved by our own lookup, symlinks included: libext2fs's ext2fs_namei_follow
 // over-reads on a symlink whose i_size exceeds what it can hold (regressions/work_fs/).
 #include "fuzz_util.hpp"

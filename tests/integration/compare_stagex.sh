@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # compare_stagex.sh: make compare-stagex's inputs (the full comparison needs StageX's files,
-# which the user supplies; README "StageX's container build, side by side" has its figures).
+# which the user supplies; docs/stagex.md "StageX's own container build, side by side" has its figures).
 #   - the here-document rewriter gives BuildKit's bytes for COPY <<-EOF (tabs stripped, one
 #     newline per line) and <<"EOF" (kept as written), and refuses what it cannot reproduce;
 #   - compare-stagex.sh refuses a stage it cannot compare, a missing StageX tree or fetch

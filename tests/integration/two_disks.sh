@@ -2,7 +2,7 @@
 # two_disks.sh: with another seedboot disk attached, the PID 1 writes only to its own, and the
 # other disk is byte for byte what it was (x86_64, virtio: the kernel finds the run's disk,
 # attached first, first; no layer cache disk, so that the others are vdb and vdc).
-# README "Which disk is written".
+# docs/hardware.md "Which disk is written".
 #   1. another image's disk attached: passed over (its work partition is not this image's)
 #   2. a second copy of the same image (a finished run): the root's own disk is taken
 #   3. direct kernel boot with two copies of the work disk: cannot tell, refused, nothing written

@@ -98,7 +98,7 @@ struct DiskInfo {
 // both tables are rewritten by the same rules as write_gpt_disk (so the result equals a disk
 // made at that size). The partition's content is not touched. The backup table is written and
 // flushed before the primary: a cut-off run leaves the old primary table, still readable.
-// Block devices are refused (their size is fixed; see README "Running out of space").
+// Block devices are refused (their size is fixed; see docs/hardware.md, "Running out of space").
 [[nodiscard]] bool grow_gpt_partition(const std::string& path, std::string_view name,
                                       uint64_t new_bytes, PartitionInfo& grown, std::string& err);
 

@@ -82,7 +82,7 @@ using namespace gpt;
     }
     if (!S_ISREG(st.st_mode)) {
         err = path + ": not a regular file (a device cannot be enlarged by seedboot grow; see "
-                     "README \"Running out of space\")";
+                     "docs/hardware.md, \"Running out of space\")";
         return false;
     }
     Metadata m = build_metadata(parts, disk_lbas, info.disk_guid);
