@@ -49,7 +49,7 @@ void register_disk(CLI::App& app, Action& run) {
     auto [c, a] = add_command<DiskArgs>(
         app, run, "disk", "GPT disk image: [ESP with the kernel] [root squashfs] [empty ext4 work]",
         cmd_disk);
-    c->add_option("--arch", a->arch, std::string(seedboot::kArchNames))->required();
+    add_arch(*c, a->arch);
     c->add_option("--root", a->root,
                   std::string("root squashfs for the ") + seedboot::kRootLabel + " partition");
     c->add_option("--work-size", a->work_size,

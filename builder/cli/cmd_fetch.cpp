@@ -1,9 +1,9 @@
 // seedboot fetch PACKAGE.toml... --into DIR: StageX package.toml files -> their sources in the
-// fetch folder (builder/fetch/fetch_dir.hpp), checked by sha256; or, with --list, what they
+// fetch folder (builder/stagex/fetch/fetch_dir.hpp), checked by sha256; or, with --list, what they
 // name.
 #include "command.hpp"
 
-#include "builder/fetch/fetcher.hpp"
+#include "builder/stagex/fetch/fetcher.hpp"
 #include "builder/stagex/package_toml.hpp"
 
 #include <unistd.h>

@@ -25,10 +25,9 @@ void register_images(CLI::App& app, Action& run) {
         "every spec for every arch as a UEFI-bootable disk, with the release assets and SHA256SUMS",
         cmd_images);
     c->add_option("--specs", a->specs, "folder of image specs")->default_val("images");
-    c->add_option("--build-dir", a->build_dir, "where the kernels and PID 1s were built")
-        ->default_val("build");
+    add_build_dir(*c, a->build_dir);
     c->add_option("-o,--output", a->out, "output folder")->default_val("out");
-    c->add_option("--sources", a->sources, "folder of user-supplied upstream sources ({sources})");
+    add_sources(*c, a->sources);
     c->add_flag("--skip-missing", a->skip_missing,
                 "leave out specs whose locked sources are not supplied");
     c->add_option(

@@ -1,9 +1,7 @@
 // seedboot pack: image spec -> deterministic root squashfs.
 #include "command.hpp"
 
-#include "builder/image/pack.hpp"
-
-#include "libseedboot/platform.hpp"
+#include "builder/pack/pack.hpp"
 
 namespace builder::cli {
 
@@ -24,14 +22,13 @@ void register_pack(CLI::App& app, Action& run) {
         app, run, "pack", "image spec -> root squashfs (/init, /seed, /sources, /plan, /manifest)",
         cmd_pack);
     c->add_option("spec", a->spec, "image spec (images/NAME.toml)")->required();
-    c->add_option("--arch", a->arch, std::string(seedboot::kArchNames))->required();
+    add_arch(*c, a->arch);
     add_init(*c, a->init);
-    c->add_option("--build-dir", a->build_dir, "what {build} in the spec stands for")
-        ->default_val("build");
+    add_build_dir(*c, a->build_dir);
     c->add_option("-o,--output", a->out, "root image to write")->required();
     c->add_option("-j,--workers", a->workers,
                   "compression threads (the output does not depend on it)");
-    c->add_option("--sources", a->sources, "folder of user-supplied upstream sources ({sources})");
+    add_sources(*c, a->sources);
     add_block_cache(*c, a->block_cache);
 }
 

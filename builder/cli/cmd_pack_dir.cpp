@@ -2,7 +2,7 @@
 // produced, extracted from its work disk).
 #include "command.hpp"
 
-#include "builder/image/pack.hpp"
+#include "builder/pack/pack.hpp"
 
 namespace builder::cli {
 

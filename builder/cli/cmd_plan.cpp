@@ -5,9 +5,9 @@
 // and each earlier stage's image it starts from.
 #include "command.hpp"
 
-#include "builder/image/root_image.hpp"
-#include "builder/image/stagex/stage_root.hpp"
+#include "builder/pack/root_image.hpp"
 #include "builder/spec/spec.hpp"
+#include "builder/stagex/root/stage_root.hpp"
 
 #include "libseedboot/format/plan.hpp"
 #include "libseedboot/platform.hpp"
@@ -74,10 +74,9 @@ void register_plan(CLI::App& app, Action& run) {
     auto [c, a] = add_command<PlanArgs>(app, run, "plan",
                                         "print the plan a spec compiles to for an arch", cmd_plan);
     c->add_option("spec", a->spec, "image spec")->required();
-    c->add_option("--arch", a->arch, std::string(seedboot::kArchNames))->required();
-    c->add_option("--build-dir", a->build_dir, "what {build} in the spec stands for")
-        ->default_val("build");
-    c->add_option("--sources", a->sources, "folder of user-supplied upstream sources ({sources})");
+    add_arch(*c, a->arch);
+    add_build_dir(*c, a->build_dir);
+    add_sources(*c, a->sources);
     c->add_option("--until", a->until, "StageX stages: end with this step (see the full plan)");
 }
 

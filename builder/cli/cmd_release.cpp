@@ -23,8 +23,7 @@ void register_release(CLI::App& app, Action& run) {
         ->required();
     c->add_option("--name", a->name, "builder name in the signature file names (default: key id)");
     c->add_option("--specs", a->specs, "folder of image specs")->default_val("images");
-    c->add_option("--build-dir", a->build_dir, "where the kernels and PID 1s were built")
-        ->default_val("build");
+    add_build_dir(*c, a->build_dir);
 }
 
 } // namespace builder::cli

@@ -1,5 +1,7 @@
 #include "command.hpp"
 
+#include "libseedboot/platform.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -20,6 +22,22 @@ void add_block_cache(CLI::App& command, std::string& dir) {
     command.add_option("--block-cache", dir,
                        "folder that keeps compressed blocks for the next run (the image does "
                        "not depend on it)");
+}
+
+void add_arch(CLI::App& command, std::string& arch) {
+    command.add_option("--arch", arch, std::string(seedboot::kArchNames))->required();
+}
+
+void add_sources(CLI::App& command, std::string& dir) {
+    command.add_option("--sources", dir, "folder of user-supplied upstream sources ({sources})");
+}
+
+void add_build_dir(CLI::App& command, std::string& dir) {
+    command
+        .add_option("--build-dir", dir,
+                    "the build folder: where make leaves the kernels and PID 1s, and what "
+                    "{build} in a spec stands for")
+        ->default_val("build");
 }
 
 void add_init(CLI::App& command, std::string& init) {

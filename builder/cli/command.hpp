@@ -58,6 +58,15 @@ void say(const std::string& line);
 // The --block-cache DIR option of the commands that pack.
 void add_block_cache(CLI::App& command, std::string& dir);
 
+// The required --arch ARCH option (i386, x86_64 or aarch64) of the commands for one arch.
+void add_arch(CLI::App& command, std::string& arch);
+
+// The --sources DIR option: what {sources} in a spec stands for.
+void add_sources(CLI::App& command, std::string& dir);
+
+// The --build-dir DIR option (default "build") of the commands that find make's output.
+void add_build_dir(CLI::App& command, std::string& dir);
+
 // The --init FILE option of the commands that pack (builder/spec/locate.hpp when absent).
 void add_init(CLI::App& command, std::string& init);
 

@@ -5,7 +5,7 @@
 
 #include "builder/disk/disk_image.hpp"
 #include "builder/image/image_identity.hpp"
-#include "builder/image/pack.hpp"
+#include "builder/pack/pack.hpp"
 #include "builder/spec/locate.hpp"
 #include "builder/spec/spec.hpp"
 

@@ -2,9 +2,9 @@
 // mirrors misbehave as real ones do (404, wrong bytes, a cut-off, a stall, Range
 // ignored) and the fetcher must end with the right bytes or a list that says why
 // not, never with a wrong file and never hanging. No network beyond loopback.
-#include "builder/fetch/fetch_dir.hpp"
-#include "builder/fetch/fetcher.hpp"
 #include "builder/fetch/progress_line.hpp"
+#include "builder/stagex/fetch/fetch_dir.hpp"
+#include "builder/stagex/fetch/fetcher.hpp"
 
 #include "libseedboot/sys/sha256.hpp"
 

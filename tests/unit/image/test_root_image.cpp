@@ -1,7 +1,7 @@
 // Root images: the composition of a spec, and byte-identical output from two
 // copies of the inputs that differ in mtimes and in mode bits we do not keep.
-#include "builder/image/root_image.hpp"
 #include "builder/image/squashfs/squashfs.hpp"
+#include "builder/pack/root_image.hpp"
 #include "builder/spec/spec.hpp"
 
 #include "libseedboot/format/manifest.hpp"

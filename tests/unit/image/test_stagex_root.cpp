@@ -2,11 +2,11 @@
 // upstream file): the plan, /sources/stagex laid out from fetched archives, the seed
 // and its hex0 source; every missing fetched file named before anything is packed;
 // archives that would write outside their folder refused.
-#include "builder/image/root_image.hpp"
 #include "builder/image/squashfs/squashfs.hpp"
-#include "builder/image/stagex/stage_image.hpp"
 #include "builder/image/unpack.hpp"
+#include "builder/pack/root_image.hpp"
 #include "builder/spec/spec.hpp"
+#include "builder/stagex/root/stage_image.hpp"
 
 #include "libseedboot/sys/files.hpp"
 

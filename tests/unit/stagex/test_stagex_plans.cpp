@@ -3,8 +3,8 @@
 // the fetched files each needs and whether the fetch folder has them right, the earlier
 // stages' images, the platforms and the guest they run in, and the platform mixes no
 // guest runs, refused with which stage runs where.
-#include "builder/image/stagex/stage_root.hpp"
 #include "builder/spec/spec.hpp"
+#include "builder/stagex/root/stage_root.hpp"
 
 #include "libseedboot/sys/files.hpp"
 

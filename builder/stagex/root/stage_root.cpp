@@ -1,13 +1,13 @@
-#include "stage_root.hpp"
+#include "builder/stagex/root/stage_root.hpp"
 
-#include "../unpack.hpp"
-#include "stage_image.hpp"
+#include "builder/image/unpack.hpp"
+#include "builder/stagex/root/stage_image.hpp"
 
-#include "builder/fetch/fetch_dir.hpp"
 #include "builder/spec/source_lock.hpp"
 #include "builder/stagex/compile.hpp"
 #include "builder/stagex/containerfile.hpp"
 #include "builder/stagex/distfiles.hpp"
+#include "builder/stagex/fetch/fetch_dir.hpp"
 #include "builder/stagex/package_toml.hpp"
 #include "builder/stagex/recipe.hpp"
 

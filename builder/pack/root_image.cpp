@@ -1,7 +1,7 @@
-#include "root_image.hpp"
+#include "builder/pack/root_image.hpp"
 
-#include "image_identity.hpp"
-#include "stagex/stage_root.hpp"
+#include "builder/image/image_identity.hpp"
+#include "builder/stagex/root/stage_root.hpp"
 
 #include "builder/spec/source_lock.hpp"
 

@@ -7,8 +7,8 @@
 // seconds, not a hang; and what could not be fetched ends up in one list.
 #pragma once
 
+#include "builder/fetch/http_get.hpp"
 #include "builder/stagex/package_toml.hpp"
-#include "http_get.hpp"
 
 #include <ostream>
 #include <set>

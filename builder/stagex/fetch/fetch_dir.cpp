@@ -1,4 +1,4 @@
-#include "fetch_dir.hpp"
+#include "builder/stagex/fetch/fetch_dir.hpp"
 
 #include "libseedboot/sys/files.hpp"
 

@@ -1,7 +1,7 @@
-#include "fetcher.hpp"
+#include "builder/stagex/fetch/fetcher.hpp"
 
-#include "fetch_dir.hpp"
-#include "progress_line.hpp"
+#include "builder/fetch/progress_line.hpp"
+#include "builder/stagex/fetch/fetch_dir.hpp"
 
 #include <cerrno>
 #include <cstdio>

@@ -1,4 +1,4 @@
-#include "stage_image.hpp"
+#include "builder/stagex/root/stage_image.hpp"
 
 #include "builder/image/squashfs/squashfs.hpp"
 

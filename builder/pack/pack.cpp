@@ -1,7 +1,7 @@
-#include "pack.hpp"
+#include "builder/pack/pack.hpp"
 
-#include "pid1_preflight.hpp"
-#include "root_image.hpp"
+#include "builder/image/pid1_preflight.hpp"
+#include "builder/pack/root_image.hpp"
 
 #include "builder/spec/locate.hpp"
 #include "builder/spec/spec.hpp"
