@@ -251,6 +251,9 @@ std::string key_for(const Run& r, const seedboot::PlanStep& s, const Stack& star
         if (!work_in_layer(r, i, start, name, so, ready)) return false;
         say(tag(r, i) + s.name + " end status=" + std::to_string(so.status) + " " +
             seconds(so.millis));
+        say(tag(r, i) + s.name + " used " + seconds(so.user_ms) + " user + " + seconds(so.sys_ms) +
+            " sys CPU; its largest process peaked at " +
+            std::to_string((so.peak_rss_kib + 1023) / 1024) + " MiB");
         if (so.status != 0) return failed(r, i, so);
     }
     double ended = seconds_since_boot();

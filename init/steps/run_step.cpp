@@ -14,6 +14,7 @@
 #include <ctime>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
@@ -84,16 +85,25 @@ void pump(int pipe_fd, int log_fd, uint64_t deadline_ms, const seedboot::PlanSte
     }
 }
 
-// Kills the step's namespace (its init, and with it everything in it), waits
-// for it, then for anything else until the PID 1 has no child left.
-int end_step(pid_t reaper) {
+uint64_t ms_of(const timeval& t) {
+    return static_cast<uint64_t>(t.tv_sec) * 1000 + static_cast<uint64_t>(t.tv_usec) / 1000;
+}
+
+// Kills the step's namespace (its init, and with it everything in it), waits for it, then for
+// anything else until the PID 1 has no child left. The reaper's usage counts every process of
+// the step that was waited for (the reaper waits for the step, which waits for its own).
+void end_step(pid_t reaper, StepOutcome& out) {
     ::kill(reaper, SIGKILL); // already gone if the step ended by itself
     int ws = 0;
-    while (::waitpid(reaper, &ws, 0) < 0 && errno == EINTR) {
+    rusage ru{};
+    while (::wait4(reaper, &ws, 0, &ru) < 0 && errno == EINTR) {
     }
     while (::waitpid(-1, nullptr, 0) > 0 || errno == EINTR) {
     }
-    return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+    out.status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+    out.user_ms = ms_of(ru.ru_utime);
+    out.sys_ms = ms_of(ru.ru_stime);
+    out.peak_rss_kib = static_cast<uint64_t>(ru.ru_maxrss);
 }
 
 } // namespace
@@ -149,7 +159,7 @@ int end_step(pid_t reaper) {
 
     Console console{ResultGuard{}, box.kernel};
     pump(rd.get(), log.get(), start + step.timeout_s * 1000, step, out, console);
-    out.status = end_step(reaper);
+    end_step(reaper, out);
     console.forward_kernel();
     write_console(console.guard.finish());
     box.kernel.restore();

@@ -22,6 +22,11 @@ struct StepOutcome {
     int status = 0; // exit status, 128+signal, or 124 when the time limit hit
     uint64_t millis = 0;
     uint64_t lines = 0; // lines of output, for the next run's progress estimate
+    // What the step's processes used, from the reaper's wait4: the CPU time of every process
+    // the step waited for, and the resident size of the largest one (a GCC build's cc1plus),
+    // so that a user knows what memory to give the guest.
+    uint64_t user_ms = 0, sys_ms = 0;
+    uint64_t peak_rss_kib = 0;
     bool timed_out = false;
     // When the log could not take all the output (a full disk): the last bytes of
     // what it missed, for the PID 1 to append once it has made room.

@@ -23,6 +23,15 @@ checks=$(awk '{ print $3 }' <<<"$summary")
 layer=$(grep -oE '^seedboot: layer 0001: [0-9]+ entries' "$tmp/console") || fail "$arch: no layer line"
 [ "${layer##*: }" = "1 entries" ] || [ "${layer##*: }" = "2 entries" ] ||
   fail "$arch: the step's layer has ${layer##*: } (expected only /tmp: no /dev, /proc, /sys or /etc)"
+# The PID 1 tells what the step used: its largest process is the probe's, which touched
+# {touch} MiB (tests/images/run-env.toml), so the peak is at least that.
+touched=$([ "$arch" = i386 ] && echo 2048 || echo 512)
+used=$(grep -E '^seedboot: \[1/1\] probe used [0-9.]+ s user \+ [0-9.]+ s sys CPU; its largest process peaked at [0-9]+ MiB$' "$tmp/console") ||
+  fail "$arch: no line of what the step used"
+peak=${used##*peaked at }
+peak=${peak% MiB}
+[ "$peak" -ge "$touched" ] || fail "$arch: the step's largest process peaked at $peak MiB, but it touched $touched MiB"
+echo "  ${used#seedboot: }"
 grep -oE 'PID 1 up at .*' "$tmp/console" | sed 's/^/  /'
 grep -E '^> ok one process touches|^> ok CPUs' "$tmp/console" | sed 's/^> /  /'
 echo "run-env $arch: $checks checks passed; ${layer#seedboot: }"
