@@ -147,11 +147,13 @@ images: host guests kernels
 	cat out/SHA256SUMS
 .PHONY: dist static-cli
 dist: deb static-cli
-	$(MAKE) --no-print-directory images ASSETS="--cli=$(STATIC_CLI) --asset=out/$(DEB)"
+	$(MAKE) --no-print-directory images \
+	  ASSETS="--cli=$(STATIC_CLI) --asset=$(STATIC_CLI).inputs --asset=out/$(DEB)"
 
 # The release's static seedboot CLI for this machine's arch, $(STATIC_CLI): every library from
 # Debian's .a files, and libcurl built from Debian's curl source package without the parts
 # Debian ships only shared (tools/static-cli.sh; the source comes through a private apt config).
+# Beside it, $(STATIC_CLI).inputs: that curl source and each Debian package it was linked from.
 STATIC_CLI = $(BUILD)/static-cli/seedboot-$(shell uname -m)
 static-cli: deps
 	JOBS=$(JOBS) tools/static-cli.sh . $(BUILD)/static-cli

@@ -8,6 +8,8 @@
 # HTTP and HTTPS (OpenSSL), zlib, and c-ares for name lookups, because a static glibc would
 # load the host's NSS modules at run time. The source package comes through a private apt
 # configuration (OUT/apt; the system's is not touched) and its version is in OUT/curl.txt.
+# OUT/seedboot-ARCH.inputs lists what the CLI was linked from: that curl source and each
+# Debian package whose static library went in, with its version.
 # A mirror half-way through a sync is a normal day: update is retried.
 set -euo pipefail
 src=$(realpath "${1:?usage: static-cli.sh SRC OUT}")
@@ -58,12 +60,33 @@ if [ "$(cat "$out/curl.txt" 2>/dev/null)" != "curl $ver" ] || [ ! -f "$prefix/li
 fi
 
 say "the CLI, linked statically"
+# --trace: the linker names each file it reads, for the list of inputs below.
 PKG_CONFIG_PATH=$prefix/lib/pkgconfig cmake -S "$src" -B "$out/cmake" -DSEEDBOOT_STATIC_CLI=ON \
-  -DCMAKE_BUILD_TYPE=Release >"$out/cmake.log" 2>&1 || { tail -20 "$out/cmake.log" >&2; die "cmake failed (above)"; }
+  -DCMAKE_BUILD_TYPE=Release -DCMAKE_EXE_LINKER_FLAGS=-Wl,--trace >"$out/cmake.log" 2>&1 ||
+  { tail -20 "$out/cmake.log" >&2; die "cmake failed (above)"; }
+rm -f "$out/cmake/bin/seedboot" # linked anew every time, so that --trace lists its inputs
 cmake --build "$out/cmake" --target seedboot -j"$jobs" >"$out/build.log" 2>&1 ||
   { grep -E 'error|undefined' "$out/build.log" | head -20 >&2; die "the static CLI did not build (all of it in $out/build.log)"; }
 install -m 0755 "$out/cmake/bin/seedboot" "$out/seedboot-$arch"
 # The check a release makes (static, the right machine), run by the new binary itself.
 "$out/seedboot-$arch" preflight --arch "$arch" "$out/seedboot-$arch" >/dev/null ||
   die "$out/seedboot-$arch failed its own preflight"
-say "$out/seedboot-$arch: static, $(du -h "$out/seedboot-$arch" | cut -f1), libcurl from curl $ver"
+# What the CLI was linked from, for the release (make dist ships it as seedboot-ARCH.inputs):
+# the curl source libcurl was built from, then each Debian package whose .a the linker read,
+# with its version, or the file's sha256 if no package owns it.
+inputs=$out/seedboot-$arch.inputs
+archives=$(grep -E '^/.*\.a$' "$out/build.log" | xargs -r realpath | sort -u | grep -v "^$prefix/") ||
+  die "the link read no static library (no --trace lines in $out/build.log)"
+{
+  echo "# seedboot-$arch: the static libraries it was linked from (tools/static-cli.sh)"
+  echo "source curl $ver (libcurl, built from it)"
+  for a in $archives; do
+    if owner=$(dpkg -S "$a" 2>/dev/null); then
+      pkg=${owner%%: *}
+      echo "deb ${pkg%%:*} $(dpkg-query -W -f='${Version}' "$pkg")"
+    else
+      echo "file $a $(sha256sum <"$a" | cut -d' ' -f1)"
+    fi
+  done | sort -u
+} >"$inputs.tmp" && mv "$inputs.tmp" "$inputs"
+say "$out/seedboot-$arch: static, $(du -h "$out/seedboot-$arch" | cut -f1), libcurl from curl $ver; its inputs in $inputs ($(grep -c '^deb ' "$inputs") Debian packages)"

@@ -48,6 +48,13 @@ done
 cli=$BUILD/static-cli/seedboot-x86_64
 cmp "$b/build/static-cli/seedboot-x86_64" "$cli" ||
   fail "the static CLI built in a differently-touched copy differs from $cli"
+# What it was linked from: the curl source and Debian's packages, the same on both sides.
+cmp "$b/build/static-cli/seedboot-x86_64.inputs" "$cli.inputs" ||
+  fail "the static CLI's inputs differ between the two builds: $(diff "$cli.inputs" "$b/build/static-cli/seedboot-x86_64.inputs")"
+for want in "source curl $(cut -d' ' -f2 "$BUILD/static-cli/curl.txt") " "deb libc6-dev " "deb libarchive-dev " \
+  "deb libsodium-dev " "deb libssl-dev "; do
+  grep -q "^$want" "$cli.inputs" || fail "$cli.inputs has no line '$want...': $(cat "$cli.inputs")"
+done
 ! "$SEEDBOOT" preflight "$SEEDBOOT" >/dev/null 2>&1 || fail "the dynamic CLI passed the preflight"
 
 # One spec, both sides, with an extra asset whose copies differ in mtime and mode.
