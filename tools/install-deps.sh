@@ -27,6 +27,9 @@ pkgs=(
   tesseract-ocr socat git strace skopeo podman
   # make bench-gnu: the host's native build's peak memory
   time
+  # the repository's own checks (tools/audit-rooms.py, check-docs.py, check-deps.py) and the
+  # torture and OCI tests
+  python3
 )
 # Tests add a package no index has, to see the refusal (tests/integration/deps.sh).
 read -r -a extra <<< "${SEEDBOOT_EXTRA_PACKAGES:-}"

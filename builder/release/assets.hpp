@@ -43,9 +43,9 @@ const seedboot::Arch* asset_arch(const std::string& name);
 // is the only one for its arch; each extra file is a regular file with a name of its own.
 [[nodiscard]] bool check_assets(const AssetsRequest& r, std::string& err);
 
-// Copies each arch's PID 1 (after the preflight), kernel and kernel config, then each CLI
-// (after the same preflight, which also gives its arch), then the extra files, into r.out;
-// `sums` gets a line for each.
+// Once check_assets(r) passed: copies each arch's PID 1 (after the preflight), kernel and
+// kernel config, then each CLI (named for the arch its ELF headers give), then the extra files,
+// into r.out; `sums` gets a line for each.
 [[nodiscard]] bool write_assets(const AssetsRequest& r,
                                 const std::vector<const seedboot::Arch*>& arches,
                                 std::vector<Sum>& sums, std::string& err);

@@ -5,6 +5,7 @@
 #include "init/console/console.hpp"
 
 #include "libseedboot/sys/fd.hpp"
+#include "libseedboot/sys/resolve.hpp"
 
 #include <cerrno>
 #include <fcntl.h>
@@ -55,7 +56,7 @@ namespace {
         std::string name = dir.substr(i, end - i);
         i = end + 1;
         if (name.empty()) continue;
-        Fd parent = open_beneath(top.get(), at, O_PATH | O_DIRECTORY);
+        Fd parent = seedboot::open_beneath(top.get(), at.c_str(), O_PATH | O_DIRECTORY);
         if (!parent.ok() && errno == ELOOP)
             return fail("WORKDIR " + dir + " in " + root + ": " + at +
                         " is a symbolic link (expected folders reached through no link)");
@@ -64,7 +65,7 @@ namespace {
             return fail_errno("WORKDIR " + dir + ": make " + name + " in " + root + at);
         at += (at == "/" ? "" : "/") + name;
     }
-    if (!open_beneath(top.get(), dir, O_PATH | O_DIRECTORY).ok())
+    if (!seedboot::open_beneath(top.get(), dir.c_str(), O_PATH | O_DIRECTORY).ok())
         return fail_errno("WORKDIR " + dir + " in " + root + " is not a folder");
     return true;
 }

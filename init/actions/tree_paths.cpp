@@ -60,13 +60,9 @@ const char* kind_of(mode_t mode) {
 
 } // namespace
 
-Fd open_beneath(int dir, const std::string& path, int flags) {
-    return seedboot::open_resolved(dir, path.c_str(), flags, RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
-}
-
 [[nodiscard]] bool open_output(int root, const std::string& path, Fd& out) {
     // O_NONBLOCK: opening a FIFO a step left must not wait for a writer that never comes.
-    out = open_beneath(root, path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW);
+    out = seedboot::open_beneath(root, path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW);
     if (!out.ok()) return refuse_open("output " + path);
     struct stat st {};
     if (::fstat(out.get(), &st) != 0) return fail_errno("stat output " + path);
@@ -96,11 +92,11 @@ Fd open_beneath(int dir, const std::string& path, int flags) {
                     name = path.substr(at.size() + 1, i - at.size() - 1);
         at = path.substr(0, i);
         if (name.empty()) continue;
-        Fd dir = open_beneath(root, parent, O_PATH | O_DIRECTORY);
+        Fd dir = seedboot::open_beneath(root, parent.c_str(), O_PATH | O_DIRECTORY);
         if (!dir.ok() || !make_one(dir.get(), name.c_str(), directory || i < path.size()))
             return refuse_mount_point(at);
     }
-    Fd fd = open_beneath(root, path, O_PATH | O_NOFOLLOW);
+    Fd fd = seedboot::open_beneath(root, path.c_str(), O_PATH | O_NOFOLLOW);
     struct stat st {};
     if (!fd.ok() || ::fstat(fd.get(), &st) != 0) return refuse_mount_point(path);
     if (S_ISDIR(st.st_mode) != directory || (!directory && !S_ISREG(st.st_mode)))

@@ -12,11 +12,6 @@ namespace init {
 
 using seedboot::Fd;
 
-// openat2(dir, path, flags) resolved inside `dir` as its root (RESOLVE_IN_ROOT)
-// and through no symlink at all (RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS).
-// An absolute `path` starts at `dir`. Sets errno on failure (ELOOP: a symlink).
-Fd open_beneath(int dir, const std::string& path, int flags);
-
 // Opens the declared output `path` of the build tree whose root is `root`
 // for reading; false (the console says why) unless it is a regular file reached
 // through no symlink. Never blocks, even on a FIFO.

@@ -7,7 +7,6 @@
 #include "init/work/work_disk.hpp"
 
 #include "libseedboot/format/text.hpp"
-#include "libseedboot/sys/atomic_file.hpp"
 #include "libseedboot/sys/files.hpp"
 #include "libseedboot/sys/sha256.hpp"
 
@@ -169,13 +168,11 @@ void store_layer(LayerCache& c, const std::string& key, const std::string& from,
     std::string tmp = c.dir + "/incoming/" + key, dir = entry_dir(c, key);
     CopyCount n;
     std::string err, digest = d.sha256 + " " + std::to_string(d.entries) + "\n";
-    // The digest needs no flush of its own: the syncfs below makes the whole entry durable
-    // before the rename that makes it an entry.
+    // The digest is written in place: the entry becomes one only by the rename below, after
+    // the syncfs that makes all of it durable.
     bool ok = remove_tree(tmp) && reported(seedboot::make_dirs(tmp + "/layer", err), err) &&
               copy_layer(from, tmp + "/layer", n) &&
-              reported(seedboot::write_file_atomic(tmp + "/digest", digest, 0644, err,
-                                                   seedboot::AtomicFile::Sync::atomic_only),
-                       err) &&
+              reported(seedboot::write_file(tmp + "/digest", digest, 0644, err), err) &&
               reported(seedboot::sync_fs(c.dir, err), err) && remove_tree(dir) &&
               ::rename(tmp.c_str(), dir.c_str()) == 0 &&
               reported(seedboot::fsync_dir(c.dir + "/entries", err), err);

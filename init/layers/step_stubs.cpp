@@ -2,7 +2,6 @@
 
 #include "init/console/console.hpp"
 
-#include "libseedboot/sys/atomic_file.hpp"
 #include "libseedboot/sys/files.hpp"
 
 #include <sys/stat.h>
@@ -23,12 +22,11 @@ constexpr const char* kHosts = "127.0.0.1\tlocalhost buildkitsandbox\n"
         if (!seedboot::make_dirs(dir + d, err)) return fail(err);
     for (const char* d : {"", "/dev", "/proc", "/sys", "/etc"})
         if (::chmod((dir + d).c_str(), 0755) != 0) return fail_errno("chmod " + dir + d);
-    // No flush: a boot cut off before these reach the disk makes them again.
-    constexpr auto kNoFlush = seedboot::AtomicFile::Sync::atomic_only;
-    return reported(
-        seedboot::write_file_atomic(dir + "/etc/hosts", kHosts, 0644, err, kNoFlush) &&
-            seedboot::write_file_atomic(dir + "/etc/resolv.conf", "", 0644, err, kNoFlush),
-        err);
+    // In place, with no flush and no temporary name (a cut-off one would show in every step's
+    // /etc): a boot cut off before these reach the disk makes them again before any step.
+    return reported(seedboot::write_file(dir + "/etc/hosts", kHosts, 0644, err) &&
+                        seedboot::write_file(dir + "/etc/resolv.conf", "", 0644, err),
+                    err);
 }
 
 } // namespace init

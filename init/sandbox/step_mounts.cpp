@@ -68,11 +68,8 @@ constexpr const char* kEtcStubs[] = {"etc/hosts", "etc/resolv.conf"};
 
 constexpr unsigned kNoSuidDevExec = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 
-// `path` beneath `dir`, through no symlink and no /proc magic link.
-Fd open_beneath(int dir, const char* path, int flags) {
-    return seedboot::open_resolved(dir, path, flags | O_NOFOLLOW,
-                                   RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
-}
+// Every mount point is opened with seedboot::open_beneath and O_NOFOLLOW: through no
+// symlink, and a symlink where the mount point should be is opened as itself, then refused.
 
 // A new, detached instance of a kernel file system, with its options and mount flags.
 int new_fs(const char* type, const Option* opts, size_t count, unsigned attrs) {
@@ -106,7 +103,7 @@ int new_fs(const char* type, const Option* opts, size_t count, unsigned attrs) {
 int mount_new(int root, const char* path, const char* type, const Option* opts, size_t count,
               unsigned attrs, MountFailure& f) {
     f = {"mount point", path};
-    Fd dst(open_beneath(root, path, O_PATH | O_DIRECTORY));
+    Fd dst(seedboot::open_beneath(root, path, O_PATH | O_NOFOLLOW | O_DIRECTORY));
     if (!dst.ok()) return -1;
     f = {type, path};
     int mnt = new_fs(type, opts, count, attrs);
@@ -145,7 +142,7 @@ MountFailure mount_dev(int root) {
 // Covers (masked) or re-binds read-only each of `paths` beneath the tree.
 MountFailure harden(int root, const char* const* paths, size_t count, bool masked) {
     for (size_t i = 0; i < count; ++i) {
-        Fd dst(open_beneath(root, paths[i], O_PATH));
+        Fd dst(seedboot::open_beneath(root, paths[i], O_PATH | O_NOFOLLOW));
         if (!dst.ok() && errno == ENOENT) continue;
         struct stat st {};
         if (!dst.ok() || ::fstat(dst.get(), &st) != 0) return {"open to harden", paths[i]};
@@ -179,7 +176,7 @@ MountFailure mount_proc_and_sys(int root) {
 // not over a folder.
 MountFailure bind_etc_stubs(int root, int stubs) {
     for (const char* p : kEtcStubs) {
-        Fd dst(open_beneath(root, p, O_PATH));
+        Fd dst(seedboot::open_beneath(root, p, O_PATH | O_NOFOLLOW));
         struct stat st {};
         if (!dst.ok() || ::fstat(dst.get(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
         if (!bind_read_only(stubs, p, dst.get(), kNoSuidDevExec)) return {"bind the stub on", p};
@@ -190,7 +187,7 @@ MountFailure bind_etc_stubs(int root, int stubs) {
 } // namespace
 
 [[nodiscard]] bool bind_view(int root, const char* from, const char* to) {
-    Fd dst(open_beneath(root, to, O_PATH));
+    Fd dst(seedboot::open_beneath(root, to, O_PATH | O_NOFOLLOW));
     return dst.ok() &&
            bind_read_only(AT_FDCWD, from, dst.get(), MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 }

@@ -57,6 +57,20 @@ namespace seedboot {
     return true;
 }
 
+[[nodiscard]] bool write_file(const std::string& path, std::string_view data, unsigned mode,
+                              std::string& err) {
+    Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode));
+    if (!fd.ok()) {
+        err = sys_error(path + ": cannot create");
+        return false;
+    }
+    if (!write_all(fd.get(), data) || !fd.close()) {
+        err = sys_error(path + ": cannot write");
+        return false;
+    }
+    return true;
+}
+
 [[nodiscard]] bool append_durably(const std::string& path, std::string_view data,
                                   std::string& err) {
     Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));

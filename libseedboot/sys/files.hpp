@@ -20,6 +20,12 @@ namespace seedboot {
 [[nodiscard]] bool read_fd(int fd, const std::string& path, const char* what, std::string& out,
                            std::string& err, uint64_t limit = uint64_t{64} << 20);
 
+// `data` as the whole content of `path` (made with `mode` if absent), written in place: no
+// temporary file, no flush. For files that are made again before anyone reads them, or that
+// become visible only through a later rename (write_file_atomic is for the rest).
+[[nodiscard]] bool write_file(const std::string& path, std::string_view data, unsigned mode,
+                              std::string& err);
+
 // Appends `data` to `path` (made if absent, mode 0644) and flushes it (fsync): the journal's
 // only write, so a line that was appended survives a power cut.
 [[nodiscard]] bool append_durably(const std::string& path, std::string_view data, std::string& err);

@@ -14,4 +14,8 @@ Fd open_resolved(int dir, const char* path, int flags, uint64_t resolve) {
     return Fd(static_cast<int>(::syscall(SYS_openat2, dir, path, &how, sizeof how)));
 }
 
+Fd open_beneath(int dir, const char* path, int flags) {
+    return open_resolved(dir, path, flags, RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
+}
+
 } // namespace seedboot

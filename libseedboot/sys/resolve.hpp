@@ -13,4 +13,9 @@ namespace seedboot {
 // errno set on failure. Allocates nothing: a step's reaper calls it between clone and exec.
 Fd open_resolved(int dir, const char* path, int flags, uint64_t resolve);
 
+// `path` inside `dir` as its root (an absolute `path` starts at `dir`; RESOLVE_IN_ROOT) and
+// through no symlink at all (RESOLVE_NO_SYMLINKS): ELOOP names a link on the way. With O_PATH
+// and O_NOFOLLOW a trailing symlink is opened as itself, for the caller to refuse by type.
+Fd open_beneath(int dir, const char* path, int flags);
+
 } // namespace seedboot

@@ -45,6 +45,7 @@ TEST_CASE("assets: extra files are copied in and listed; a taken name is refused
     std::string notes = t.write("in/notes.txt", "abc");
     builder::AssetsRequest r{.build_dir = t.file("build"), .out = t.path, .extra = {notes}};
     std::vector<builder::Sum> sums;
+    REQUIRE(builder::check_assets(r, err));
     REQUIRE(builder::write_assets(r, {}, sums, err));
     REQUIRE(sums.size() == 1);
     CHECK((sums[0].name == "notes.txt" && sums[0].sha256 == kAbc));
@@ -58,16 +59,16 @@ TEST_CASE("assets: extra files are copied in and listed; a taken name is refused
          {"SHA256SUMS", "INPUTS", "seedboot-init-i386", "seedboot-i386", "x.img"}) {
         sums.clear();
         r.extra = {t.write(std::string("in/") + name, "x")};
-        CHECK_FALSE(builder::write_assets(r, {}, sums, err));
+        CHECK_FALSE(builder::check_assets(r, err));
         CHECK(err == r.extra[0] + ": its name '" + name +
                          "' is taken by another file of the release (expected a name of its own)");
     }
     sums.clear();
     r.extra = {notes, t.write("in2/notes.txt", "abd")};
-    CHECK_FALSE(builder::write_assets(r, {}, sums, err));
+    CHECK_FALSE(builder::check_assets(r, err));
     CHECK(err.find("its name 'notes.txt' is taken") != std::string::npos);
     r.extra = {t.file("in")};
-    CHECK_FALSE(builder::write_assets(r, {}, sums, err));
+    CHECK_FALSE(builder::check_assets(r, err));
     CHECK(err ==
           t.file("in") + ": not a regular file (expected a file to ship as a release asset)");
 }
@@ -88,7 +89,7 @@ TEST_CASE("assets: a CLI that is not static is refused by the preflight", "[rele
     std::string err, self = std::filesystem::read_symlink("/proc/self/exe").string();
     std::vector<builder::Sum> sums;
     builder::AssetsRequest r{.build_dir = t.file("build"), .out = t.path, .clis = {self}};
-    CHECK_FALSE(builder::write_assets(r, {}, sums, err));
+    CHECK_FALSE(builder::check_assets(r, err));
     CHECK_THAT(err, Catch::StartsWith(self + ": dynamically linked: "));
     CHECK(sums.empty());
     CHECK_FALSE(std::filesystem::exists(t.file("seedboot-x86_64")));

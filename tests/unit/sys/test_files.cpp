@@ -124,3 +124,21 @@ TEST_CASE("sync_fs and open_listing", "[sys]") {
     CHECK_FALSE(seedboot::open_listing(-1));
     CHECK(errno == EBADF);
 }
+
+TEST_CASE("write_file: the whole content in place; no temporary file; errors name the path",
+          "[sys]") {
+    TempDir t;
+    std::string err, out;
+    REQUIRE(seedboot::write_file(t.file("hosts"), "a longer first text\n", 0644, err));
+    REQUIRE(seedboot::write_file(t.file("hosts"), "short\n", 0644, err)); // truncated
+    REQUIRE(seedboot::read_file(t.file("hosts"), "hosts file", out, err));
+    CHECK(out == "short\n");
+    int entries = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(t.path)) ++entries;
+    CHECK(entries == 1);
+    CHECK_FALSE(seedboot::write_file(t.file("no/hosts"), "x", 0644, err));
+    CHECK(err == t.file("no/hosts") + ": cannot create: No such file or directory");
+    std::filesystem::create_symlink(t.file("hosts"), t.file("link"));
+    CHECK_FALSE(seedboot::write_file(t.file("link"), "x", 0644, err)); // not followed
+    CHECK(err == t.file("link") + ": cannot create: Too many levels of symbolic links");
+}
